@@ -1,0 +1,212 @@
+// The N-API surface of tsrun: the only file that includes <napi.h>. Each function checks its
+// arguments' types, calls one mechanism in spawn.cc / process.cc / seccomp.cc, and turns a
+// failure into an Error with errno, code and syscall, as Node's own SystemErrors have.
+// src/native/index.ts is the typed facade; nothing else loads this module.
+#include <napi.h>
+
+#include <cstring>
+#include <string>
+
+#include "process.h"
+#include "seccomp.h"
+#include "spawn.h"
+
+namespace {
+
+Napi::Value throwErrno(Napi::Env env, int err, const std::string& syscall, const std::string& detail = "") {
+  const char* code = strerrorname_np(err);
+  std::string msg = syscall + (detail.empty() ? "" : " " + detail) + ": " + (code ? code : "E?") + " (" +
+                    strerror(err) + ")";
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("errno", Napi::Number::New(env, err));
+  e.Set("code", Napi::String::New(env, code ? code : "EUNKNOWN"));
+  e.Set("syscall", Napi::String::New(env, syscall));
+  e.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Napi::Value throwType(Napi::Env env, const char* what) {
+  Napi::TypeError::New(env, what).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+bool intArg(const Napi::CallbackInfo& info, size_t i, int* out) {
+  if (info.Length() <= i || !info[i].IsNumber()) return false;
+  *out = info[i].As<Napi::Number>().Int32Value();
+  return true;
+}
+
+// spawnInit(initPath: string, preserveFds: number) -> { pid, syncFd }
+Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int preserve;
+  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &preserve) || preserve < 0)
+    return throwType(env, "spawnInit(initPath: string, preserveFds: number)");
+  tsrun::SpawnResult r = tsrun::spawnInit(info[0].As<Napi::String>(), preserve);
+  if (r.err) return throwErrno(env, r.err, r.syscall);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pid", r.pid);
+  o.Set("syncFd", r.syncFd);
+  return o;
+}
+
+// waitPid(pid, noHang) -> { pid, exitCode, signal }
+Napi::Value WaitPid(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int pid;
+  if (!intArg(info, 0, &pid) || info.Length() < 2 || !info[1].IsBoolean())
+    return throwType(env, "waitPid(pid: number, noHang: boolean)");
+  tsrun::WaitStatus ws{};
+  int rc = tsrun::waitPid(pid, info[1].As<Napi::Boolean>(), &ws);
+  if (rc < 0) return throwErrno(env, -rc, "waitpid", std::to_string(pid));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pid", ws.pid);
+  o.Set("exitCode", ws.exitCode);
+  o.Set("signal", ws.signal);
+  return o;
+}
+
+// waitPidAsync(pid) -> Promise<{ pid, exitCode, signal }>, waiting on a worker thread.
+class WaitWorker : public Napi::AsyncWorker {
+ public:
+  WaitWorker(Napi::Env env, int pid) : Napi::AsyncWorker(env), pid_(pid), deferred_(env) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+  void Execute() override { rc_ = tsrun::waitPid(pid_, false, &ws_); }
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (rc_ < 0) {
+      const char* code = strerrorname_np(-rc_);
+      Napi::Error e = Napi::Error::New(env, std::string("waitpid: ") + (code ? code : "E?"));
+      e.Set("errno", Napi::Number::New(env, -rc_));
+      e.Set("code", Napi::String::New(env, code ? code : "EUNKNOWN"));
+      e.Set("syscall", Napi::String::New(env, "waitpid"));
+      deferred_.Reject(e.Value());
+      return;
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("pid", ws_.pid);
+    o.Set("exitCode", ws_.exitCode);
+    o.Set("signal", ws_.signal);
+    deferred_.Resolve(o);
+  }
+
+ private:
+  int pid_;
+  int rc_ = 0;
+  tsrun::WaitStatus ws_{};
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value WaitPidAsync(const Napi::CallbackInfo& info) {
+  int pid;
+  if (!intArg(info, 0, &pid)) return throwType(info.Env(), "waitPidAsync(pid: number)");
+  auto* w = new WaitWorker(info.Env(), pid);
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value PidfdOpen(const Napi::CallbackInfo& info) {
+  int pid;
+  if (!intArg(info, 0, &pid)) return throwType(info.Env(), "pidfdOpen(pid: number)");
+  int fd = tsrun::pidfdOpen(pid);
+  if (fd < 0) return throwErrno(info.Env(), -fd, "pidfd_open", std::to_string(pid));
+  return Napi::Number::New(info.Env(), fd);
+}
+
+Napi::Value PidfdSendSignal(const Napi::CallbackInfo& info) {
+  int fd, sig;
+  if (!intArg(info, 0, &fd) || !intArg(info, 1, &sig))
+    return throwType(info.Env(), "pidfdSendSignal(pidfd: number, signal: number)");
+  int rc = tsrun::pidfdSendSignal(fd, sig);
+  if (rc < 0) return throwErrno(info.Env(), -rc, "pidfd_send_signal");
+  return info.Env().Undefined();
+}
+
+Napi::Value Flock(const Napi::CallbackInfo& info) {
+  int fd, op;
+  if (!intArg(info, 0, &fd) || !intArg(info, 1, &op)) return throwType(info.Env(), "flock(fd: number, op: number)");
+  int rc = tsrun::flockFd(fd, op);
+  if (rc < 0) return throwErrno(info.Env(), -rc, "flock");
+  return info.Env().Undefined();
+}
+
+Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
+  int mode;
+  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &mode))
+    return throwType(info.Env(), "mkfifo(path: string, mode: number)");
+  std::string path = info[0].As<Napi::String>();
+  int rc = tsrun::makeFifo(path.c_str(), static_cast<mode_t>(mode));
+  if (rc < 0) return throwErrno(info.Env(), -rc, "mkfifo", path);
+  return info.Env().Undefined();
+}
+
+Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
+  int rc = tsrun::setChildSubreaper();
+  if (rc < 0) return throwErrno(info.Env(), -rc, "prctl(PR_SET_CHILD_SUBREAPER)");
+  return info.Env().Undefined();
+}
+
+uint64_t bigintArg(Napi::Value v) {
+  if (v.IsBigInt()) {
+    bool lossless;
+    return v.As<Napi::BigInt>().Uint64Value(&lossless);
+  }
+  return v.IsNumber() ? static_cast<uint64_t>(v.As<Napi::Number>().Int64Value()) : 0;
+}
+
+// compileSeccomp({ defaultAction, architectures: string[], rules: [{ name, action, args: [{index, value, valueTwo, op}] }] })
+//   -> { bpf: Buffer, skipped: string[] }
+Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) return throwType(env, "compileSeccomp(profile: object)");
+  Napi::Object in = info[0].As<Napi::Object>();
+  tsrun::seccomp::Profile p;
+  p.defaultAction = in.Get("defaultAction").As<Napi::Number>().Uint32Value();
+  Napi::Array arches = in.Get("architectures").As<Napi::Array>();
+  for (uint32_t i = 0; i < arches.Length(); i++) p.architectures.push_back(arches.Get(i).As<Napi::String>());
+  Napi::Array rules = in.Get("rules").As<Napi::Array>();
+  for (uint32_t i = 0; i < rules.Length(); i++) {
+    Napi::Object ro = rules.Get(i).As<Napi::Object>();
+    tsrun::seccomp::Rule r;
+    r.name = ro.Get("name").As<Napi::String>();
+    r.action = ro.Get("action").As<Napi::Number>().Uint32Value();
+    Napi::Array args = ro.Get("args").As<Napi::Array>();
+    for (uint32_t j = 0; j < args.Length(); j++) {
+      Napi::Object ao = args.Get(j).As<Napi::Object>();
+      r.args.push_back({ao.Get("index").As<Napi::Number>().Uint32Value(), bigintArg(ao.Get("value")),
+                        bigintArg(ao.Get("valueTwo")), ao.Get("op").As<Napi::Number>().Uint32Value()});
+    }
+    p.rules.push_back(std::move(r));
+  }
+  tsrun::seccomp::Result res = tsrun::seccomp::compile(p);
+  if (res.err) return throwErrno(env, res.err, res.syscall, res.detail);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("bpf", Napi::Buffer<uint8_t>::Copy(env, res.bpf.data(), res.bpf.size()));
+  Napi::Array skipped = Napi::Array::New(env, res.skipped.size());
+  for (uint32_t i = 0; i < res.skipped.size(); i++) skipped.Set(i, res.skipped[i]);
+  o.Set("skipped", skipped);
+  return o;
+}
+
+Napi::Value SeccompVersion(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), tsrun::seccomp::libraryVersion());
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
+  exports.Set("waitPid", Napi::Function::New(env, WaitPid));
+  exports.Set("waitPidAsync", Napi::Function::New(env, WaitPidAsync));
+  exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
+  exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
+  exports.Set("flock", Napi::Function::New(env, Flock));
+  exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
+  exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
+  exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
+  exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tsrun_native, Init)

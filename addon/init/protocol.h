@@ -1,0 +1,135 @@
+// The contract between the runtime (TypeScript, src/process/protocol.ts) and tsrun-init.
+// Both files must list the same numbers; test/unit/protocol.test.ts checks them against
+// `tsrun-init --protocol`, which prints this table.
+//
+// Process shape (see ../../ARCHITECTURE notes in README):
+//
+//   tsrun (node)                         tsrun-init stage 1              tsrun-init stage 2 (container)
+//   ------------                         ------------------              ------------------------------
+//   posix_spawn(memfd copy) ----------->  argv: tsrun-init <syncfd>
+//   [cgroup: write init pid]
+//   MSG_PLAN (encoded plan) ----------->  decode, run stage-1 ops
+//                                         OP_UNSHARE(user) ...
+//                       <-----------------MSG_USERNS_READY
+//   write uid_map/gid_map
+//   (or newuidmap/newgidmap)
+//   MSG_MAPS_DONE ---------------------->
+//                                         OP_FORK: clone -------------->  (pid 1 in new pid ns)
+//                       <-----------------MSG_PID {host pid of stage 2}
+//                                         _exit(0)
+//                                                                         stage-2 ops: mounts, pivot_root,
+//                                                                         devices, hostname, ...
+//                       <-------------------------------------------------MSG_CREATED
+//   write state "created", pid file,                                       block reading exec.fifo
+//   exit                                                                   ...
+//   tsrun start: write 1 byte to exec.fifo ------------------------------>  rlimits, user, caps, nnp,
+//                                                                         seccomp, close fds, execve
+//
+// Any failure before MSG_CREATED is sent as MSG_ERROR and the init exits 1.
+// After MSG_CREATED the sync socket is closed; later failures go to stderr as one line
+// "tsrun-init: <step>: <syscall>: <strerror> (errno N)" and the init exits 127.
+//
+// Wire format (all integers little-endian):
+//   the sync socket is SOCK_SEQPACKET, one message per packet (max 1 MiB):
+//     u32 type, then the payload.
+//   MSG_PLAN payload = the plan:
+//     u32 magic 'TSRP' (0x50525354), u32 version (PLAN_VERSION), then records until the end:
+//       u16 op, u16 argc, then argc args, each: u32 len, len bytes.
+//     An argument is either a string (bytes, no NUL terminator on the wire) or an integer
+//     (exactly 8 bytes, u64 little-endian; signed values are two's complement).
+//     Which args are strings and which integers is fixed per op (listed below).
+//   MSG_ERROR payload: i32 errno, then three strings each u32 len + bytes: syscall, step, detail.
+//   MSG_PID payload: i32 pid (as seen in the runtime's pid namespace).
+//   MSG_USERNS_READY, MSG_MAPS_DONE, MSG_CREATED: no payload.
+#pragma once
+#include <cstdint>
+
+namespace tsrun {
+
+constexpr uint32_t PLAN_MAGIC = 0x50525354;  // "TSRP"
+constexpr uint32_t PLAN_VERSION = 1;
+constexpr uint32_t MAX_MESSAGE = 1 << 20;
+
+enum MsgType : uint32_t {
+  MSG_PLAN = 1,          // runtime -> init: the encoded plan
+  MSG_USERNS_READY = 2,  // init -> runtime: new user namespace exists, write my id maps
+  MSG_MAPS_DONE = 3,     // runtime -> init: maps written
+  MSG_PID = 4,           // init -> runtime: host pid of the process that will exec the container
+  MSG_CREATED = 5,       // init -> runtime: everything before the start handshake is done
+  MSG_ERROR = 6,         // init -> runtime: {errno, syscall, step, detail}; the init then exits
+  MSG_HOOKS = 7,         // init -> runtime: run the hooks named by the u32 payload (HookPoint), reply MSG_HOOKS_DONE
+  MSG_HOOKS_DONE = 8,    // runtime -> init: payload i32 0 on success, else an errno-like code to fail with
+};
+
+enum HookPoint : uint32_t {
+  HOOK_CREATE_RUNTIME = 1,  // + prestart: in the runtime namespace, after namespaces exist, before pivot_root
+};
+
+// Ops. "s" = string argument, "i" = integer argument. Stage 1 runs in the spawned process;
+// OP_FORK splits stage 1 from stage 2; the compiler always emits exactly one OP_FORK.
+enum Op : uint16_t {
+  // ---- stage 1 ----
+  OP_SETNS = 1,          // (i nstype CLONE_NEW*, s path)   join an existing namespace: open + setns(2)
+  OP_UNSHARE_USER = 2,   // ()  unshare(CLONE_NEWUSER), send MSG_USERNS_READY, wait MSG_MAPS_DONE
+  OP_SETRESID = 3,       // (i uid, i gid)  setresgid then setresuid inside the new user namespace (become its root)
+  OP_UNSHARE = 4,        // (i flags)  unshare(2) of the other CLONE_NEW* namespaces, flags OR'd
+  OP_WRITE_FILE = 5,     // (s path, s content)  open O_WRONLY|O_CLOEXEC, write all (e.g. /proc/self/timens_offsets)
+  OP_FORK = 6,           // ()  fork; parent sends MSG_PID(child) and _exit(0); child continues as stage 2
+  // ---- stage 2: filesystem (paths named "in rootfs" are resolved under the rootfs with
+  //      openat2(RESOLVE_IN_ROOT) and never escape it; missing parents are created 0755) ----
+  OP_MOUNT_PROPAGATION = 10,  // (i flags)  mount(NULL, "/", NULL, flags, NULL), e.g. MS_REC|MS_SLAVE
+  OP_ROOTFS = 11,        // (s abs host path)  bind the rootfs onto itself (MS_BIND|MS_REC), remember it
+  OP_MOUNT = 12,         // (s source, s dest in rootfs, s fstype, i flags, i propagation flags, s data, i mode)
+                         //   mode: 0 = dest is a directory (mkdir), 1 = dest is a file (create empty file,
+                         //   for binds of non-directories). flags are MS_* for mount(2); when flags has
+                         //   MS_BIND and any of MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|atime flags,
+                         //   a second mount(MS_REMOUNT|MS_BIND|flags) applies them, OR'ing in the flags
+                         //   the kernel has locked on the source (statvfs f_flag) so it works in a userns.
+                         //   propagation flags (MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC)
+                         //   are applied with a third mount(NULL, dest, NULL, prop, NULL) when non-zero.
+                         //   The mount is made on the /proc/self/fd/N of the resolved destination.
+  OP_MKNOD = 13,         // (s dest in rootfs, i mode (S_IFCHR|S_IFBLK|S_IFIFO | perm), i major, i minor, i uid, i gid)
+  OP_BIND_DEVICE = 14,   // (s host path, s dest in rootfs)  create empty file + bind mount (userns devices)
+  OP_SYMLINK = 15,       // (s target, s link path in rootfs)  symlinkat; EEXIST is not an error
+  OP_OPEN_FIFO = 16,     // (s host path of exec.fifo)  open O_RDWR|O_CLOEXEC now and keep the fd (across
+                         //   OP_FORK). The compiler emits it FIRST, in stage 1, before any namespace op:
+                         //   the state dir (0700) may be unreachable for the container's root later.
+  OP_PIVOT_ROOT = 17,    // ()  chdir(rootfs); pivot_root(".", "."); umount2(".", MNT_DETACH); chdir("/")
+  OP_CHROOT = 18,        // ()  --no-pivot: chdir(rootfs); mount(rootfs, "/", MS_MOVE); chroot("."); chdir("/")
+  // ---- stage 2: after pivot_root, paths are container paths ----
+  OP_MASK_PATH = 20,     // (s path)  bind /dev/null over a file, or mount an empty ro tmpfs on a directory; ENOENT ignored
+  OP_READONLY_PATH = 21, // (s path)  bind onto itself and remount MS_RDONLY (keeping locked flags); ENOENT ignored
+  OP_REMOUNT_RO = 22,    // (s path)  remount an existing mount read-only (bind remount), used for "/" with root.readonly
+  OP_SETHOSTNAME = 23,   // (s name)
+  OP_SETDOMAINNAME = 24, // (s name)
+  OP_CONSOLE = 25,       // (s console socket path, i rows, i cols)  open a pty, send the master over the
+                         //   unix socket with SCM_RIGHTS, make the slave the controlling terminal and fds 0-2
+  OP_SYSCTL = 26,        // (s key with dots, s value)  write /proc/sys/<key with / for .>
+  // ---- the handshake ----
+  OP_CHECK_EXEC = 30,    // (s file, s PATH value, s cwd)  resolve file as execvp would (in the container, relative
+                         //   to cwd); fail now (errno ENOENT/EACCES, syscall "execve", step "exec lookup") if it
+                         //   cannot be executed, so that create fails instead of start
+  OP_CREATED = 31,       // ()  send MSG_CREATED, close the sync socket, block reading 1 byte from the fifo
+                         //   opened by OP_OPEN_FIFO; EOF or error -> exit 1 without exec
+  // ---- stage 2: the process (after the start handshake, in this order) ----
+  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64)
+  OP_NO_NEW_PRIVS = 41,  // ()  prctl(PR_SET_NO_NEW_PRIVS, 1)
+  OP_USER = 42,          // (i uid, i gid, s additional gids as a list of u32 LE, i keep caps 0|1)
+                         //   setgroups(additional) (skipped when the list is empty and setgroups is denied);
+                         //   if keep caps: prctl(PR_SET_KEEPCAPS, 1); setresgid(gid); setresuid(uid)
+  OP_CAPS = 43,          // (i bounding, i effective, i permitted, i inheritable, i ambient)  each a 64-bit mask:
+                         //   drop every cap not in bounding from the bounding set (PR_CAPBSET_DROP, up to
+                         //   cap_last_cap), then capset(effective, permitted, inheritable), then clear and
+                         //   raise the ambient set; PR_SET_KEEPCAPS back to 0
+  OP_UMASK = 44,         // (i mask)
+  OP_CWD = 45,           // (s path)  chdir
+  OP_SECCOMP = 46,       // (s BPF program: struct sock_filter[] bytes, i flags SECCOMP_FILTER_FLAG_*)
+                         //   seccomp(SECCOMP_SET_MODE_FILTER); if flags has NEW_LISTENER the listener fd is
+                         //   sent with OP_SECCOMP_LISTENER semantics (later issue)
+  OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed before execve
+  OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
+  // ---- diagnostics ----
+  OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
+};
+
+}  // namespace tsrun

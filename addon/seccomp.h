@@ -1,0 +1,43 @@
+// Compile a normalized seccomp profile to classic BPF with libseccomp, loaded with
+// dlopen("libseccomp.so.2") so that building needs no -dev package. Policy (which names,
+// which actions) is decided in TypeScript (src/seccomp/); this only executes it.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tsrun::seccomp {
+
+struct Arg {
+  uint32_t index;      // syscall argument number 0..5
+  uint64_t value;
+  uint64_t valueTwo;
+  uint32_t op;         // enum scmp_compare (SCMP_CMP_NE = 1 ... SCMP_CMP_MASKED_EQ = 7)
+};
+
+struct Rule {
+  std::string name;    // syscall name; unknown names for every arch are reported in skipped
+  uint32_t action;     // libseccomp action value (SCMP_ACT_*; ERRNO/TRACE carry their data in the low 16 bits)
+  std::vector<Arg> args;
+};
+
+struct Profile {
+  uint32_t defaultAction;
+  std::vector<std::string> architectures;  // libseccomp names: "x86_64", "x86", "x32", "aarch64", ...
+  std::vector<Rule> rules;
+};
+
+struct Result {
+  std::vector<uint8_t> bpf;               // struct sock_filter[] as exported by seccomp_export_bpf
+  std::vector<std::string> skipped;       // syscall names the library does not know
+  int err = 0;                            // errno-style code (positive) when compilation failed
+  std::string syscall;                    // which call failed: "dlopen", "seccomp_init", "seccomp_rule_add", ...
+  std::string detail;                     // e.g. the rule's syscall name or dlerror() text
+};
+
+Result compile(const Profile& profile);
+
+// The library version ("2.5.4") or "" when libseccomp.so.2 cannot be loaded.
+std::string libraryVersion();
+
+}  // namespace tsrun::seccomp

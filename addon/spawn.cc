@@ -1,0 +1,113 @@
+#include "spawn.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace tsrun {
+namespace {
+
+struct Fail {
+  int err;
+  const char* syscall;
+};
+
+// memfd_create(2) + F_ADD_SEALS: a write-sealed copy that exec'ing through /proc/self/fd/N
+// makes /proc/<pid>/exe point at; no process can ever open it for writing.
+int sealedCopy(const std::string& path, Fail* fail) {
+  int src = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (src < 0) return *fail = {errno, "open"}, -1;
+  struct stat st;
+  if (fstat(src, &st) < 0) {
+    *fail = {errno, "fstat"};
+    close(src);
+    return -1;
+  }
+  int mem = memfd_create("tsrun-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (mem < 0) {
+    *fail = {errno, "memfd_create"};
+    close(src);
+    return -1;
+  }
+  off_t left = st.st_size;
+  while (left > 0) {
+    ssize_t n = sendfile(mem, src, nullptr, static_cast<size_t>(left));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *fail = {n < 0 ? errno : EIO, "sendfile"};
+      close(src);
+      close(mem);
+      return -1;
+    }
+    left -= n;
+  }
+  close(src);
+  if (fchmod(mem, 0555) < 0 ||
+      fcntl(mem, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+    *fail = {errno, "fcntl(F_ADD_SEALS)"};
+    close(mem);
+    return -1;
+  }
+  return mem;
+}
+
+}  // namespace
+
+SpawnResult spawnInit(const std::string& initPath, int preserveFds) {
+  SpawnResult r;
+  Fail fail{0, ""};
+  int mem = sealedCopy(initPath, &fail);
+  if (mem < 0) return r.err = fail.err, r.syscall = fail.syscall, r;
+
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    r.err = errno, r.syscall = "socketpair";
+    close(mem);
+    return r;
+  }
+  const int childFd = 3 + preserveFds;
+  char fdArg[16], exePath[40];
+  snprintf(fdArg, sizeof fdArg, "%d", childFd);
+  snprintf(exePath, sizeof exePath, "/proc/self/fd/%d", mem);
+  char argv0[] = "tsrun-init";
+  char* argv[] = {argv0, fdArg, nullptr};
+  char* envp[] = {nullptr};
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attr);
+  // dup2 onto the same number clears FD_CLOEXEC (POSIX 2008 TC2, glibc >= 2.29), as wanted.
+  posix_spawn_file_actions_adddup2(&actions, sv[1], childFd);
+  // Node blocks and handles signals; the init starts with none blocked and all default.
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  pid_t pid;
+  int rc = posix_spawn(&pid, exePath, &actions, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  close(sv[1]);
+  close(mem);
+  if (rc != 0) {
+    close(sv[0]);
+    return r.err = rc, r.syscall = "posix_spawn", r;
+  }
+  r.pid = pid;
+  r.syncFd = sv[0];
+  return r;
+}
+
+}  // namespace tsrun

@@ -1,0 +1,20 @@
+// Start tsrun-init from a sealed memfd copy of its executable (CVE-2019-5736: the container can
+// never reach a writable host binary through /proc/<pid>/exe), with a SOCK_SEQPACKET sync socket.
+#pragma once
+#include <string>
+#include <sys/types.h>
+
+namespace tsrun {
+
+struct SpawnResult {
+  pid_t pid = -1;
+  int syncFd = -1;      // the runtime's end of the sync socket (CLOEXEC)
+  int err = 0;          // errno of the failed call, 0 on success
+  const char* syscall = "";
+};
+
+// The child gets fds 0..2 as they are, 3..3+preserveFds-1 as they are, and its end of the
+// sync socket at 3+preserveFds; argv is {"tsrun-init", "<that fd>"}, the environment is empty.
+SpawnResult spawnInit(const std::string& initPath, int preserveFds);
+
+}  // namespace tsrun

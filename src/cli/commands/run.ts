@@ -1,0 +1,28 @@
+import { run } from '../../runtime/run.js';
+import { defineCommand } from '../command.js';
+
+export const runCommand = defineCommand({
+  command: 'run <id>',
+  describe: 'create and start a container, wait for it and delete it; exits with its status',
+  builder: (y) =>
+    y
+      .positional('id', { type: 'string', demandOption: true })
+      .option('bundle', { alias: 'b', type: 'string', default: '.' })
+      .option('pid-file', { type: 'string' })
+      .option('detach', { alias: 'd', type: 'boolean', default: false })
+      .option('console-socket', { type: 'string' })
+      .option('no-pivot', { type: 'boolean', default: false })
+      .option('preserve-fds', { type: 'number', default: 0 })
+      .example('$0 run -b bundles/busybox demo', ''),
+  handler: (a) =>
+    run({
+      root: a.root,
+      id: a.id,
+      bundle: a.bundle,
+      pidFile: a['pid-file'],
+      detach: a.detach,
+      consoleSocket: a['console-socket'],
+      noPivot: a['no-pivot'],
+      preserveFds: a['preserve-fds'],
+    }),
+});

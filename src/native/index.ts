@@ -1,0 +1,102 @@
+// The only place that loads the .node addon: a typed facade whose failures are SyscallErrors.
+import { createRequire } from 'node:module';
+import { SyscallError } from '../errors.js';
+import { initPath, nativeModulePath } from './paths.js';
+import type { NativeSeccompProfile } from '../seccomp/types.js';
+
+export interface WaitResult {
+  /** 0 when noHang and the process has not changed state. */
+  pid: number;
+  /** -1 when killed by a signal. */
+  exitCode: number;
+  signal: number;
+}
+
+interface NativeModule {
+  spawnInit(initPath: string, preserveFds: number): { pid: number; syncFd: number };
+  waitPid(pid: number, noHang: boolean): WaitResult;
+  waitPidAsync(pid: number): Promise<WaitResult>;
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, signal: number): void;
+  flock(fd: number, op: number): void;
+  mkfifo(path: string, mode: number): void;
+  setChildSubreaper(): void;
+  compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
+  seccompVersion(): string;
+}
+
+let loaded: NativeModule | undefined;
+function native(): NativeModule {
+  loaded ??= createRequire(import.meta.url)(nativeModulePath) as NativeModule;
+  return loaded;
+}
+
+interface AddonError {
+  errno?: number;
+  code?: string;
+  syscall?: string;
+  message: string;
+}
+
+/** Re-throw an addon failure as a SyscallError naming what was being done. */
+function call<T>(step: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as AddonError;
+    if (typeof err.errno === 'number') {
+      throw new SyscallError(err.syscall ?? 'unknown', err.errno, err.code ?? 'EUNKNOWN', step);
+    }
+    throw e;
+  }
+}
+
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;
+
+export function spawnInit(preserveFds: number): { pid: number; syncFd: number } {
+  return call('start tsrun-init', () => native().spawnInit(initPath, preserveFds));
+}
+
+export function waitPid(pid: number, noHang = false): WaitResult {
+  return call(`wait for ${pid}`, () => native().waitPid(pid, noHang));
+}
+
+export async function waitPidAsync(pid: number): Promise<WaitResult> {
+  try {
+    return await native().waitPidAsync(pid);
+  } catch (e) {
+    const err = e as AddonError;
+    throw new SyscallError('waitpid', err.errno ?? 0, err.code ?? 'EUNKNOWN', `wait for ${pid}`);
+  }
+}
+
+export function pidfdOpen(pid: number): number {
+  return call(`open pidfd of ${pid}`, () => native().pidfdOpen(pid));
+}
+
+export function pidfdSendSignal(pidfd: number, signal: number): void {
+  call('signal container', () => native().pidfdSendSignal(pidfd, signal));
+}
+
+export function flock(fd: number, op: number, what: string): void {
+  call(`lock ${what}`, () => native().flock(fd, op));
+}
+
+export function mkfifo(path: string, mode: number): void {
+  call(`create ${path}`, () => native().mkfifo(path, mode));
+}
+
+export function setChildSubreaper(): void {
+  call('become child subreaper', () => native().setChildSubreaper());
+}
+
+export function compileSeccompNative(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] } {
+  return call('compile seccomp profile', () => native().compileSeccomp(profile));
+}
+
+export function seccompVersion(): string {
+  return native().seccompVersion();
+}

@@ -1,0 +1,127 @@
+// (spec, host facts) → Plan. PURE: no fs, no process, no native module; everything the host
+// contributes comes in through HostFacts, so the compiler is tested with golden plans.
+import { ConfigError, NotSupportedError, RuntimeError } from '../errors.js';
+import { Op } from '../process/protocol.js';
+import type { Namespace, Spec } from '../spec/types.js';
+import { CLONE_NEW, MS, RLIMIT } from './constants.js';
+import { propagationFlags } from './mount-options.js';
+import { checkExecStep, processSteps } from './process.js';
+import { afterPivotSteps, rootfsSteps } from './rootfs.js';
+import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
+
+/** Fields of the spec tsrun does not implement yet: create refuses them by name. */
+function refuseUnsupported(spec: Spec): void {
+  const p = spec.process;
+  const l = spec.linux;
+  const unsupported: [boolean, string][] = [
+    [!!p?.terminal, 'process.terminal'],
+    [p?.apparmorProfile !== undefined, 'process.apparmorProfile'],
+    [p?.selinuxLabel !== undefined, 'process.selinuxLabel'],
+    [p?.oomScoreAdj !== undefined, 'process.oomScoreAdj'],
+    [p?.scheduler !== undefined, 'process.scheduler'],
+    [p?.ioPriority !== undefined, 'process.ioPriority'],
+    [p?.execCPUAffinity !== undefined, 'process.execCPUAffinity'],
+    [l?.personality !== undefined, 'linux.personality'],
+    [l?.intelRdt !== undefined, 'linux.intelRdt'],
+    [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
+    [l?.netDevices !== undefined, 'linux.netDevices'],
+    [l?.mountLabel !== undefined, 'linux.mountLabel'],
+    [l?.seccomp !== undefined, 'linux.seccomp'],
+    [Object.values(spec.hooks ?? {}).some((h) => (h as unknown[]).length > 0), 'hooks'],
+  ];
+  for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
+}
+
+function requireField(ok: boolean, pointer: string, rule: string, section: string): void {
+  if (!ok) throw new ConfigError('config.json', [{ pointer, rule, section }]);
+}
+
+function namespaceSteps(namespaces: Namespace[]): { steps: PlanStep[]; newUser: boolean } {
+  const join = namespaces.filter((n) => n.path);
+  const created = namespaces.filter((n) => !n.path);
+  const steps: PlanStep[] = [];
+  // Join the user namespace first: the others are owned by it (setns(2), "user namespaces").
+  for (const n of [...join.filter((n) => n.type === 'user'), ...join.filter((n) => n.type !== 'user')]) {
+    steps.push({ op: Op.SETNS, args: [CLONE_NEW[n.type], n.path!] });
+  }
+  const newUser = created.some((n) => n.type === 'user');
+  if (newUser) steps.push({ op: Op.UNSHARE_USER, args: [] });
+  return { steps, newUser };
+}
+
+function mapsZero(maps: IdMap[]): boolean {
+  return maps.some((m) => m.containerID === 0 && m.size > 0);
+}
+
+export function compilePlan(spec: Spec, facts: HostFacts): Plan {
+  const warnings: string[] = [];
+  refuseUnsupported(spec);
+  requireField(!!spec.root, '/root', "must have required property 'root' to create a container", 'config.md#root');
+  requireField(!!spec.process, '/process', "must have required property 'process' to create a container", 'config.md#process');
+  const process = spec.process!;
+  requireField((process.args ?? []).length > 0, '/process/args', 'must have at least one entry', 'config.md#process');
+  (process.rlimits ?? []).forEach((r, i) =>
+    requireField(r.type in RLIMIT, `/process/rlimits/${i}/type`, `unknown rlimit ${r.type}`, 'config.md#posix-process'),
+  );
+  if (facts.consoleSocket) throw new NotSupportedError('--console-socket');
+
+  const namespaces = spec.linux?.namespaces ?? [];
+  const has = (t: string) => namespaces.some((n) => n.type === t);
+  if (!has('mount')) throw new NotSupportedError('a container without a mount namespace');
+  const rootless = facts.euid !== 0;
+  if (rootless && !has('user')) {
+    throw new RuntimeError('rootless containers need a user namespace: add {"type": "user"} to linux.namespaces and uid/gid mappings (config-linux.md#user-namespace-mappings)');
+  }
+  if (spec.hostname !== undefined) requireField(has('uts'), '/hostname', 'needs a uts namespace', 'config.md#hostname');
+  if (spec.domainname !== undefined) requireField(has('uts'), '/domainname', 'needs a uts namespace', 'config.md#domainname');
+
+  const ns = namespaceSteps(namespaces);
+  // The fifo is opened first, with the runtime's own credentials: the state directory is 0700
+  // and may not be reachable by the container's root once the user namespace exists.
+  const steps: PlanStep[] = [
+    { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
+    { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
+    ...ns.steps,
+  ];
+  let userns: Plan['userns'];
+  if (ns.newUser) {
+    const uidMappings = spec.linux?.uidMappings ?? [];
+    const gidMappings = spec.linux?.gidMappings ?? [];
+    requireField(uidMappings.length > 0, '/linux/uidMappings', 'a new user namespace needs uidMappings', 'config-linux.md#user-namespace-mappings');
+    requireField(gidMappings.length > 0, '/linux/gidMappings', 'a new user namespace needs gidMappings', 'config-linux.md#user-namespace-mappings');
+    // An unprivileged writer of gid_map must deny setgroups first (user_namespaces(7)),
+    // unless newgidmap (setuid) writes a map for it.
+    const single = gidMappings.length === 1 && gidMappings[0].size === 1 && gidMappings[0].hostID === facts.egid;
+    userns = { uidMappings, gidMappings, denySetgroups: rootless && single };
+    if (userns.denySetgroups && (process.user.additionalGids ?? []).length > 0) {
+      throw new ConfigError('config.json', [{ pointer: '/process/user/additionalGids', rule: 'cannot set supplementary groups in a rootless container with a single gid mapping (setgroups is denied)', section: 'config.md#user' }]);
+    }
+    if (mapsZero(uidMappings) && mapsZero(gidMappings)) steps.push({ op: Op.SETRESID, args: [0, 0] });
+  }
+  const unshare = namespaces
+    .filter((n) => !n.path && n.type !== 'user')
+    .reduce((flags, n) => flags | CLONE_NEW[n.type], 0);
+  if (unshare) steps.push({ op: Op.UNSHARE, args: [unshare] });
+  const offsets = spec.linux?.timeOffsets;
+  if (offsets) {
+    requireField(namespaces.some((n) => n.type === 'time' && !n.path), '/linux/timeOffsets', 'needs a new time namespace', 'config-linux.md#offset-for-time-namespace');
+    const lines = Object.entries(offsets).map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}\n`);
+    steps.push({ op: Op.WRITE_FILE, args: ['/proc/self/timens_offsets', lines.join('')] });
+  }
+  steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
+
+  const rootPropagation = spec.linux?.rootfsPropagation;
+  const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;
+  requireField(propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
+  steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation! | MS.REC] });
+  const inUserNs = rootless || has('user');
+  steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
+  steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
+  steps.push(...afterPivotSteps(spec));
+  if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
+  if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
+  steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
+  steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, warnings }));
+  return { steps, userns, warnings };
+}

@@ -1,0 +1,74 @@
+// The process steps of a plan: what runs after the start handshake, in the order the kernel
+// needs (rlimits, user, capabilities, cwd, seccomp, exec).
+import { ConfigError } from '../errors.js';
+import { Op } from '../process/protocol.js';
+import type { Capabilities, Process } from '../spec/types.js';
+import { CAPABILITIES, RLIMIT } from './constants.js';
+import type { PlanStep } from './types.js';
+
+const CAP_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const;
+
+/** Capability names → one 64-bit mask per set. Unknown names are errors; names past cap_last_cap warnings. */
+export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings: string[]): bigint[] {
+  return CAP_SETS.map((set) => {
+    let mask = 0n;
+    (caps[set] ?? []).forEach((name, i) => {
+      const bit = (CAPABILITIES as readonly string[]).indexOf(name);
+      if (bit < 0) {
+        throw new ConfigError('config.json', [{ pointer: `/process/capabilities/${set}/${i}`, rule: `unknown capability ${name}`, section: 'config.md#linux-process' }]);
+      }
+      if (bit > capLastCap) {
+        warnings.push(`capability ${name} is not known to this kernel (cap_last_cap ${capLastCap}); skipped`);
+        return;
+      }
+      mask |= 1n << BigInt(bit);
+    });
+    return mask;
+  });
+}
+
+function gidList(gids: readonly number[]): Buffer {
+  const buf = Buffer.alloc(gids.length * 4);
+  gids.forEach((g, i) => buf.writeUInt32LE(g, i * 4));
+  return buf;
+}
+
+/** The PATH a lookup of args[0] uses: the container's own, or the default of execvp(3). */
+export function pathOf(env: readonly string[]): string {
+  const entry = env.find((e) => e.startsWith('PATH='));
+  return entry ? entry.slice(5) : '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+}
+
+export interface ProcessStepsInput {
+  process: Process;
+  capLastCap: number;
+  preserveFds: number;
+  /** Compiled seccomp filter, if any: placed before the user switch or right before exec (see below). */
+  seccomp?: { bpf: Buffer; flags: number };
+  warnings: string[];
+}
+
+export function checkExecStep(process: Process): PlanStep {
+  const env = process.env ?? [];
+  return { op: Op.CHECK_EXEC, args: [process.args![0], pathOf(env), process.cwd] };
+}
+
+export function processSteps(input: ProcessStepsInput): PlanStep[] {
+  const { process: p, warnings } = input;
+  const steps: PlanStep[] = [];
+  (p.rlimits ?? []).forEach((r) => steps.push({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
+  if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while still privileged
+  // (seccomp(2)); with it, load it last so that no setup syscall of ours is filtered.
+  if (input.seccomp && !p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
+  if (p.user.umask !== undefined) steps.push({ op: Op.UMASK, args: [p.user.umask] });
+  steps.push({ op: Op.CWD, args: [p.cwd] });
+  const keepCaps = p.capabilities ? 1 : 0;
+  steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), keepCaps] });
+  if (p.capabilities) steps.push({ op: Op.CAPS, args: capabilityMasks(p.capabilities, input.capLastCap, warnings) });
+  if (input.seccomp && p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
+  steps.push({ op: Op.PRESERVE_FDS, args: [input.preserveFds] });
+  const args = p.args ?? [];
+  steps.push({ op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] });
+  return steps;
+}

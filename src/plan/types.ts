@@ -1,0 +1,52 @@
+import type { OpCode } from '../process/protocol.js';
+
+/** One argument of a plan step: integers are sent as u64, strings and buffers as bytes. */
+export type PlanArg = number | bigint | string | Buffer;
+
+export interface PlanStep {
+  /** What tsrun-init executes (addon/init/protocol.h). */
+  op: OpCode;
+  /** Arguments, in the order protocol.h lists them. */
+  args: PlanArg[];
+}
+
+export interface IdMap {
+  containerID: number;
+  hostID: number;
+  size: number;
+}
+
+/** Everything create needs to run a container, decided before any process exists. */
+export interface Plan {
+  /** The steps tsrun-init executes, in order. */
+  steps: PlanStep[];
+  /** Set when the init creates a user namespace: the maps the runtime writes for it. */
+  userns?: { uidMappings: IdMap[]; gidMappings: IdMap[]; denySetgroups: boolean };
+  /** Warnings to print (deprecated but accepted fields, skipped capabilities ...). */
+  warnings: string[];
+}
+
+/** What the plan compiler may know about the host; collected by src/process/hostfacts.ts. */
+export interface HostFacts {
+  /** The runtime's effective uid and gid. */
+  euid: number;
+  egid: number;
+  /** Absolute bundle directory. */
+  bundle: string;
+  /** Path of exec.fifo in the state directory. */
+  fifoPath: string;
+  /** Highest capability number of the running kernel (/proc/sys/kernel/cap_last_cap). */
+  capLastCap: number;
+  /** --no-pivot */
+  noPivot: boolean;
+  /** --preserve-fds */
+  preserveFds: number;
+  /** --console-socket */
+  consoleSocket?: string;
+  /** Kind of a host path used as a bind source: decides between a directory and a file mount point. */
+  sourceKind(path: string): 'directory' | 'file' | 'missing';
+  /** Host directories to bind under a "cgroup" mount: subdirectory name → host cgroup directory. */
+  cgroupBinds: { name: string; hostPath: string }[];
+  /** True on a unified (v2-only) host: a "cgroup" mount is a cgroup2 mount. */
+  cgroupUnified: boolean;
+}

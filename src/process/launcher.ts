@@ -1,0 +1,86 @@
+// Drives tsrun-init through the sync protocol (addon/init/protocol.h) until the container
+// waits on exec.fifo. On any failure every process it started is killed and reaped.
+import { RuntimeError } from '../errors.js';
+import { spawnInit, waitPid } from '../native/index.js';
+import { encodePlan } from '../plan/encode.js';
+import type { Plan } from '../plan/types.js';
+import { writeIdMaps } from './idmap.js';
+import { Msg } from './protocol.js';
+import { decodeInitError, SyncSocket } from './sync.js';
+
+export interface LaunchOptions {
+  plan: Plan;
+  preserveFds: number;
+  euid: number;
+  egid: number;
+  /** Called with the init's pid before it runs any step (cgroup placement). */
+  beforePlan?: (initPid: number) => void;
+  /** Debug log of protocol progress. */
+  debug?: (msg: string) => void;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Runs the plan up to MSG_CREATED; returns the host pid of the waiting container process. */
+export function launch(opts: LaunchOptions): number {
+  const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
+  const sync = new SyncSocket(syncFd);
+  const debug = opts.debug ?? (() => {});
+  let containerPid = 0;
+  let initReaped = false;
+  const reapInit = () => {
+    if (!initReaped) {
+      initReaped = true;
+      return waitPid(initPid);
+    }
+    return undefined;
+  };
+  try {
+    opts.beforePlan?.(initPid);
+    sync.send(Msg.PLAN, encodePlan(opts.plan.steps));
+    debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
+    for (;;) {
+      const msg = sync.recv();
+      if (!msg) {
+        const status = reapInit();
+        const how = status ? (status.signal ? `signal ${status.signal}` : `exit ${status.exitCode}`) : 'exit';
+        throw new RuntimeError(`tsrun-init ended before the container was created (${how})`);
+      }
+      switch (msg.type) {
+        case Msg.USERNS_READY:
+          writeIdMaps(initPid, opts.plan.userns!, opts.euid, opts.egid);
+          sync.send(Msg.MAPS_DONE);
+          debug(`init ${initPid}: id maps written`);
+          break;
+        case Msg.PID:
+          containerPid = msg.payload.readInt32LE(0);
+          reapInit();
+          debug(`container process ${containerPid}`);
+          break;
+        case Msg.CREATED:
+          if (!containerPid) throw new RuntimeError('tsrun-init reported created before its pid');
+          debug(`container ${containerPid}: created`);
+          return containerPid;
+        case Msg.ERROR:
+          throw decodeInitError(msg.payload);
+        default:
+          throw new RuntimeError(`unexpected sync message ${msg.type} from tsrun-init`);
+      }
+    }
+  } catch (e) {
+    if (containerPid) killQuietly(containerPid);
+    if (!initReaped) {
+      killQuietly(initPid);
+      reapInit();
+    }
+    throw e;
+  } finally {
+    sync.close();
+  }
+}

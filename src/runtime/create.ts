@@ -1,0 +1,89 @@
+// create (runtime.md#create): validate, compile, make the state directory, launch the init,
+// and record the waiting container. A failed create leaves nothing behind.
+import { renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NotSupportedError } from '../errors.js';
+import { debug, warn } from '../log.js';
+import { mkfifo } from '../native/index.js';
+import { compilePlan } from '../plan/compile.js';
+import { collectHostFacts } from '../process/hostfacts.js';
+import { launch } from '../process/launcher.js';
+import { loadBundleSpec } from '../spec/load.js';
+import type { Spec } from '../spec/types.js';
+import { readProcStat } from '../state/liveness.js';
+import type { ContainerRecord } from '../state/record.js';
+import { checkId, ContainerStore } from '../state/store.js';
+import type { GlobalOptions } from './options.js';
+import { OCI_VERSION } from './status.js';
+
+export interface CreateOptions extends GlobalOptions {
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot?: boolean;
+  preserveFds?: number;
+}
+
+function hasResources(spec: Spec): boolean {
+  const r = spec.linux?.resources;
+  return !!r && Object.values(r).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
+}
+
+/** Write the pid file atomically, as runc does (engines read it as soon as it exists). */
+function writePidFile(path: string, pid: number): void {
+  const abs = resolve(path);
+  const tmp = join(abs, '..', `.${process.pid}.pid.tmp`);
+  writeFileSync(tmp, String(pid));
+  renameSync(tmp, abs);
+}
+
+export function create(opts: CreateOptions): ContainerRecord {
+  checkId(opts.id);
+  const bundle = resolve(opts.bundle);
+  const { spec, warnings } = loadBundleSpec(bundle);
+  warnings.forEach(warn);
+  if (hasResources(spec)) throw new NotSupportedError('linux.resources');
+
+  const store = new ContainerStore(opts.root);
+  const preserveFds = opts.preserveFds ?? 0;
+  const fifoPath = join(opts.root, opts.id, 'exec.fifo');
+  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket });
+  const plan = compilePlan(spec, facts);
+  plan.warnings.forEach(warn);
+
+  const dir = store.create(opts.id);
+  const record: ContainerRecord = {
+    ociVersion: OCI_VERSION,
+    id: opts.id,
+    status: 'creating',
+    pid: 0,
+    bundle,
+    annotations: spec.annotations,
+    pidStartTime: '',
+    created: new Date().toISOString(),
+    rootless: facts.euid !== 0,
+  };
+  try {
+    dir.write(record);
+    mkfifo(dir.fifoPath, 0o622);
+    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, debug });
+    record.pid = pid;
+    record.pidStartTime = readProcStat(pid)?.startTime ?? '';
+    record.status = 'created';
+    dir.write(record);
+    if (opts.pidFile) writePidFile(opts.pidFile, pid);
+    dir.unlock();
+    return record;
+  } catch (e) {
+    if (record.pid) {
+      try {
+        process.kill(record.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    dir.remove();
+    throw e;
+  }
+}

@@ -1,0 +1,33 @@
+// Signal the container process through a pidfd, so a recycled pid is never signalled:
+// the pidfd is opened first, then the start time is checked, then the signal goes to the pidfd.
+import { closeSync } from 'node:fs';
+import { RuntimeError } from '../errors.js';
+import { pidfdOpen, pidfdSendSignal } from '../native/index.js';
+import { isAlive } from '../state/liveness.js';
+import type { ContainerRecord } from '../state/record.js';
+
+export function signalContainer(record: ContainerRecord, signal: number): void {
+  let pidfd: number;
+  try {
+    pidfd = pidfdOpen(record.pid);
+  } catch {
+    throw new RuntimeError(`container ${record.id} is not running`);
+  }
+  try {
+    if (!isAlive(record.pid, record.pidStartTime)) throw new RuntimeError(`container ${record.id} is not running`);
+    pidfdSendSignal(pidfd, signal);
+  } finally {
+    closeSync(pidfd);
+  }
+}
+
+/** Wait (bounded) until the container process is gone or a zombie. */
+export function waitGone(record: ContainerRecord, timeoutMs = 10_000): boolean {
+  const until = Date.now() + timeoutMs;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  while (isAlive(record.pid, record.pidStartTime)) {
+    if (Date.now() > until) return false;
+    Atomics.wait(cell, 0, 0, 10);
+  }
+  return true;
+}

@@ -1,0 +1,28 @@
+// A container's status now: stored 'creating'/'created', the rest from its process (runtime.md#state).
+import { existsSync } from 'node:fs';
+import type { State } from '../spec/types.js';
+import type { ContainerRecord } from '../state/record.js';
+import { isAlive } from '../state/liveness.js';
+import type { Status } from '../state/status.js';
+import type { ContainerDir } from '../state/store.js';
+
+export const OCI_VERSION = '1.3.0';
+
+export function statusOf(record: ContainerRecord, dir: ContainerDir): Status {
+  if (record.status === 'creating') return 'creating';
+  if (!isAlive(record.pid, record.pidStartTime)) return 'stopped';
+  return existsSync(dir.fifoPath) ? 'created' : 'running';
+}
+
+/** The state document of runtime.md#state. */
+export function stateOf(record: ContainerRecord, status: Status): Omit<State, 'status'> & { status: Status } {
+  const live = status !== 'stopped' && status !== 'creating';
+  return {
+    ociVersion: OCI_VERSION,
+    id: record.id,
+    status,
+    pid: live ? record.pid : 0,
+    bundle: record.bundle,
+    annotations: record.annotations ?? {},
+  };
+}

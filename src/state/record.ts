@@ -1,0 +1,20 @@
+import type { ContainerStatus } from '../spec/types.js';
+
+/** What state.json holds: the spec's state (runtime.md#state) plus what later commands need. */
+export interface ContainerRecord {
+  ociVersion: string;
+  id: string;
+  /** Only 'creating' and 'created' are stored; running/stopped/paused are derived from the process. */
+  status: Extract<ContainerStatus, 'creating' | 'created'>;
+  pid: number;
+  bundle: string;
+  annotations?: Record<string, string>;
+  /** /proc/<pid>/stat start time of the container process, against pid reuse. */
+  pidStartTime: string;
+  /** ISO 8601 time of create. */
+  created: string;
+  /** Created by an unprivileged user. */
+  rootless: boolean;
+  /** Cgroup directories by hierarchy, when the container has a cgroup. */
+  cgroupPaths?: Record<string, string>;
+}

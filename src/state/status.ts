@@ -1,0 +1,9 @@
+// Container statuses and the operations each allows (runtime.md#lifecycle, #operations).
+import type { ContainerStatus } from '../spec/types.js';
+
+export type Status = ContainerStatus | 'paused';
+
+export const canStart = (s: Status): boolean => s === 'created';
+export const canKill = (s: Status): boolean => s === 'created' || s === 'running' || s === 'paused';
+export const canDelete = (s: Status): boolean => s === 'stopped' || s === 'creating';
+export const canExec = (s: Status): boolean => s === 'running' || s === 'created';

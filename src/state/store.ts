@@ -1,0 +1,117 @@
+// One directory per container under --root (mode 0700) holding state.json, written atomically
+// (temp file + rename), and exec.fifo. The directory itself is the lock: flock(2) on its fd,
+// exclusive for commands that change the container, shared for readers.
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ContainerExistsError, ContainerNotFoundError, RuntimeError, UsageError } from '../errors.js';
+import { flock, LOCK_EX, LOCK_SH } from '../native/index.js';
+import type { ContainerRecord } from './record.js';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}$/;
+
+export function checkId(id: string): void {
+  if (!ID.test(id) || id.includes('..')) {
+    throw new UsageError(`invalid container id "${id}": use 1-255 letters, digits and _ . + - (not starting with a symbol, no "..")`);
+  }
+}
+
+export function defaultRoot(): string {
+  if (process.geteuid?.() === 0) return '/run/tsrun';
+  const xdg = process.env.XDG_RUNTIME_DIR;
+  return xdg ? join(xdg, 'tsrun') : `/tmp/tsrun-${process.geteuid?.()}`;
+}
+
+export class ContainerDir {
+  private fd: number | undefined;
+  constructor(
+    readonly id: string,
+    readonly path: string,
+  ) {}
+
+  get statePath(): string {
+    return join(this.path, 'state.json');
+  }
+  get fifoPath(): string {
+    return join(this.path, 'exec.fifo');
+  }
+
+  lock(exclusive: boolean, requireState = true): void {
+    this.fd = openSync(this.path, 'r');
+    flock(this.fd, exclusive ? LOCK_EX : LOCK_SH, this.path);
+    if (!requireState) return;
+    // A delete may have removed the directory while we waited for the lock.
+    try {
+      statSync(this.statePath);
+    } catch {
+      this.unlock();
+      throw new ContainerNotFoundError(this.id);
+    }
+  }
+
+  unlock(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  read(): ContainerRecord {
+    try {
+      return JSON.parse(readFileSync(this.statePath, 'utf8')) as ContainerRecord;
+    } catch (e) {
+      throw new RuntimeError(`cannot read state of container ${this.id}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  write(record: ContainerRecord): void {
+    const tmp = `${this.statePath}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(record), { mode: 0o600 });
+    renameSync(tmp, this.statePath);
+  }
+
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+    this.unlock();
+  }
+}
+
+export class ContainerStore {
+  constructor(readonly root: string) {}
+
+  private dirOf(id: string): ContainerDir {
+    checkId(id);
+    return new ContainerDir(id, join(this.root, id));
+  }
+
+  /** Make a new container directory, locked exclusively; fails if the id is taken. */
+  create(id: string): ContainerDir {
+    const dir = this.dirOf(id);
+    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(dir.path, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ContainerExistsError(id);
+      throw e;
+    }
+    dir.lock(true, false);
+    return dir;
+  }
+
+  /** Open an existing container, locked. */
+  open(id: string, exclusive: boolean): ContainerDir {
+    const dir = this.dirOf(id);
+    try {
+      dir.lock(exclusive);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ContainerNotFoundError(id);
+      throw e;
+    }
+    return dir;
+  }
+
+  ids(): string[] {
+    try {
+      return readdirSync(this.root).filter((name) => ID.test(name)).sort();
+    } catch {
+      return [];
+    }
+  }
+}
