@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, NotSupportedError, RuntimeError } from '../../../src/errors.js';
+import { compilePlan } from '../../../src/plan/compile.js';
+import { MS } from '../../../src/plan/constants.js';
+import { encodePlan } from '../../../src/plan/encode.js';
+import type { HostFacts, PlanStep } from '../../../src/plan/types.js';
+import { Op, PLAN_MAGIC } from '../../../src/process/protocol.js';
+import type { Spec } from '../../../src/spec/types.js';
+
+const facts = (over: Partial<HostFacts> = {}): HostFacts => ({
+  euid: 0,
+  egid: 0,
+  bundle: '/b',
+  fifoPath: '/run/tsrun/x/exec.fifo',
+  capLastCap: 40,
+  noPivot: false,
+  preserveFds: 0,
+  sourceKind: (p) => (p.endsWith('.txt') ? 'file' : p.includes('missing') ? 'missing' : 'directory'),
+  cgroupBinds: [{ name: 'memory', hostPath: '/sys/fs/cgroup/memory/tsrun/x' }],
+  cgroupUnified: false,
+  ...over,
+});
+
+const spec = (over: Partial<Spec> = {}): Spec => ({
+  ociVersion: '1.3.0',
+  root: { path: 'rootfs', readonly: true },
+  process: { cwd: '/', user: { uid: 0, gid: 0 }, args: ['sh', '-c', 'true'], env: ['PATH=/bin'] },
+  hostname: 'h',
+  mounts: [{ destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] }],
+  linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }] },
+  ...over,
+});
+
+const ops = (steps: PlanStep[]) => steps.map((s) => s.op);
+const find = (steps: PlanStep[], op: number) => steps.filter((s) => s.op === op);
+
+describe('compilePlan', () => {
+  it('orders the stages: fifo first, namespaces, fork, rootfs, pivot, handshake, process, exec last', () => {
+    const { steps } = compilePlan(spec(), facts());
+    const o = ops(steps);
+    expect(o[0]).toBe(Op.LOG);
+    expect(o[1]).toBe(Op.OPEN_FIFO);
+    expect(o.indexOf(Op.UNSHARE)).toBeLessThan(o.indexOf(Op.FORK));
+    expect(o.filter((x) => x === Op.FORK)).toHaveLength(1);
+    expect(o.indexOf(Op.FORK)).toBeLessThan(o.indexOf(Op.ROOTFS));
+    expect(o.indexOf(Op.ROOTFS)).toBeLessThan(o.indexOf(Op.PIVOT_ROOT));
+    expect(o.indexOf(Op.PIVOT_ROOT)).toBeLessThan(o.indexOf(Op.REMOUNT_RO));
+    expect(o.indexOf(Op.CHECK_EXEC)).toBeLessThan(o.indexOf(Op.CREATED));
+    expect(o.indexOf(Op.CREATED)).toBeLessThan(o.indexOf(Op.USER));
+    expect(o[o.length - 1]).toBe(Op.EXEC);
+  });
+
+  it('unshares every new namespace in one call and resolves the rootfs against the bundle', () => {
+    const { steps } = compilePlan(spec(), facts());
+    expect(find(steps, Op.UNSHARE)[0].args).toEqual([0x20000000 | 0x00020000 | 0x04000000]);
+    expect(find(steps, Op.ROOTFS)[0].args).toEqual(['/b/rootfs']);
+    expect(find(steps, Op.SETHOSTNAME)[0].args).toEqual(['h']);
+  });
+
+  it('makes default devices with mknod as root and binds them in a user namespace', () => {
+    const root = compilePlan(spec(), facts());
+    expect(find(root.steps, Op.MKNOD).map((s) => s.args[0])).toEqual(['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty']);
+    const userns = spec({
+      linux: {
+        namespaces: [{ type: 'user' }, { type: 'mount' }, { type: 'pid' }, { type: 'uts' }],
+        uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }],
+        gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }],
+      },
+    });
+    const rootless = compilePlan(userns, facts({ euid: 1000, egid: 1000 }));
+    expect(find(rootless.steps, Op.MKNOD)).toHaveLength(0);
+    expect(find(rootless.steps, Op.BIND_DEVICE)).toHaveLength(6);
+    expect(rootless.userns).toEqual({ uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], denySetgroups: true });
+    const o = ops(rootless.steps);
+    expect(o.indexOf(Op.UNSHARE_USER)).toBeLessThan(o.indexOf(Op.SETRESID));
+    expect(o.indexOf(Op.SETRESID)).toBeLessThan(o.indexOf(Op.UNSHARE));
+  });
+
+  it('translates mount options into flags, propagation and data', () => {
+    const { steps } = compilePlan(
+      spec({ mounts: [{ destination: '/data', type: 'bind', source: 'd', options: ['rbind', 'ro', 'nosuid', 'rprivate', 'size=1'] }] }),
+      facts(),
+    );
+    const m = find(steps, Op.MOUNT)[0];
+    expect(m.args).toEqual(['/b/d', '/data', '', MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID, MS.PRIVATE | MS.REC, 'size=1', 0]);
+  });
+
+  it('binds a file source on a file mount point', () => {
+    const { steps } = compilePlan(spec({ mounts: [{ destination: '/etc/x.txt', type: 'bind', source: '/host/x.txt', options: ['bind'] }] }), facts());
+    expect(find(steps, Op.MOUNT)[0].args[6]).toBe(1);
+  });
+
+  it('accepts a relative mount destination with a warning (config.md#mounts)', () => {
+    const plan = compilePlan(spec({ mounts: [{ destination: 'tmp', type: 'tmpfs', source: 'tmpfs' }] }), facts());
+    expect(find(plan.steps, Op.MOUNT)[0].args[1]).toBe('/tmp');
+    expect(plan.warnings.join()).toContain('relative path "tmp" is deprecated');
+  });
+
+  it('expands a cgroup mount on a v1 host into a tmpfs and binds of the container cgroups', () => {
+    const { steps } = compilePlan(spec({ mounts: [{ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid'] }] }), facts());
+    const mounts = find(steps, Op.MOUNT);
+    expect(mounts[0].args.slice(0, 3)).toEqual(['tmpfs', '/sys/fs/cgroup', 'tmpfs']);
+    expect(mounts[1].args.slice(0, 2)).toEqual(['/sys/fs/cgroup/memory/tsrun/x', '/sys/fs/cgroup/memory']);
+    expect(find(steps, Op.REMOUNT_RO)[0].args).toEqual(['/sys/fs/cgroup']);
+  });
+
+  it('turns capability names into masks and warns about names the kernel lacks', () => {
+    const plan = compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_KILL', 'CAP_CHECKPOINT_RESTORE'], effective: ['CAP_KILL'] } } }), facts({ capLastCap: 39 }));
+    expect(find(plan.steps, Op.CAPS)[0].args).toEqual([1n << 5n, 1n << 5n, 0n, 0n, 0n]);
+    expect(plan.warnings.join()).toContain('CAP_CHECKPOINT_RESTORE');
+  });
+
+  it('refuses what is wrong or not implemented, naming the field', () => {
+    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_NOPE'] } } }), facts())).toThrow(ConfigError);
+    expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(new NotSupportedError('process.terminal'));
+    expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }] } }), facts())).toThrow(NotSupportedError);
+    expect(() => compilePlan(spec(), facts({ euid: 1000 }))).toThrow(RuntimeError);
+    expect(() => compilePlan(spec({ hostname: 'x', linux: { namespaces: [{ type: 'mount' }] } }), facts())).toThrow(/\/hostname: needs a uts namespace/);
+    expect(() => compilePlan(spec({ mounts: [{ destination: '/m', type: 'bind', source: '/missing', options: ['bind'] }] }), facts())).toThrow(/\/mounts\/0\/source/);
+  });
+});
+
+describe('encodePlan', () => {
+  it('writes magic, version and length-prefixed args', () => {
+    const buf = encodePlan([{ op: Op.SETHOSTNAME, args: ['ab'] }, { op: Op.UMASK, args: [18] }]);
+    expect(buf.readUInt32LE(0)).toBe(PLAN_MAGIC);
+    expect(buf.readUInt32LE(4)).toBe(1);
+    expect(buf.readUInt16LE(8)).toBe(Op.SETHOSTNAME);
+    expect(buf.readUInt16LE(10)).toBe(1);
+    expect(buf.readUInt32LE(12)).toBe(2);
+    expect(buf.subarray(16, 18).toString()).toBe('ab');
+    expect(buf.readUInt16LE(18)).toBe(Op.UMASK);
+    expect(buf.readUInt32LE(22)).toBe(8);
+    expect(buf.readBigUInt64LE(26)).toBe(18n);
+    expect(buf.length).toBe(34);
+  });
+});
