@@ -25,9 +25,12 @@
 //   tsrun start: write 1 byte to exec.fifo ------------------------------>  rlimits, user, caps, nnp,
 //                                                                         seccomp, close fds, execve
 //
-// Any failure before MSG_CREATED is sent as MSG_ERROR and the init exits 1.
+// Any failure while the sync socket is open is sent as MSG_ERROR and the init exits 1.
 // After MSG_CREATED the sync socket is closed; later failures go to stderr as one line
 // "tsrun-init: <step>: <syscall>: <strerror> (errno N)" and the init exits 127.
+// An exec plan (tsrun exec) has OP_SETNS..., OP_FORK, then the process ops with no OP_CREATED:
+// the socket stays open (CLOEXEC) until execve succeeds, so an execve failure is a MSG_ERROR,
+// and the runtime takes EOF after MSG_PID as success.
 //
 // Wire format (all integers little-endian):
 //   the sync socket is SOCK_SEQPACKET, one message per packet (max 1 MiB):

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   kill: { describe: 'signal a container', load: async () => (await import('./commands/kill.js')).killCommand },
   delete: { describe: 'delete a container', load: async () => (await import('./commands/delete.js')).deleteCommand },
   run: { describe: 'create, start and wait for a container', load: async () => (await import('./commands/run.js')).runCommand },
+  exec: { describe: 'run a process in a running container', load: async () => (await import('./commands/exec.js')).execCommand },
   list: { describe: 'list containers', load: async () => (await import('./commands/list.js')).listCommand },
 };
 

@@ -15,6 +15,8 @@ export interface LaunchOptions {
   egid: number;
   /** Called with the init's pid before it runs any step (cgroup placement). */
   beforePlan?: (initPid: number) => void;
+  /** exec: there is no start handshake; success is the sync socket closing at execve (CLOEXEC). */
+  untilExec?: boolean;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
 }
@@ -27,7 +29,7 @@ function killQuietly(pid: number): void {
   }
 }
 
-/** Runs the plan up to MSG_CREATED; returns the host pid of the waiting container process. */
+/** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
 export function launch(opts: LaunchOptions): number {
   const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
   const sync = new SyncSocket(syncFd);
@@ -47,6 +49,10 @@ export function launch(opts: LaunchOptions): number {
     debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
+      if (!msg && opts.untilExec && containerPid) {
+        debug(`exec process ${containerPid}: started`);
+        return containerPid;
+      }
       if (!msg) {
         const status = reapInit();
         const how = status ? (status.signal ? `signal ${status.signal}` : `exit ${status.exitCode}`) : 'exit';

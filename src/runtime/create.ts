@@ -1,6 +1,5 @@
 // create (runtime.md#create): validate, compile, make the state directory, launch the init,
 // and record the waiting container. A failed create leaves nothing behind.
-import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NotSupportedError } from '../errors.js';
 import { debug, warn } from '../log.js';
@@ -14,6 +13,7 @@ import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
 import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
+import { writePidFile } from './pidfile.js';
 import { OCI_VERSION } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -28,14 +28,6 @@ export interface CreateOptions extends GlobalOptions {
 function hasResources(spec: Spec): boolean {
   const r = spec.linux?.resources;
   return !!r && Object.values(r).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
-}
-
-/** Write the pid file atomically, as runc does (engines read it as soon as it exists). */
-function writePidFile(path: string, pid: number): void {
-  const abs = resolve(path);
-  const tmp = join(abs, '..', `.${process.pid}.pid.tmp`);
-  writeFileSync(tmp, String(pid));
-  renameSync(tmp, abs);
 }
 
 export function create(opts: CreateOptions): ContainerRecord {

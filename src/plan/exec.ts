@@ -1,0 +1,37 @@
+// (process, container) → the plan of `exec`: join the container's namespaces, fork into its
+// pid namespace, and run the same process steps as create, without the start handshake.
+import { Op } from '../process/protocol.js';
+import type { Process } from '../spec/types.js';
+import { CLONE_NEW } from './constants.js';
+import { checkExecStep, processSteps } from './process.js';
+import type { Plan, PlanStep } from './types.js';
+
+/** /proc/<pid>/ns/<file> names of the spec's namespace types. */
+export const NS_FILE: Record<string, string> = {
+  pid: 'pid', network: 'net', mount: 'mnt', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time',
+};
+
+export interface ExecTarget {
+  /** The container process. */
+  pid: number;
+  /** Namespace types the container has that differ from the runtime's own (joining your own user namespace is EINVAL). */
+  namespaces: string[];
+  capLastCap: number;
+  preserveFds: number;
+}
+
+export function compileExecPlan(process: Process, target: ExecTarget): Plan {
+  const warnings: string[] = [];
+  const join = (type: string): PlanStep => ({ op: Op.SETNS, args: [CLONE_NEW[type], `/proc/${target.pid}/ns/${NS_FILE[type]}`] });
+  // The user namespace first, the mount namespace last (it changes root and cwd: setns(2)).
+  const order = ['user', 'ipc', 'uts', 'network', 'pid', 'cgroup', 'time', 'mount'].filter((t) => target.namespaces.includes(t));
+  const steps: PlanStep[] = [
+    { op: Op.LOG, args: ['tsrun:[1:EXEC]'] },
+    ...order.map(join),
+    { op: Op.FORK, args: [] },
+    { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },
+    checkExecStep(process),
+    ...processSteps({ process, capLastCap: target.capLastCap, preserveFds: target.preserveFds, warnings }),
+  ];
+  return { steps, warnings };
+}

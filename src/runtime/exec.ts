@@ -1,0 +1,102 @@
+// exec: run a new process in a running container (runc exec semantics: the container's own
+// process from config.json is the base, flags override it; or --process gives it whole).
+import { readFileSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
+import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
+import { debug, warn } from '../log.js';
+import { setChildSubreaper, waitPidAsync } from '../native/index.js';
+import { compileExecPlan, NS_FILE } from '../plan/exec.js';
+import { launch } from '../process/launcher.js';
+import { loadBundleSpec } from '../spec/load.js';
+import type { Process } from '../spec/types.js';
+import { canExec } from '../state/status.js';
+import { ContainerStore } from '../state/store.js';
+import { writePidFile } from './pidfile.js';
+import type { GlobalOptions } from './options.js';
+import { statusOf } from './status.js';
+
+export interface ExecOptions extends GlobalOptions {
+  id: string;
+  processFile?: string;
+  args: string[];
+  tty: boolean;
+  consoleSocket?: string;
+  cwd?: string;
+  env: string[];
+  user?: string;
+  additionalGids: number[];
+  caps: string[];
+  noNewPrivs: boolean;
+  detach: boolean;
+  pidFile?: string;
+  preserveFds: number;
+  ignorePaused: boolean;
+}
+
+function buildProcess(base: Process, o: ExecOptions): Process {
+  if (o.processFile) return JSON.parse(readFileSync(o.processFile, 'utf8')) as Process;
+  if (o.args.length === 0) throw new UsageError('exec needs a command to run (or --process FILE)');
+  const p: Process = { ...base, args: o.args, terminal: o.tty, env: [...(base.env ?? []), ...o.env] };
+  if (o.cwd) p.cwd = o.cwd;
+  if (o.user) {
+    const m = /^(\d+)(?::(\d+))?$/.exec(o.user);
+    if (!m) throw new UsageError(`--user ${o.user}: use uid[:gid] (numbers)`);
+    p.user = { ...p.user, uid: Number(m[1]), gid: m[2] !== undefined ? Number(m[2]) : p.user.gid };
+  }
+  if (o.additionalGids.length) p.user = { ...p.user, additionalGids: o.additionalGids };
+  if (o.noNewPrivs) p.noNewPrivileges = true;
+  if (o.caps.length && p.capabilities) {
+    const add = (set?: string[]) => [...new Set([...(set ?? []), ...o.caps])];
+    const c = p.capabilities;
+    p.capabilities = { bounding: add(c.bounding), effective: add(c.effective), permitted: add(c.permitted), inheritable: c.inheritable, ambient: add(c.ambient) };
+  }
+  return p;
+}
+
+/** Namespace types of the container that differ from this process's (by inode). */
+function namespacesToJoin(pid: number, types: string[]): string[] {
+  return types.filter((t) => {
+    const ino = (path: string) => statSync(path).ino;
+    return ino(`/proc/${pid}/ns/${NS_FILE[t]}`) !== ino(`/proc/self/ns/${NS_FILE[t]}`);
+  });
+}
+
+export async function exec(opts: ExecOptions): Promise<number> {
+  const dir = new ContainerStore(opts.root).open(opts.id, false);
+  let pid: number;
+  try {
+    const record = dir.read();
+    const status = statusOf(record, dir);
+    if (!canExec(status) && !(opts.ignorePaused && status === 'paused')) throw new StateTransitionError(opts.id, 'exec in', status);
+    const { spec } = loadBundleSpec(record.bundle);
+    const process_ = buildProcess(spec.process!, opts);
+    if (process_.terminal || opts.consoleSocket) throw new NotSupportedError('exec --tty');
+    const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
+    const plan = compileExecPlan(process_, {
+      pid: record.pid,
+      namespaces: namespacesToJoin(record.pid, types),
+      capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
+      preserveFds: opts.preserveFds,
+    });
+    plan.warnings.forEach(warn);
+    if (!opts.detach) setChildSubreaper();
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, debug });
+    if (opts.pidFile) writePidFile(opts.pidFile, pid);
+  } finally {
+    dir.unlock();
+  }
+  if (opts.detach) return 0;
+  const forward = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, constants.signals[sig]);
+    } catch {
+      /* gone */
+    }
+  };
+  const forwarded: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+  forwarded.forEach((s) => process.on(s, forward));
+  const status = await waitPidAsync(pid);
+  forwarded.forEach((s) => process.off(s, forward));
+  if (status.exitCode < 0 && status.signal === 0) throw new RuntimeError(`exec process ${pid}: unknown exit`);
+  return status.signal ? 128 + status.signal : status.exitCode;
+}
