@@ -21,6 +21,7 @@ Napi::Value throwErrno(Napi::Env env, int err, const std::string& syscall, const
   e.Set("errno", Napi::Number::New(env, err));
   e.Set("code", Napi::String::New(env, code ? code : "EUNKNOWN"));
   e.Set("syscall", Napi::String::New(env, syscall));
+  e.Set("detail", Napi::String::New(env, detail));
   e.ThrowAsJavaScriptException();
   return env.Undefined();
 }

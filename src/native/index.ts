@@ -35,6 +35,7 @@ interface AddonError {
   errno?: number;
   code?: string;
   syscall?: string;
+  detail?: string;
   message: string;
 }
 
@@ -45,7 +46,7 @@ function call<T>(step: string, fn: () => T): T {
   } catch (e) {
     const err = e as AddonError;
     if (typeof err.errno === 'number') {
-      throw new SyscallError(err.syscall ?? 'unknown', err.errno, err.code ?? 'EUNKNOWN', step);
+      throw new SyscallError(err.syscall ?? 'unknown', err.errno, err.code ?? 'EUNKNOWN', step, err.detail ?? '');
     }
     throw e;
   }
