@@ -26,7 +26,7 @@ function refuseUnsupported(spec: Spec): void {
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
     [l?.mountLabel !== undefined, 'linux.mountLabel'],
-    [l?.seccomp !== undefined, 'linux.seccomp'],
+    [l?.seccomp?.listenerPath !== undefined, 'linux.seccomp.listenerPath (SCMP_ACT_NOTIFY)'],
     [Object.values(spec.hooks ?? {}).some((h) => (h as unknown[]).length > 0), 'hooks'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
@@ -53,7 +53,12 @@ function mapsZero(maps: IdMap[]): boolean {
   return maps.some((m) => m.containerID === 0 && m.size > 0);
 }
 
-export function compilePlan(spec: Spec, facts: HostFacts): Plan {
+/** What the runtime compiled before planning (it needs the native library, the planner must not). */
+export interface Precompiled {
+  seccomp?: { bpf: Buffer; flags: number };
+}
+
+export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
   const warnings: string[] = [];
   refuseUnsupported(spec);
   requireField(!!spec.root, '/root', "must have required property 'root' to create a container", 'config.md#root');
@@ -122,6 +127,6 @@ export function compilePlan(spec: Spec, facts: HostFacts): Plan {
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
-  steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, warnings }));
+  steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));
   return { steps, userns, warnings };
 }

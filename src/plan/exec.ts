@@ -18,6 +18,7 @@ export interface ExecTarget {
   namespaces: string[];
   capLastCap: number;
   preserveFds: number;
+  seccomp?: { bpf: Buffer; flags: number };
 }
 
 export function compileExecPlan(process: Process, target: ExecTarget): Plan {
@@ -31,7 +32,7 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
     { op: Op.FORK, args: [] },
     { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },
     checkExecStep(process),
-    ...processSteps({ process, capLastCap: target.capLastCap, preserveFds: target.preserveFds, warnings }),
+    ...processSteps({ process, capLastCap: target.capLastCap, preserveFds: target.preserveFds, seccomp: target.seccomp, warnings }),
   ];
   return { steps, warnings };
 }

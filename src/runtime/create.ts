@@ -14,6 +14,7 @@ import type { ContainerRecord } from '../state/record.js';
 import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { writePidFile } from './pidfile.js';
+import { seccompFor } from './seccomp.js';
 import { OCI_VERSION } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -41,7 +42,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   const preserveFds = opts.preserveFds ?? 0;
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket });
-  const plan = compilePlan(spec, facts);
+  const plan = compilePlan(spec, facts, { seccomp: seccompFor(spec) });
   plan.warnings.forEach(warn);
 
   const dir = store.create(opts.id);

@@ -12,6 +12,7 @@ import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
+import { seccompFor } from './seccomp.js';
 import type { GlobalOptions } from './options.js';
 import { statusOf } from './status.js';
 
@@ -77,6 +78,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       namespaces: namespacesToJoin(record.pid, types),
       capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
       preserveFds: opts.preserveFds,
+      seccomp: seccompFor(spec),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
