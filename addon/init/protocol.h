@@ -61,7 +61,8 @@ enum MsgType : uint32_t {
   MSG_CREATED = 5,       // init -> runtime: everything before the start handshake is done
   MSG_ERROR = 6,         // init -> runtime: {errno, syscall, step, detail}; the init then exits
   MSG_HOOKS = 7,         // init -> runtime: run the hooks named by the u32 payload (HookPoint), reply MSG_HOOKS_DONE
-  MSG_HOOKS_DONE = 8,    // runtime -> init: payload i32 0 on success, else an errno-like code to fail with
+  MSG_HOOKS_DONE = 8,    // runtime -> init: payload i32 0 on success (else an errno to fail with), then the
+                         //   container's state JSON (to the end of the message), kept for OP_RUN_HOOK
 };
 
 enum HookPoint : uint32_t {
@@ -108,6 +109,14 @@ enum Op : uint16_t {
   OP_CONSOLE = 25,       // (s console socket path, i rows, i cols)  open a pty, send the master over the
                          //   unix socket with SCM_RIGHTS, make the slave the controlling terminal and fds 0-2
   OP_SYSCTL = 26,        // (s key with dots, s value)  write /proc/sys/<key with / for .>
+  OP_HOOKS_SYNC = 27,    // (i HookPoint)  send MSG_HOOKS, wait for MSG_HOOKS_DONE; non-zero status fails the step
+                         //   "<point> hooks"; keep the state JSON it carries for OP_RUN_HOOK
+  OP_RUN_HOOK = 28,      // (s hook kind e.g. "createContainer", s path, s argv NUL-separated, s env NUL-separated,
+                         //   i timeout seconds (0 = none))  fork; child: stdin = pipe with the kept state JSON,
+                         //   execve(path, argv, env); parent: wait, SIGKILL it after the timeout; a non-zero exit,
+                         //   a signal or the timeout fails the step "<kind> hook <path>" (config.md#posix-platform-hooks).
+                         //   createContainer hooks come before OP_PIVOT_ROOT (path resolved in the runtime's mount
+                         //   namespace), startContainer hooks after OP_CREATED (path resolved in the container).
   // ---- the handshake ----
   OP_CHECK_EXEC = 30,    // (s file, s PATH value, s cwd)  resolve file as execvp would (in the container, relative
                          //   to cwd); fail now (errno ENOENT/EACCES, syscall "execve", step "exec lookup") if it

@@ -4,6 +4,7 @@ import { ConfigError, NotSupportedError, RuntimeError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { CLONE_NEW, MS, RLIMIT } from './constants.js';
+import { containerHookSteps, runHookStep } from './hooks.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, processSteps } from './process.js';
 import { afterPivotSteps, rootfsSteps } from './rootfs.js';
@@ -27,7 +28,6 @@ function refuseUnsupported(spec: Spec): void {
     [l?.netDevices !== undefined, 'linux.netDevices'],
     [l?.mountLabel !== undefined, 'linux.mountLabel'],
     [l?.seccomp?.listenerPath !== undefined, 'linux.seccomp.listenerPath (SCMP_ACT_NOTIFY)'],
-    [Object.values(spec.hooks ?? {}).some((h) => (h as unknown[]).length > 0), 'hooks'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
 }
@@ -121,12 +121,14 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation! | MS.REC] });
   const inUserNs = rootless || has('user');
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
+  steps.push(...containerHookSteps(spec.hooks));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
   steps.push(...afterPivotSteps(spec));
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
+  steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
   steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));
   return { steps, userns, warnings };
 }

@@ -17,8 +17,16 @@ export interface LaunchOptions {
   beforePlan?: (initPid: number) => void;
   /** exec: there is no start handshake; success is the sync socket closing at execve (CLOEXEC). */
   untilExec?: boolean;
+  /** Runs the runtime's hooks when the init reaches OP_HOOKS_SYNC; returns the state JSON the init keeps. */
+  onHooks?: (containerPid: number) => string;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
+}
+
+function int32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(n, 0);
+  return b;
 }
 
 function killQuietly(pid: number): void {
@@ -73,6 +81,17 @@ export function launch(opts: LaunchOptions): number {
           if (!containerPid) throw new RuntimeError('tsrun-init reported created before its pid');
           debug(`container ${containerPid}: created`);
           return containerPid;
+        case Msg.HOOKS: {
+          let stateJson: string;
+          try {
+            stateJson = opts.onHooks?.(containerPid) ?? '';
+          } catch (e) {
+            sync.send(Msg.HOOKS_DONE, int32(1));
+            throw e;
+          }
+          sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
+          break;
+        }
         case Msg.ERROR:
           throw decodeInitError(msg.payload);
         default:

@@ -45,6 +45,8 @@ export const Op = {
   SETDOMAINNAME: 24,
   CONSOLE: 25,
   SYSCTL: 26,
+  HOOKS_SYNC: 27,
+  RUN_HOOK: 28,
   CHECK_EXEC: 30,
   CREATED: 31,
   RLIMIT: 40,

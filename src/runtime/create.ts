@@ -6,6 +6,7 @@ import { debug, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { collectHostFacts } from '../process/hostfacts.js';
+import { runHooks } from '../process/hooks.js';
 import { launch } from '../process/launcher.js';
 import { loadBundleSpec } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
@@ -15,7 +16,7 @@ import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { writePidFile } from './pidfile.js';
 import { seccompFor } from './seccomp.js';
-import { OCI_VERSION } from './status.js';
+import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
   id: string;
@@ -56,11 +57,18 @@ export function create(opts: CreateOptions): ContainerRecord {
     pidStartTime: '',
     created: new Date().toISOString(),
     rootless: facts.euid !== 0,
+    hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
+  };
+  const onHooks = (pid: number): string => {
+    const json = JSON.stringify(stateOf({ ...record, pid }, 'creating'));
+    runHooks('prestart', spec.hooks?.prestart, json);
+    runHooks('createRuntime', spec.hooks?.createRuntime, json);
+    return json;
   };
   try {
     dir.write(record);
     mkfifo(dir.fifoPath, 0o622);
-    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, debug });
+    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, onHooks, debug });
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
     record.status = 'created';

@@ -4,7 +4,8 @@ import { RuntimeError, StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { signalContainer, waitGone } from './signal-process.js';
-import { statusOf } from './status.js';
+import { stateOf, statusOf } from './status.js';
+import { runRuntimeHooksLogged } from './hooks.js';
 
 export function deleteContainer(opts: GlobalOptions & { id: string; force: boolean }): void {
   const dir = new ContainerStore(opts.root).open(opts.id, true);
@@ -20,6 +21,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
       }
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
+    runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
   } finally {
     dir.unlock();

@@ -4,7 +4,8 @@ import { RuntimeError, StateTransitionError } from '../errors.js';
 import { canStart } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
-import { statusOf } from './status.js';
+import { stateOf, statusOf } from './status.js';
+import { runRuntimeHooksLogged } from './hooks.js';
 
 export function start(opts: GlobalOptions & { id: string }): void {
   const dir = new ContainerStore(opts.root).open(opts.id, true);
@@ -25,6 +26,7 @@ export function start(opts: GlobalOptions & { id: string }): void {
       closeSync(fd);
     }
     unlinkSync(dir.fifoPath);
+    runRuntimeHooksLogged('poststart', record.hooks?.poststart, JSON.stringify(stateOf(record, 'running')));
   } finally {
     dir.unlock();
   }

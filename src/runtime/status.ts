@@ -16,7 +16,7 @@ export function statusOf(record: ContainerRecord, dir: ContainerDir): Status {
 
 /** The state document of runtime.md#state. */
 export function stateOf(record: ContainerRecord, status: Status): Omit<State, 'status'> & { status: Status } {
-  const live = status !== 'stopped' && status !== 'creating';
+  const live = status !== 'stopped';
   return {
     ociVersion: OCI_VERSION,
     id: record.id,

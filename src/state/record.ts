@@ -1,4 +1,4 @@
-import type { ContainerStatus } from '../spec/types.js';
+import type { ContainerStatus, Hook } from '../spec/types.js';
 
 /** What state.json holds: the spec's state (runtime.md#state) plus what later commands need. */
 export interface ContainerRecord {
@@ -17,4 +17,6 @@ export interface ContainerRecord {
   rootless: boolean;
   /** Cgroup directories by hierarchy, when the container has a cgroup. */
   cgroupPaths?: Record<string, string>;
+  /** The hooks the runtime runs after create (kept so start and delete need not read the bundle). */
+  hooks?: { poststart?: Hook[]; poststop?: Hook[] };
 }

@@ -1,0 +1,30 @@
+// Runs the hooks the runtime itself executes (prestart, createRuntime, poststart, poststop) in
+// the runtime's namespaces, with the container's state JSON on stdin (config.md#posix-platform-hooks).
+import { spawnSync } from 'node:child_process';
+import { RuntimeError } from '../errors.js';
+import type { Hook } from '../spec/types.js';
+
+export type HookKind = 'prestart' | 'createRuntime' | 'createContainer' | 'startContainer' | 'poststart' | 'poststop';
+
+export function runHook(kind: HookKind, hook: Hook, stateJson: string): void {
+  const [argv0, ...rest] = hook.args ?? [hook.path];
+  const r = spawnSync(hook.path, rest, {
+    argv0,
+    env: Object.fromEntries((hook.env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+    input: stateJson,
+    stdio: ['pipe', 'inherit', 'inherit'],
+    timeout: hook.timeout ? hook.timeout * 1000 : undefined,
+    killSignal: 'SIGKILL',
+  });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    throw new RuntimeError(`${kind} hook ${hook.path}: ${code === 'ETIMEDOUT' ? `timed out after ${hook.timeout}s` : r.error.message}`);
+  }
+  if (r.signal) throw new RuntimeError(`${kind} hook ${hook.path}: killed by ${r.signal}${hook.timeout ? ` (timeout ${hook.timeout}s)` : ''}`);
+  if (r.status !== 0) throw new RuntimeError(`${kind} hook ${hook.path}: exit status ${r.status}`);
+}
+
+/** Runs every hook of the list in order; the first failure stops and is thrown. */
+export function runHooks(kind: HookKind, hooks: readonly Hook[] | undefined, stateJson: string): void {
+  for (const hook of hooks ?? []) runHook(kind, hook, stateJson);
+}
