@@ -6,10 +6,9 @@ import { hideBin } from 'yargs/helpers';
 import { RuntimeError } from '../errors.js';
 import { configureLog, log } from '../log.js';
 import { defaultRoot } from '../state/store.js';
+import { OCI_VERSION as SPEC_VERSION, TSRUN_VERSION as VERSION } from '../version.js';
 import type { Command, GlobalArgs } from './command.js';
 
-const VERSION = '0.1.0';
-const SPEC_VERSION = '1.3.0';
 
 type Loader = () => Promise<Command<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const COMMANDS: Record<string, { describe: string; load: Loader }> = {
@@ -20,6 +19,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   delete: { describe: 'delete a container', load: async () => (await import('./commands/delete.js')).deleteCommand },
   run: { describe: 'create, start and wait for a container', load: async () => (await import('./commands/run.js')).runCommand },
   exec: { describe: 'run a process in a running container', load: async () => (await import('./commands/exec.js')).execCommand },
+  features: { describe: 'print the implemented features as JSON', load: async () => (await import('./commands/features.js')).featuresCommand },
   list: { describe: 'list containers', load: async () => (await import('./commands/list.js')).listCommand },
 };
 

@@ -49,3 +49,6 @@ export function parseMountOptions(options: readonly string[]): ParsedMountOption
 export function propagationFlags(name: string): number | undefined {
   return PROPAGATION[name];
 }
+
+/** Every option name parseMountOptions turns into flags (for `tsrun features`). */
+export const RECOGNIZED_MOUNT_OPTIONS: readonly string[] = [...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION)].sort();

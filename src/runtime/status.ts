@@ -6,7 +6,7 @@ import { isAlive } from '../state/liveness.js';
 import type { Status } from '../state/status.js';
 import type { ContainerDir } from '../state/store.js';
 
-export const OCI_VERSION = '1.3.0';
+export { OCI_VERSION } from '../version.js';
 
 export function statusOf(record: ContainerRecord, dir: ContainerDir): Status {
   if (record.status === 'creating') return 'creating';

@@ -1,0 +1,12 @@
+import { features } from '../../runtime/features.js';
+import { defineCommand } from '../command.js';
+
+export const featuresCommand = defineCommand({
+  command: 'features',
+  describe: 'print the features this runtime implements (features.md) as JSON',
+  builder: (y) => y,
+  handler: () => {
+    process.stdout.write(JSON.stringify(features(), null, 2) + '\n');
+    return 0;
+  },
+});

@@ -1,0 +1,34 @@
+// features (features.md, features-linux.md): what this build of tsrun implements, derived from
+// the same tables the compiler uses, so it cannot claim more than the code does.
+import { CAPABILITIES } from '../plan/constants.js';
+import { RECOGNIZED_MOUNT_OPTIONS } from '../plan/mount-options.js';
+import { ACTIONS, ARCHITECTURES, FILTER_FLAGS, OPERATORS } from '../seccomp/compile.js';
+import { OCI_VERSION, TSRUN_VERSION } from '../version.js';
+
+export function features(): Record<string, unknown> {
+  return {
+    ociVersionMin: '1.0.0',
+    ociVersionMax: OCI_VERSION,
+    hooks: ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'],
+    mountOptions: RECOGNIZED_MOUNT_OPTIONS,
+    linux: {
+      namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'],
+      capabilities: [...CAPABILITIES],
+      cgroup: { v1: false, v2: false, systemd: false, systemdUser: false, rdma: false },
+      seccomp: {
+        enabled: true,
+        actions: Object.keys(ACTIONS).filter((a) => a !== 'SCMP_ACT_NOTIFY'),
+        operators: Object.keys(OPERATORS),
+        archs: Object.keys(ARCHITECTURES),
+        knownFlags: Object.keys(FILTER_FLAGS),
+        supportedFlags: Object.keys(FILTER_FLAGS),
+      },
+      apparmor: { enabled: false },
+      selinux: { enabled: false },
+      intelRdt: { enabled: false },
+      mountExtensions: { idmap: { enabled: false } },
+      netDevices: { enabled: false },
+    },
+    annotations: { 'org.tsrun.version': TSRUN_VERSION },
+  };
+}
