@@ -6,7 +6,9 @@ import { isAlive } from '../state/liveness.js';
 import type { Status } from '../state/status.js';
 import type { ContainerDir } from '../state/store.js';
 
-export { OCI_VERSION } from '../version.js';
+import { OCI_VERSION } from '../version.js';
+
+export { OCI_VERSION };
 
 export function statusOf(record: ContainerRecord, dir: ContainerDir): Status {
   if (record.status === 'creating') return 'creating';
