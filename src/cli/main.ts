@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   run: { describe: 'create, start and wait for a container', load: async () => (await import('./commands/run.js')).runCommand },
   exec: { describe: 'run a process in a running container', load: async () => (await import('./commands/exec.js')).execCommand },
   features: { describe: 'print the implemented features as JSON', load: async () => (await import('./commands/features.js')).featuresCommand },
+  spec: { describe: 'write a starting config.json', load: async () => (await import('./commands/spec.js')).specCommand },
   list: { describe: 'list containers', load: async () => (await import('./commands/list.js')).listCommand },
 };
 

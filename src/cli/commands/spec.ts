@@ -1,0 +1,22 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RuntimeError } from '../../errors.js';
+import { defaultSpec } from '../../runtime/spec.js';
+import { defineCommand } from '../command.js';
+
+export const specCommand = defineCommand({
+  command: 'spec',
+  describe: 'write a starting config.json into the bundle directory',
+  builder: (y) =>
+    y
+      .option('bundle', { alias: 'b', type: 'string', default: '.' })
+      .option('rootless', { type: 'boolean', default: false, describe: 'a config for an unprivileged user (user namespace mapping you to root)' })
+      .example('$0 spec --rootless -b bundles/mine', ''),
+  handler: (a) => {
+    const file = join(a.bundle, 'config.json');
+    if (existsSync(file)) throw new RuntimeError(`${file} already exists; remove it first`);
+    const spec = defaultSpec(a.rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined);
+    writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
+    return 0;
+  },
+});
