@@ -63,7 +63,8 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   refuseUnsupported(spec);
   requireField(!!spec.root, '/root', "must have required property 'root' to create a container", 'config.md#root');
   requireField(!!spec.process, '/process', "must have required property 'process' to create a container", 'config.md#process');
-  const process = spec.process!;
+  // process.user is not REQUIRED by the schema: no user means root, as runc treats it.
+  const process = { ...spec.process!, user: spec.process!.user ?? { uid: 0, gid: 0 } };
   requireField((process.args ?? []).length > 0, '/process/args', 'must have at least one entry', 'config.md#process');
   (process.rlimits ?? []).forEach((r, i) =>
     requireField(r.type in RLIMIT, `/process/rlimits/${i}/type`, `unknown rlimit ${r.type}`, 'config.md#posix-process'),
