@@ -1,12 +1,12 @@
 // (spec, host facts) → Plan. PURE: no fs, no process, no native module; everything the host
 // contributes comes in through HostFacts, so the compiler is tested with golden plans.
-import { ConfigError, NotSupportedError, RuntimeError } from '../errors.js';
+import { ConfigError, NotSupportedError, RuntimeError, UsageError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { CLONE_NEW, MS, RLIMIT } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, processSteps } from './process.js';
+import { checkExecStep, consoleStep, processSteps } from './process.js';
 import { afterPivotSteps, rootfsSteps } from './rootfs.js';
 import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
 
@@ -15,7 +15,6 @@ function refuseUnsupported(spec: Spec): void {
   const p = spec.process;
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
-    [!!p?.terminal, 'process.terminal'],
     [p?.apparmorProfile !== undefined, 'process.apparmorProfile'],
     [p?.selinuxLabel !== undefined, 'process.selinuxLabel'],
     [p?.oomScoreAdj !== undefined, 'process.oomScoreAdj'],
@@ -69,8 +68,10 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   (process.rlimits ?? []).forEach((r, i) =>
     requireField(r.type in RLIMIT, `/process/rlimits/${i}/type`, `unknown rlimit ${r.type}`, 'config.md#posix-process'),
   );
-  if (facts.consoleSocket) throw new NotSupportedError('--console-socket');
-
+  // command-line-interface.md#create: the pty master goes to --console-socket; without one,
+  // only a foreground run could relay (not implemented yet).
+  if (process.terminal && !facts.consoleSocket) throw new NotSupportedError('process.terminal without --console-socket');
+  if (!process.terminal && facts.consoleSocket) throw new UsageError('--console-socket needs process.terminal: true');
   const namespaces = spec.linux?.namespaces ?? [];
   const has = (t: string) => namespaces.some((n) => n.type === t);
   if (!has('mount')) throw new NotSupportedError('a container without a mount namespace');
@@ -123,6 +124,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const inUserNs = rootless || has('user');
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
+  if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
   steps.push(...afterPivotSteps(spec));
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });

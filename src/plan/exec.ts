@@ -3,7 +3,7 @@
 import { Op } from '../process/protocol.js';
 import type { Process } from '../spec/types.js';
 import { CLONE_NEW } from './constants.js';
-import { checkExecStep, processSteps } from './process.js';
+import { checkExecStep, consoleStep, processSteps } from './process.js';
 import type { Plan, PlanStep } from './types.js';
 
 /** /proc/<pid>/ns/<file> names of the spec's namespace types. */
@@ -19,6 +19,7 @@ export interface ExecTarget {
   capLastCap: number;
   preserveFds: number;
   seccomp?: { bpf: Buffer; flags: number };
+  consoleSocket?: string;
 }
 
 export function compileExecPlan(process: Process, target: ExecTarget): Plan {
@@ -31,6 +32,7 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
     ...order.map(join),
     { op: Op.FORK, args: [] },
     { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },
+    ...(process.terminal && target.consoleSocket ? [consoleStep(process, target.consoleSocket)] : []),
     checkExecStep(process),
     ...processSteps({ process, capLastCap: target.capLastCap, preserveFds: target.preserveFds, seccomp: target.seccomp, warnings }),
   ];

@@ -48,6 +48,11 @@ export interface ProcessStepsInput {
   warnings: string[];
 }
 
+/** Connects to the console socket before pivot_root; the pty comes from the container's devpts. */
+export function consoleStep(process: Process, socketPath: string): PlanStep {
+  return { op: Op.CONSOLE, args: [socketPath, process.consoleSize?.height ?? 0, process.consoleSize?.width ?? 0] };
+}
+
 export function checkExecStep(process: Process): PlanStep {
   const env = process.env ?? [];
   return { op: Op.CHECK_EXEC, args: [process.args![0], pathOf(env), process.cwd] };

@@ -71,7 +71,8 @@ export async function exec(opts: ExecOptions): Promise<number> {
     if (!canExec(status) && !(opts.ignorePaused && status === 'paused')) throw new StateTransitionError(opts.id, 'exec in', status);
     const { spec } = loadBundleSpec(record.bundle);
     const process_ = buildProcess(spec.process!, opts);
-    if (process_.terminal || opts.consoleSocket) throw new NotSupportedError('exec --tty');
+    if (process_.terminal && !opts.consoleSocket) throw new NotSupportedError('exec --tty without --console-socket');
+    if (opts.consoleSocket) process_.terminal = true;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
     const plan = compileExecPlan(process_, {
       pid: record.pid,
@@ -79,6 +80,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
       preserveFds: opts.preserveFds,
       seccomp: seccompFor(spec),
+      consoleSocket: opts.consoleSocket,
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();

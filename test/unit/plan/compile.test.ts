@@ -112,7 +112,7 @@ describe('compilePlan', () => {
 
   it('refuses what is wrong or not implemented, naming the field', () => {
     expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_NOPE'] } } }), facts())).toThrow(ConfigError);
-    expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(new NotSupportedError('process.terminal'));
+    expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(new NotSupportedError('process.terminal without --console-socket'));
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }] } }), facts())).toThrow(NotSupportedError);
     expect(() => compilePlan(spec(), facts({ euid: 1000 }))).toThrow(RuntimeError);
     expect(() => compilePlan(spec({ hostname: 'x', linux: { namespaces: [{ type: 'mount' }] } }), facts())).toThrow(/\/hostname: needs a uts namespace/);
@@ -133,5 +133,15 @@ describe('encodePlan', () => {
     expect(buf.readUInt32LE(22)).toBe(8);
     expect(buf.readBigUInt64LE(26)).toBe(18n);
     expect(buf.length).toBe(34);
+  });
+});
+
+describe('terminal', () => {
+  it('connects the console socket before pivot_root, with the console size', () => {
+    const s = spec({ process: { ...spec().process!, terminal: true, consoleSize: { height: 40, width: 120 } } });
+    const { steps } = compilePlan(s, facts({ consoleSocket: '/tmp/c.sock' }));
+    const o = ops(steps);
+    expect(find(steps, Op.CONSOLE)[0].args).toEqual(['/tmp/c.sock', 40, 120]);
+    expect(o.indexOf(Op.CONSOLE)).toBeLessThan(o.indexOf(Op.PIVOT_ROOT));
   });
 });

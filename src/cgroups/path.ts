@@ -1,0 +1,82 @@
+// Where a container's cgroup lives (config-linux.md#cgroups-path).
+//  - absolute cgroupsPath: relative to each hierarchy's mount point (spec MUST);
+//  - relative cgroupsPath: relative to the cgroup tsrun itself runs in, per hierarchy,
+//    as runc does (the spec leaves the location to the runtime);
+//  - no cgroupsPath: `/tsrun/<id>` from each hierarchy's mount point. runc uses `<id>` relative
+//    to its own cgroup; a fixed absolute default keeps containers found by the same path
+//    whatever cgroup the runtime was started from, grouped under one `tsrun` parent.
+import { join, posix } from 'node:path';
+import { ConfigError, RuntimeError } from '../errors.js';
+import type { Hierarchy, HostCgroups } from './types.js';
+
+export const defaultCgroupsPath = (id: string): string => `/tsrun/${id}`;
+
+/** The normalized cgroupsPath; `..` escaping the start point is invalid (spec: "MUST generate an error"). */
+export function checkCgroupsPath(cgroupsPath: string): string {
+  const norm = posix.normalize(cgroupsPath);
+  if (norm === '..' || norm.startsWith('../') || norm === '.' || cgroupsPath.includes('\0')) {
+    throw new ConfigError('config.json', [{ pointer: '/linux/cgroupsPath', rule: `invalid cgroups path ${JSON.stringify(cgroupsPath)}`, section: 'config-linux.md#cgroups-path' }]);
+  }
+  return norm;
+}
+
+/** The own cgroup of this process for hierarchy `key`, matching 'cpuacct,cpu' to 'cpu,cpuacct'. */
+function ownCgroup(host: HostCgroups, key: string): string {
+  if (host.own[key] !== undefined) return host.own[key];
+  const want = key.split(',').sort().join(',');
+  for (const [k, v] of Object.entries(host.own)) if (k.split(',').sort().join(',') === want) return v;
+  return '/';
+}
+
+/** Absolute directory of the container cgroup in one hierarchy. */
+export function cgroupDir(host: HostCgroups, key: string, hierarchy: Hierarchy, cgroupsPath: string): string {
+  const inner = checkCgroupsPath(cgroupsPath);
+  if (inner.startsWith('/')) return join(hierarchy.mountpoint, inner);
+  // Own cgroup paths are relative to the hierarchy root; the mount shows `root` at `mountpoint`.
+  const own = ownCgroup(host, key);
+  const rel = posix.relative(hierarchy.root, own);
+  if (rel.startsWith('..')) throw new RuntimeError(`cgroup ${own} of hierarchy ${key} is outside its mount ${hierarchy.mountpoint} (root ${hierarchy.root})`);
+  return join(hierarchy.mountpoint, rel, inner);
+}
+
+/** Container cgroup directories keyed by hierarchy (v1 keys as mounted, or 'unified'). */
+export function containerPaths(host: HostCgroups, cgroupsPath: string): Record<string, string> {
+  if (host.mode === 'unified') {
+    if (!host.unified) throw new RuntimeError('no cgroup2 mount found');
+    return { unified: cgroupDir(host, 'unified', host.unified, cgroupsPath) };
+  }
+  const out: Record<string, string> = {};
+  for (const [key, h] of Object.entries(host.v1)) out[key] = cgroupDir(host, key, h, cgroupsPath);
+  return out;
+}
+
+/** `slice:prefix:name` of the systemd driver (runc's --systemd-cgroup form). */
+export interface SystemdPath {
+  slice: string;
+  prefix: string;
+  name: string;
+}
+
+export function parseSystemdPath(cgroupsPath: string): SystemdPath {
+  const parts = cgroupsPath.split(':');
+  if (parts.length !== 3 || parts[2] === '') {
+    throw new ConfigError('config.json', [{ pointer: '/linux/cgroupsPath', rule: `with --systemd-cgroup the path must be "slice:prefix:name", got ${JSON.stringify(cgroupsPath)}`, section: 'config-linux.md#cgroups-path' }]);
+  }
+  return { slice: parts[0] || 'system.slice', prefix: parts[1], name: parts[2] };
+}
+
+/**
+ * The cgroup path systemd gives a unit in a slice (systemd.slice(5): "a-b.slice" lives in
+ * "a.slice/a-b.slice"); the unit is `<prefix>-<name>.scope`.
+ */
+export function systemdCgroupPath(p: SystemdPath): string {
+  if (!p.slice.endsWith('.slice') || p.slice.includes('/')) throw new RuntimeError(`invalid systemd slice ${JSON.stringify(p.slice)}`);
+  const base = p.slice.slice(0, -'.slice'.length);
+  const dirs: string[] = [];
+  if (base !== '-') {
+    const words = base.split('-');
+    for (let i = 1; i <= words.length; i++) dirs.push(`${words.slice(0, i).join('-')}.slice`);
+  }
+  const unit = p.name.endsWith('.slice') ? p.name : `${p.prefix ? `${p.prefix}-` : ''}${p.name}.scope`;
+  return `/${[...dirs, unit].join('/')}`;
+}

@@ -1,0 +1,143 @@
+// cgroup v1 backend: one directory per mounted hierarchy (cgroup-v1/cgroups.rst).
+import { join } from 'node:path';
+import { RuntimeError } from '../../errors.js';
+import { warn } from '../../log.js';
+import type { LinuxResources } from '../../spec/types.js';
+import { translateV1 } from '../controllers/index.js';
+import { errCode } from '../io.js';
+import { keyOf } from '../layout.js';
+import type { CgroupManager } from '../manager.js';
+import { pageSizes, readProcs, removeWithRetry, signalPids, waitFor } from '../procs.js';
+import type { CgroupIO, CgroupStats } from '../types.js';
+import { applyTranslation, CgroupWriteError } from '../write.js';
+import { inheritCpuset } from './cpuset.js';
+import { freezerState, freezeV1, thawV1 } from './freezer.js';
+import { oomKillsV1, statsV1 } from './stats.js';
+
+const SIGKILL = 9;
+/** How long destroy() waits for killed processes to leave the cgroup. */
+const DESTROY_TIMEOUT_MS = 10_000;
+
+export class V1Manager implements CgroupManager {
+  readonly paths: Readonly<Record<string, string>>;
+
+  constructor(
+    paths: Record<string, string>,
+    private readonly io: CgroupIO,
+  ) {
+    this.paths = Object.freeze({ ...paths });
+  }
+
+  /** The directory of the hierarchy holding `controller`, if mounted. */
+  dirOf(controller: string): string | undefined {
+    const key = keyOf(Object.keys(this.paths), controller);
+    return key === undefined ? undefined : this.paths[key];
+  }
+
+  private need(controller: string, what: string): string {
+    const dir = this.dirOf(controller);
+    if (dir === undefined) throw new RuntimeError(`cgroup v1 controller ${controller} is not mounted on this host (needed for ${what})`);
+    return dir;
+  }
+
+  create(): void {
+    for (const dir of Object.values(this.paths)) this.io.mkdirp(dir);
+    const cpuset = this.dirOf('cpuset');
+    if (cpuset !== undefined) inheritCpuset(this.io, cpuset);
+  }
+
+  apply(resources: LinuxResources): string[] {
+    const blkio = this.dirOf('blkio');
+    // CFQ's blkio.weight is gone since 5.0; BFQ provides blkio.bfq.weight when it is the scheduler.
+    const bfq = blkio !== undefined && !this.io.exists(join(blkio, 'blkio.weight')) && this.io.exists(join(blkio, 'blkio.bfq.weight'));
+    const warnings: string[] = [];
+    for (const t of translateV1(resources, { bfq })) {
+      warnings.push(...t.warnings);
+      if (t.writes.length === 0) continue;
+      const dir = this.need(t.controller, `linux.resources: ${t.writes.map((w) => w.file).join(', ')}`);
+      applyTranslation(this.io, dir, t, t.controller);
+    }
+    for (const w of warnings) warn(w);
+    return warnings;
+  }
+
+  addProcess(pid: number): void {
+    for (const dir of Object.values(this.paths)) {
+      const file = join(dir, 'cgroup.procs');
+      try {
+        this.io.write(file, String(pid));
+      } catch (err) {
+        throw new CgroupWriteError(file, String(pid), errCode(err));
+      }
+    }
+  }
+
+  freeze(): void {
+    freezeV1(this.io, this.need('freezer', 'pause'));
+  }
+
+  thaw(): void {
+    thawV1(this.io, this.need('freezer', 'resume'));
+  }
+
+  frozen(): boolean {
+    const dir = this.dirOf('freezer');
+    return dir !== undefined && this.io.exists(dir) && freezerState(this.io, dir) === 'FROZEN';
+  }
+
+  /** Every hierarchy holds the same processes; pids or freezer are the ones tsrun always joins. */
+  private procsDir(): string {
+    return this.dirOf('pids') ?? this.dirOf('freezer') ?? this.dirOf('memory') ?? Object.values(this.paths)[0];
+  }
+
+  pids(): number[] {
+    return readProcs(this.io, this.procsDir());
+  }
+
+  signalAll(signal: number): void {
+    // SIGKILL on a frozen cgroup: no process can fork between the listing and the kill.
+    const freezer = this.dirOf('freezer');
+    if (signal === SIGKILL && freezer !== undefined && this.io.exists(freezer)) {
+      // Thawed afterwards even if it was paused: frozen tasks cannot die.
+      freezeV1(this.io, freezer);
+      try {
+        signalPids(this.pids(), signal);
+      } finally {
+        thawV1(this.io, freezer);
+      }
+      return;
+    }
+    signalPids(this.pids(), signal);
+  }
+
+  destroy(): void {
+    const existing = Object.values(this.paths).filter((d) => this.io.exists(d));
+    if (existing.length === 0) return;
+    if (this.pids().length > 0) this.signalAll(SIGKILL);
+    if (!waitFor(this.io, () => this.pids().length === 0, DESTROY_TIMEOUT_MS)) {
+      throw new RuntimeError(`cgroup ${this.procsDir()} still has processes ${this.pids().join(' ')} after SIGKILL`);
+    }
+    for (const dir of existing) removeWithRetry(this.io, dir);
+  }
+
+  stats(): CgroupStats {
+    const read = (controller: string, file: string): string | undefined => {
+      const dir = this.dirOf(controller);
+      if (dir === undefined) return undefined;
+      try {
+        return this.io.read(join(dir, file));
+      } catch {
+        return undefined;
+      }
+    };
+    const huge = this.dirOf('hugetlb');
+    const sizes = huge === undefined || !this.io.exists(huge) ? [] : pageSizes(this.io.files(huge), 'limit_in_bytes');
+    return statsV1(read, sizes);
+  }
+
+  oomEvents(): number {
+    const dir = this.dirOf('memory');
+    if (dir === undefined || !this.io.exists(join(dir, 'memory.oom_control'))) return 0;
+    return oomKillsV1(this.io.read(join(dir, 'memory.oom_control')));
+  }
+}

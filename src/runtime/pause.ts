@@ -1,0 +1,17 @@
+// pause: freeze every process of a running container (runc pause; not in runtime.md).
+import { StateTransitionError } from '../errors.js';
+import { ContainerStore } from '../state/store.js';
+import { containerCgroup, statusWithPause } from './cgroup.js';
+import type { GlobalOptions } from './options.js';
+
+export function pause(opts: GlobalOptions & { id: string }): void {
+  const dir = new ContainerStore(opts.root).open(opts.id, true);
+  try {
+    const record = dir.read();
+    const status = statusWithPause(record, dir);
+    if (status !== 'running') throw new StateTransitionError(opts.id, 'pause', status);
+    containerCgroup(record, 'pause').freeze();
+  } finally {
+    dir.unlock();
+  }
+}

@@ -1,0 +1,19 @@
+// update: apply new linux.resources to a live container's cgroup (runc update).
+import { StateTransitionError } from '../errors.js';
+import type { LinuxResources } from '../spec/types.js';
+import { ContainerStore } from '../state/store.js';
+import { containerCgroup, statusWithPause } from './cgroup.js';
+import type { GlobalOptions } from './options.js';
+
+/** Returns the warnings of fields the host ignores. */
+export function update(opts: GlobalOptions & { id: string; resources: LinuxResources }): string[] {
+  const dir = new ContainerStore(opts.root).open(opts.id, true);
+  try {
+    const record = dir.read();
+    const status = statusWithPause(record, dir);
+    if (status === 'stopped' || status === 'creating') throw new StateTransitionError(opts.id, 'update', status);
+    return containerCgroup(record, 'update').apply(opts.resources);
+  } finally {
+    dir.unlock();
+  }
+}
