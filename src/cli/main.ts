@@ -21,6 +21,11 @@ const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   exec: { describe: 'run a process in a running container', load: async () => (await import('./commands/exec.js')).execCommand },
   features: { describe: 'print the implemented features as JSON', load: async () => (await import('./commands/features.js')).featuresCommand },
   spec: { describe: 'write a starting config.json', load: async () => (await import('./commands/spec.js')).specCommand },
+  pause: { describe: 'suspend every process of a container', load: async () => (await import('./commands/pause.js')).pauseCommand },
+  resume: { describe: 'resume a paused container', load: async () => (await import('./commands/resume.js')).resumeCommand },
+  ps: { describe: 'list the processes of a container', load: async () => (await import('./commands/ps.js')).psCommand },
+  events: { describe: 'print container statistics and OOM events', load: async () => (await import('./commands/events.js')).eventsCommand },
+  update: { describe: 'change the resource limits of a container', load: async () => (await import('./commands/update.js')).updateCommand },
   list: { describe: 'list containers', load: async () => (await import('./commands/list.js')).listCommand },
 };
 

@@ -1,7 +1,7 @@
 // create (runtime.md#create): validate, compile, make the state directory, launch the init,
 // and record the waiting container. A failed create leaves nothing behind.
 import { join, resolve } from 'node:path';
-import { NotSupportedError } from '../errors.js';
+import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
@@ -9,7 +9,6 @@ import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
 import { launch } from '../process/launcher.js';
 import { loadBundleSpec } from '../spec/load.js';
-import type { Spec } from '../spec/types.js';
 import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
 import { checkId, ContainerStore } from '../state/store.js';
@@ -27,22 +26,24 @@ export interface CreateOptions extends GlobalOptions {
   preserveFds?: number;
 }
 
-function hasResources(spec: Spec): boolean {
-  const r = spec.linux?.resources;
-  return !!r && Object.values(r).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
-}
-
 export function create(opts: CreateOptions): ContainerRecord {
   checkId(opts.id);
   const bundle = resolve(opts.bundle);
   const { spec, warnings } = loadBundleSpec(bundle);
   warnings.forEach(warn);
-  if (hasResources(spec)) throw new NotSupportedError('linux.resources');
 
   const store = new ContainerStore(opts.root);
   const preserveFds = opts.preserveFds ?? 0;
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
-  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket });
+  const rootless = process.geteuid!() !== 0;
+  const resources = spec.linux?.resources ?? {};
+  const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup });
+  if (!cgroup) {
+    // runc's rootless behaviour: no cgroup is fine as long as nothing asks for limits.
+    if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
+    debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
+  }
+  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, cgroupPaths: cgroup?.paths });
   const plan = compilePlan(spec, facts, { seccomp: seccompFor(spec) });
   plan.warnings.forEach(warn);
 
@@ -56,7 +57,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     annotations: spec.annotations,
     pidStartTime: '',
     created: new Date().toISOString(),
-    rootless: facts.euid !== 0,
+    rootless,
+    cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
   const onHooks = (pid: number): string => {
@@ -68,7 +70,10 @@ export function create(opts: CreateOptions): ContainerRecord {
   try {
     dir.write(record);
     mkfifo(dir.fifoPath, 0o622);
-    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, onHooks, debug });
+    cgroup?.create();
+    cgroup?.apply(resources);
+    const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
+    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, debug });
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
     record.status = 'created';
@@ -83,6 +88,11 @@ export function create(opts: CreateOptions): ContainerRecord {
       } catch {
         /* gone */
       }
+    }
+    try {
+      cgroup?.destroy();
+    } catch (cleanup) {
+      warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }
     dir.remove();
     throw e;

@@ -1,5 +1,6 @@
 // delete (runtime.md#delete): remove a stopped container; --force kills it first. As runc
 // does, a container that is created but never started is deleted without --force.
+import { loadCgroupManager } from '../cgroups/manager.js';
 import { RuntimeError, StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
@@ -14,6 +15,8 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     const status = statusOf(record, dir);
     if ((status === 'running' || status === 'paused') && !opts.force) throw new StateTransitionError(opts.id, 'delete', status);
     if (status === 'created' || status === 'running' || status === 'paused') {
+      // A frozen process cannot act on SIGKILL until its cgroup is thawed.
+      if (status === 'paused') loadCgroupManager(record.cgroupPaths!).thaw();
       try {
         signalContainer(record, 9);
       } catch {
@@ -21,6 +24,8 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
       }
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
+    // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with it.
+    if (record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0) loadCgroupManager(record.cgroupPaths).destroy();
     runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
   } finally {

@@ -2,7 +2,8 @@
 import type { CgroupStats } from '../cgroups/types.js';
 import { StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
-import { containerCgroup, statusWithPause } from './cgroup.js';
+import { containerCgroup } from './cgroup.js';
+import { statusOf } from './status.js';
 import type { GlobalOptions } from './options.js';
 
 export type ContainerEvent = { type: 'stats'; id: string; data: CgroupStats } | { type: 'oom'; id: string };
@@ -12,7 +13,7 @@ function sample(opts: GlobalOptions & { id: string }): { stats: CgroupStats; oom
   const dir = new ContainerStore(opts.root).open(opts.id, false);
   try {
     const record = dir.read();
-    const status = statusWithPause(record, dir);
+    const status = statusOf(record, dir);
     if (status === 'stopped') return undefined;
     if (status === 'creating') throw new StateTransitionError(opts.id, 'events', status);
     const cg = containerCgroup(record, 'get events of');

@@ -1,14 +1,15 @@
 // pause: freeze every process of a running container (runc pause; not in runtime.md).
 import { StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
-import { containerCgroup, statusWithPause } from './cgroup.js';
+import { containerCgroup } from './cgroup.js';
+import { statusOf } from './status.js';
 import type { GlobalOptions } from './options.js';
 
 export function pause(opts: GlobalOptions & { id: string }): void {
   const dir = new ContainerStore(opts.root).open(opts.id, true);
   try {
     const record = dir.read();
-    const status = statusWithPause(record, dir);
+    const status = statusOf(record, dir);
     if (status !== 'running') throw new StateTransitionError(opts.id, 'pause', status);
     containerCgroup(record, 'pause').freeze();
   } finally {

@@ -5,6 +5,17 @@ import type { ContainerRecord } from '../state/record.js';
 import { isAlive } from '../state/liveness.js';
 import type { Status } from '../state/status.js';
 import type { ContainerDir } from '../state/store.js';
+import { loadCgroupManager } from '../cgroups/manager.js';
+
+/** runc reports "paused" while the container's cgroup is frozen (runtime.md leaves pause to runtimes). */
+function isFrozen(record: ContainerRecord): boolean {
+  if (!record.cgroupPaths || Object.keys(record.cgroupPaths).length === 0) return false;
+  try {
+    return loadCgroupManager(record.cgroupPaths).frozen();
+  } catch {
+    return false;
+  }
+}
 
 import { OCI_VERSION } from '../version.js';
 
@@ -13,7 +24,8 @@ export { OCI_VERSION };
 export function statusOf(record: ContainerRecord, dir: ContainerDir): Status {
   if (record.status === 'creating') return 'creating';
   if (!isAlive(record.pid, record.pidStartTime)) return 'stopped';
-  return existsSync(dir.fifoPath) ? 'created' : 'running';
+  if (existsSync(dir.fifoPath)) return 'created';
+  return isFrozen(record) ? 'paused' : 'running';
 }
 
 /** The state document of runtime.md#state. */

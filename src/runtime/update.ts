@@ -2,7 +2,8 @@
 import { StateTransitionError } from '../errors.js';
 import type { LinuxResources } from '../spec/types.js';
 import { ContainerStore } from '../state/store.js';
-import { containerCgroup, statusWithPause } from './cgroup.js';
+import { containerCgroup } from './cgroup.js';
+import { statusOf } from './status.js';
 import type { GlobalOptions } from './options.js';
 
 /** Returns the warnings of fields the host ignores. */
@@ -10,7 +11,7 @@ export function update(opts: GlobalOptions & { id: string; resources: LinuxResou
   const dir = new ContainerStore(opts.root).open(opts.id, true);
   try {
     const record = dir.read();
-    const status = statusWithPause(record, dir);
+    const status = statusOf(record, dir);
     if (status === 'stopped' || status === 'creating') throw new StateTransitionError(opts.id, 'update', status);
     return containerCgroup(record, 'update').apply(opts.resources);
   } finally {

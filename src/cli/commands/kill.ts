@@ -1,4 +1,4 @@
-import { NotSupportedError } from '../../errors.js';
+import { killAll } from '../../runtime/kill-all.js';
 import { kill } from '../../runtime/kill.js';
 import { parseSignal } from '../../runtime/signal.js';
 import { defineCommand } from '../command.js';
@@ -13,7 +13,10 @@ export const killCommand = defineCommand({
       .option('all', { alias: 'a', type: 'boolean', default: false, describe: 'signal every process of the container' })
       .example('$0 kill demo KILL', ''),
   handler: (a) => {
-    if (a.all) throw new NotSupportedError('kill --all', 'needs cgroups');
+    if (a.all) {
+      killAll({ root: a.root, id: a.id, signal: parseSignal(String(a.signal)) });
+      return 0;
+    }
     kill({ root: a.root, id: a.id, signal: parseSignal(String(a.signal)) });
     return 0;
   },
