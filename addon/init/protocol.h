@@ -129,7 +129,10 @@ enum Op : uint16_t {
   OP_USER = 42,          // (i uid, i gid, s additional gids as a list of u32 LE, i keep caps 0|1)
                          //   setgroups(additional) (skipped when the list is empty and setgroups is denied);
                          //   if keep caps: prctl(PR_SET_KEEPCAPS, 1); setresgid(gid); setresuid(uid)
+                         //   (keep caps must be 1 when uid != 0 and OP_CAPS follows: OP_CAPS needs the
+                         //   permitted set to still hold CAP_SETPCAP to drop from the bounding set)
   OP_CAPS = 43,          // (i bounding, i effective, i permitted, i inheritable, i ambient)  each a 64-bit mask:
+                         //   raise effective to the current permitted set (setresuid cleared it), then
                          //   drop every cap not in bounding from the bounding set (PR_CAPBSET_DROP, up to
                          //   cap_last_cap), then capset(effective, permitted, inheritable), then clear and
                          //   raise the ambient set; PR_SET_KEEPCAPS back to 0

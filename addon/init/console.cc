@@ -1,0 +1,83 @@
+// OP_CONSOLE: the container's terminal (runtime.md "console socket", runc's --console-socket).
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "fail.h"
+#include "fs.h"
+#include "ops.h"
+
+namespace tsrun {
+
+static int connect_socket(const char* path) {
+  sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof addr.sun_path) fail(ENAMETOOLONG, "connect", path);
+  strcpy(addr.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) fail_errno("socket", path);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) fail_errno("connect", path);
+  return fd;
+}
+
+// Sends the master with SCM_RIGHTS; the data is the pty name, as runc sends it.
+static void send_fd(int sock, int fd, const char* name, const char* path) {
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  iovec iov = {const_cast<char*>(name), strlen(name)};
+  msghdr mh = {};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  ssize_t n;
+  do n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) fail_errno("sendmsg", path);
+}
+
+void op_console(const char* socket_path, uint64_t rows, uint64_t cols) {
+  // The socket lives on the host: connect while its path is still reachable (before pivot_root).
+  int sock = connect_socket(socket_path);
+  // The pty must come from the container's devpts (mounted with newinstance): open its
+  // /dev/ptmx through the container root, which also resolves the usual "pts/ptmx" symlink.
+  int master = open_in_root("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) fail_errno("openat2", "/dev/ptmx");
+  int unlock = 0;
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0) fail_errno("ioctl(TIOCSPTLCK)", "/dev/ptmx");
+  unsigned ptn;
+  if (ioctl(master, TIOCGPTN, &ptn) < 0) fail_errno("ioctl(TIOCGPTN)", "/dev/ptmx");
+  char name[32];
+  snprintf(name, sizeof name, "/dev/pts/%u", ptn);
+  // TIOCGPTPEER opens the slave from the master without a path lookup (ioctl_tty(2)),
+  // so no path in the container can redirect it.
+  int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+  if (slave < 0) fail_errno("ioctl(TIOCGPTPEER)", name);
+  if (rows || cols) {
+    winsize ws = {};
+    ws.ws_row = static_cast<unsigned short>(rows);
+    ws.ws_col = static_cast<unsigned short>(cols);
+    if (ioctl(master, TIOCSWINSZ, &ws) < 0) fail_errno("ioctl(TIOCSWINSZ)", name);
+  }
+  send_fd(sock, master, name, socket_path);
+  close(master);
+  close(sock);
+  // A controlling terminal needs a new session (credentials(7)); stage 2 is not a group leader.
+  if (setsid() < 0) fail_errno("setsid", name);
+  if (ioctl(slave, TIOCSCTTY, 0) < 0) fail_errno("ioctl(TIOCSCTTY)", name);
+  for (int fd = 0; fd < 3; fd++)
+    if (dup2(slave, fd) < 0) fail_errno("dup2", name);
+  if (slave > 2) close(slave);
+}
+
+}  // namespace tsrun

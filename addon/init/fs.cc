@@ -1,0 +1,138 @@
+#include "fs.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "ops.h"
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+namespace tsrun {
+
+FdPath::FdPath(int fd) { snprintf(buf, sizeof buf, "/proc/self/fd/%d", fd); }
+
+static int open_in(int dirfd, const char* path, uint64_t flags, uint64_t mode, uint64_t resolve) {
+  open_how how = {};
+  how.flags = flags;
+  how.mode = mode;
+  how.resolve = resolve;
+  long r;
+  do r = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+  while (r < 0 && (errno == EINTR || errno == EAGAIN));  // EAGAIN: a rename raced the lookup (openat2(2))
+  return static_cast<int>(r);
+}
+
+static int open_in_root(const char* path) { return open_in_root(path, O_PATH | O_CLOEXEC); }
+
+int open_in_root(const char* path, int flags) {
+  if (g.root_fd < 0) return errno = EINVAL, -1;
+  return open_in(g.root_fd, path, flags, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+// Walks `path` component by component: each prefix is resolved from the root (so ".." and
+// symlinks keep their meaning) and a missing component is created inside the fd of its resolved
+// parent. A dangling symlink is followed by rewriting the path to its target (still resolved
+// in the root), as filepath-securejoin's MkdirAll does for runc; `links` bounds the loops.
+static int walk(const char* path, Create create, const char** syscall, int links) {
+  char prefix[PATH_MAX];
+  size_t plen = 0;
+  int parent = -1;  // -1 = the root itself
+  const char* p = path;
+  while (*p) {
+    while (*p == '/') p++;
+    if (!*p) break;
+    const char* end = strchrnul(p, '/');
+    size_t clen = end - p;
+    if (clen > NAME_MAX || plen + 1 + clen + 1 > sizeof prefix) return errno = ENAMETOOLONG, -1;
+    size_t parent_len = plen;
+    prefix[plen++] = '/';
+    memcpy(prefix + plen, p, clen);
+    plen += clen;
+    prefix[plen] = 0;
+    const char* name = prefix + parent_len + 1;
+    p = end;
+    bool last = !p[strspn(p, "/")];
+
+    int next = open_in_root(prefix);
+    if (next < 0 && errno == ENOENT) {
+      int dirfd = parent < 0 ? g.root_fd : parent;
+      int r;
+      if (last && create == Create::File) {
+        *syscall = "mknodat";
+        r = mknodat(dirfd, name, S_IFREG | 0644, 0);
+      } else {
+        *syscall = "mkdirat";
+        r = mkdirat(dirfd, name, 0755);
+      }
+      if (r < 0 && errno != EEXIST) {
+        int e = errno;
+        if (parent >= 0) close(parent);
+        return errno = e, -1;
+      }
+      *syscall = "openat2";
+      next = open_in_root(prefix);
+      int open_errno = errno;
+      char target[PATH_MAX];
+      ssize_t tlen;
+      if (next < 0 && errno == ENOENT && (tlen = readlinkat(dirfd, name, target, sizeof target - 1)) > 0) {
+        // EEXIST above came from a dangling symlink: continue at its target.
+        if (parent >= 0) close(parent);
+        if (links >= 40) return errno = ELOOP, -1;
+        target[tlen] = 0;
+        char* again = static_cast<char*>(malloc(PATH_MAX));
+        if (!again) return errno = ENOMEM, -1;
+        prefix[parent_len] = 0;
+        int n = snprintf(again, PATH_MAX, "%s/%s/%s", target[0] == '/' ? "" : prefix, target, p);
+        int fd = n > 0 && n < PATH_MAX ? walk(again, create, syscall, links + 1) : (errno = ENAMETOOLONG, -1);
+        int e = errno;
+        free(again);
+        return errno = e, fd;
+      }
+      errno = open_errno;
+    }
+    int e = errno;
+    if (parent >= 0) close(parent);
+    if (next < 0) return errno = e, -1;
+    parent = next;
+  }
+  if (parent < 0) return open_in_root("/");
+  return parent;
+}
+
+int resolve_in_root(const char* path, Create create, const char** syscall) {
+  *syscall = "openat2";
+  if (g.root_fd < 0) return errno = EINVAL, -1;  // no OP_ROOTFS before this op
+  int fd = open_in_root(path);
+  if (fd >= 0 || errno != ENOENT || create == Create::None) return fd;
+  return walk(path, create, syscall, 0);
+}
+
+int resolve_parent(const char* path, char* name, unsigned name_size, const char** syscall) {
+  char dir[PATH_MAX];
+  size_t len = strlen(path);
+  while (len > 1 && path[len - 1] == '/') len--;
+  if (len >= sizeof dir) return *syscall = "openat2", errno = ENAMETOOLONG, -1;
+  memcpy(dir, path, len);
+  dir[len] = 0;
+  char* slash = strrchr(dir, '/');
+  const char* base = slash ? slash + 1 : dir;
+  if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || strlen(base) >= name_size)
+    return *syscall = "openat2", errno = EINVAL, -1;
+  strcpy(name, base);
+  if (slash) slash[1] = 0;
+  else strcpy(dir, "/");
+  return resolve_in_root(dir, Create::Dir, syscall);
+}
+
+}  // namespace tsrun

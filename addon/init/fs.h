@@ -1,0 +1,29 @@
+// Resolving paths inside the container root without ever leaving it (CVE-2021-30465 class).
+#pragma once
+
+namespace tsrun {
+
+enum class Create { None, Dir, File };
+
+// Returns an O_PATH fd for `path` resolved under g.root_fd with
+// openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): ".." and symlinks (absolute ones too) stay
+// inside the root. With Create::Dir/File missing components are made one at a time with
+// mkdirat (0755) relative to the already resolved parent fd; the last one is a directory or
+// an empty regular file. On failure returns -1 with errno set and *syscall naming the call.
+int resolve_in_root(const char* path, Create create, const char** syscall);
+
+// openat2 of an existing path under g.root_fd with the given open flags (no creation).
+int open_in_root(const char* path, int flags);
+
+// Like resolve_in_root, but for the parent of `path`: fills `name` with the last component
+// (never "", "." or "..") and creates the missing parents.
+int resolve_parent(const char* path, char* name, unsigned name_size, const char** syscall);
+
+// "/proc/self/fd/<fd>": the target handed to mount(2) for a resolved fd.
+struct FdPath {
+  char buf[32];
+  explicit FdPath(int fd);
+  operator const char*() const { return buf; }
+};
+
+}  // namespace tsrun

@@ -1,0 +1,106 @@
+// Stage 1: namespaces, id maps, the fork into stage 2; plus the small per-namespace settings.
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "fail.h"
+#include "ops.h"
+#include "protocol.h"
+#include "sync.h"
+
+namespace tsrun {
+
+void op_setns(uint64_t nstype, const char* path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail_errno("open", path);
+  if (setns(fd, static_cast<int>(nstype)) < 0) fail_errno("setns", path);
+  close(fd);
+}
+
+void op_unshare_user() {
+  if (unshare(CLONE_NEWUSER) < 0) fail_errno("unshare", "CLONE_NEWUSER");
+  send_or_fail(MSG_USERNS_READY, nullptr, 0);
+  Message m;
+  expect_msg(MSG_MAPS_DONE, &m);
+  free(m.payload);
+}
+
+void op_setresid(uint64_t uid, uint64_t gid) {
+  char detail[64];
+  snprintf(detail, sizeof detail, "uid %llu gid %llu", (unsigned long long)uid, (unsigned long long)gid);
+  if (setresgid(gid, gid, gid) < 0) fail_errno("setresgid", detail);
+  if (setresuid(uid, uid, uid) < 0) fail_errno("setresuid", detail);
+}
+
+void op_unshare(uint64_t flags) {
+  char detail[32];
+  snprintf(detail, sizeof detail, "flags 0x%llx", (unsigned long long)flags);
+  if (unshare(static_cast<int>(flags)) < 0) fail_errno("unshare", detail);
+}
+
+void op_write_file(const char* path, const char* data, uint32_t len) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail_errno("open", path);
+  while (len) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail(n < 0 ? errno : EIO, "write", path);
+    data += n;
+    len -= n;
+  }
+  close(fd);
+}
+
+void op_fork() {
+  // The child waits for this pipe's EOF, so MSG_PID always reaches the runtime before any
+  // message of stage 2 (e.g. its MSG_ERROR).
+  int gate[2];
+  if (pipe2(gate, O_CLOEXEC) < 0) fail_errno("pipe2", "fork gate");
+  pid_t pid = fork();
+  if (pid < 0) fail_errno("fork", "stage 2");
+  if (pid > 0) {
+    int32_t p = pid;  // fork() returns the pid in our (the runtime's) pid namespace
+    if (!send_msg(MSG_PID, &p, 4)) {
+      kill(pid, SIGKILL);
+      fail_errno("sendmsg", "pid");
+    }
+    _exit(0);  // closes gate[1]
+  }
+  close(gate[1]);
+  char c;
+  while (read(gate[0], &c, 1) < 0 && errno == EINTR) {
+  }
+  close(gate[0]);
+  // Stage 2 outlives the runtime (it exits after create): no parent-death signal.
+  // (fork(2) already clears it for the child; explicit for the reader.)
+  prctl(PR_SET_PDEATHSIG, 0);
+}
+
+void op_open_fifo(const char* path) {
+  // O_RDWR: opening a fifo for reading alone would block until a writer appears (fifo(7)).
+  g.fifo_fd = open(path, O_RDWR | O_CLOEXEC);
+  if (g.fifo_fd < 0) fail_errno("open", path);
+}
+
+void op_sethostname(const char* name, bool domain) {
+  int r = domain ? setdomainname(name, strlen(name)) : sethostname(name, strlen(name));
+  if (r < 0) fail_errno(domain ? "setdomainname" : "sethostname", name);
+}
+
+void op_sysctl(const char* key, const char* value) {
+  // "net.ipv4.ip_forward" -> /proc/sys/net/ipv4/ip_forward; a '/' in a key (interface
+  // names such as "eth0.100" are written with '/') becomes '.', as sysctl(8) does.
+  char path[512];
+  int n = snprintf(path, sizeof path, "/proc/sys/%s", key);
+  if (n < 0 || static_cast<size_t>(n) >= sizeof path) fail(ENAMETOOLONG, "open", key);
+  for (char* p = path + 10; *p; p++) *p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
+  op_write_file(path, value, strlen(value));
+}
+
+}  // namespace tsrun

@@ -1,0 +1,66 @@
+// The steps of a plan, one function per op (protocol.h lists the arguments and semantics).
+// Each function fails the current step itself (fail.h); returning means success.
+#pragma once
+#include <cstdint>
+
+#include "plan.h"
+
+namespace tsrun {
+
+// What earlier ops leave for later ones.
+struct State {
+  int root_fd = -1;               // O_PATH fd of the container root: the rootfs, "/" after pivot_root
+  const char* rootfs = nullptr;   // host path given to OP_ROOTFS
+  int fifo_fd = -1;               // exec.fifo, opened O_RDWR by OP_OPEN_FIFO
+  char* exec_path = nullptr;      // resolved by OP_CHECK_EXEC
+  uint8_t* hook_state = nullptr;  // the container state JSON from MSG_HOOKS_DONE
+  uint32_t hook_state_len = 0;
+};
+extern State g;
+
+// ns.cc: namespaces and stage 1
+void op_setns(uint64_t nstype, const char* path);
+void op_unshare_user();
+void op_setresid(uint64_t uid, uint64_t gid);
+void op_unshare(uint64_t flags);
+void op_write_file(const char* path, const char* data, uint32_t len);
+void op_fork();
+void op_open_fifo(const char* path);
+void op_sethostname(const char* name, bool domain);
+void op_sysctl(const char* key, const char* value);
+
+// mount.cc: the filesystem
+void op_mount_propagation(uint64_t flags);
+void op_rootfs(const char* path);
+void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
+              const char* data, uint64_t mode);
+void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, uint64_t uid, uint64_t gid);
+void op_bind_device(const char* host, const char* dest);
+void op_symlink(const char* target, const char* link);
+void op_pivot_root();
+void op_chroot();
+void op_mask_path(const char* path);
+void op_readonly_path(const char* path);
+void op_remount_ro(const char* path);
+
+// console.cc
+void op_console(const char* socket_path, uint64_t rows, uint64_t cols);
+
+// hooks.cc
+void op_hooks_sync(uint64_t point);
+void op_run_hook(const char* kind, const char* path, const Arg& argv, const Arg& env, uint64_t timeout);
+
+// process.cc: the start handshake and the process
+void op_check_exec(const char* file, const char* path_value, const char* cwd);
+void op_created();
+void op_rlimit(uint64_t resource, uint64_t soft, uint64_t hard);
+void op_no_new_privs();
+void op_user(uint64_t uid, uint64_t gid, const Arg& gids, uint64_t keep_caps);
+void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient);
+void op_umask(uint64_t mask);
+void op_cwd(const char* path);
+void op_seccomp(const Arg& program, uint64_t flags);
+void op_preserve_fds(uint64_t count);
+[[noreturn]] void op_exec(const Record& r);
+
+}  // namespace tsrun

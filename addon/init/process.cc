@@ -1,0 +1,259 @@
+// The start handshake and the container process: rlimits, user, caps, seccomp, fds, execve.
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "fail.h"
+#include "ops.h"
+#include "protocol.h"
+#include "sync.h"
+
+namespace tsrun {
+
+static const char DEFAULT_PATH[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// 0 if `path` is a regular file we may execute, else an errno.
+static int executable(const char* path) {
+  struct stat st;
+  if (stat(path, &st) < 0) return errno;
+  if (!S_ISREG(st.st_mode)) return EACCES;
+  if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0) return errno;
+  return 0;
+}
+
+// Joins `dir` (relative to `cwd` unless absolute) and `file` into out; false when too long.
+static bool join(char* out, size_t size, const char* cwd, const char* dir, size_t dlen, const char* file) {
+  int n;
+  if (dlen == 0) dir = ".", dlen = 1;  // an empty PATH entry is the current directory (execvp(3))
+  if (dir[0] != '/' && cwd && *cwd)
+    n = snprintf(out, size, "%s/%.*s/%s", cwd, (int)dlen, dir, file);
+  else
+    n = snprintf(out, size, "%.*s/%s", (int)dlen, dir, file);
+  return n >= 0 && static_cast<size_t>(n) < size;
+}
+
+// execvp(3)'s search: a name with '/' is used as is; else each PATH entry in order, the first
+// executable wins; EACCES if some candidate existed but none could run, else ENOENT.
+static int lookup(const char* file, const char* path_value, const char* cwd, char** out) {
+  char buf[PATH_MAX];
+  if (!*file) return ENOENT;
+  if (strchr(file, '/')) {
+    if (file[0] == '/' || !cwd || !*cwd) snprintf(buf, sizeof buf, "%s", file);
+    else if (!join(buf, sizeof buf, cwd, "", 0, file)) return ENAMETOOLONG;
+    int err = executable(buf);
+    if (!err) *out = strdup(buf);
+    return err;
+  }
+  if (!path_value || !*path_value) path_value = DEFAULT_PATH;
+  int seen = ENOENT;
+  for (const char* p = path_value;; ) {
+    const char* end = strchrnul(p, ':');
+    if (join(buf, sizeof buf, cwd, p, end - p, file)) {
+      int err = executable(buf);
+      if (!err) return *out = strdup(buf), 0;
+      if (err == EACCES) seen = EACCES;
+    }
+    if (!*end) break;
+    p = end + 1;
+  }
+  return seen;
+}
+
+void op_check_exec(const char* file, const char* path_value, const char* cwd) {
+  int err = lookup(file, path_value, cwd, &g.exec_path);
+  if (err) fail(err, "execve", file);
+}
+
+void op_created() {
+  if (g.fifo_fd < 0) fail(EBADF, "read", "no exec.fifo (OP_OPEN_FIFO missing)");
+  send_or_fail(MSG_CREATED, nullptr, 0);
+  close(sync_fd());
+  set_sync_fd(-1);
+  // Blocks until `tsrun start` writes one byte; the fd is O_RDWR so there is no EOF,
+  // but a read error (or a zero read) means no start: exit without exec.
+  char c;
+  ssize_t n;
+  do n = read(g.fifo_fd, &c, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1) _exit(1);
+  close(g.fifo_fd);
+  g.fifo_fd = -1;
+}
+
+void op_rlimit(uint64_t resource, uint64_t soft, uint64_t hard) {
+  struct rlimit64 rl = {soft, hard};
+  if (prlimit64(0, static_cast<__rlimit_resource>(resource), &rl, nullptr) < 0) {
+    char detail[64];
+    snprintf(detail, sizeof detail, "resource %llu soft %llu hard %llu", (unsigned long long)resource,
+             (unsigned long long)soft, (unsigned long long)hard);
+    fail_errno("prlimit64", detail);
+  }
+}
+
+void op_no_new_privs() {
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("prctl", "PR_SET_NO_NEW_PRIVS");
+}
+
+void op_user(uint64_t uid, uint64_t gid, const Arg& gids, uint64_t keep_caps) {
+  char detail[64];
+  snprintf(detail, sizeof detail, "uid %llu gid %llu", (unsigned long long)uid, (unsigned long long)gid);
+  if (gids.len % 4) fail(EINVAL, "setgroups", "additional gids length");
+  size_t n = gids.len / 4;
+  gid_t* list = static_cast<gid_t*>(malloc((n ? n : 1) * sizeof(gid_t)));
+  if (!list) fail(ENOMEM, "malloc", "gids");
+  for (size_t i = 0; i < n; i++) memcpy(&list[i], gids.str + 4 * i, 4);
+  // In a user namespace with /proc/<pid>/setgroups "deny" setgroups(2) is EPERM; with no
+  // additional gids there is nothing to set, so that is fine.
+  if (setgroups(n, list) < 0 && !(n == 0 && errno == EPERM)) fail_errno("setgroups", detail);
+  free(list);
+  // Without keep caps, leaving uid 0 clears the permitted set (capabilities(7)).
+  if (keep_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail_errno("prctl", "PR_SET_KEEPCAPS");
+  if (setresgid(gid, gid, gid) < 0) fail_errno("setresgid", detail);
+  if (setresuid(uid, uid, uid) < 0) fail_errno("setresuid", detail);
+}
+
+void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient) {
+  char detail[32];
+  __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  // Leaving uid 0 clears the effective set even with PR_SET_KEEPCAPS (capabilities(7)), but
+  // PR_CAPBSET_DROP needs CAP_SETPCAP effective: raise effective to the kept permitted set first.
+  if (syscall(SYS_capget, &hdr, data) < 0) fail_errno("capget", "current");
+  for (auto& d : data) d.effective = d.permitted;
+  if (syscall(SYS_capset, &hdr, data) < 0) fail_errno("capset", "effective = permitted");
+  // PR_CAPBSET_READ is EINVAL past cap_last_cap: the loop finds the kernel's last cap.
+  int last = -1;
+  for (int cap = 0; cap < 64; cap++) {
+    int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+    if (r < 0) break;
+    last = cap;
+    if (r == 1 && !(bounding >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+      snprintf(detail, sizeof detail, "cap %d", cap);
+      fail_errno("prctl(PR_CAPBSET_DROP)", detail);
+    }
+  }
+  for (int i = 0; i < 2; i++) {
+    data[i].effective = static_cast<uint32_t>(effective >> (32 * i));
+    data[i].permitted = static_cast<uint32_t>(permitted >> (32 * i));
+    data[i].inheritable = static_cast<uint32_t>(inheritable >> (32 * i));
+  }
+  if (syscall(SYS_capset, &hdr, data) < 0) fail_errno("capset", "effective/permitted/inheritable");
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) fail_errno("prctl", "PR_CAP_AMBIENT_CLEAR_ALL");
+  for (int cap = 0; cap <= last; cap++) {
+    // An ambient cap must be permitted and inheritable (capabilities(7)), else EPERM.
+    if ((ambient >> cap & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) {
+      snprintf(detail, sizeof detail, "cap %d", cap);
+      fail_errno("prctl(PR_CAP_AMBIENT_RAISE)", detail);
+    }
+  }
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) fail_errno("prctl", "PR_SET_KEEPCAPS");
+}
+
+void op_umask(uint64_t mask) { umask(static_cast<mode_t>(mask & 0777)); }
+
+void op_cwd(const char* path) {
+  if (chdir(path) < 0) fail_errno("chdir", path);
+}
+
+void op_seccomp(const Arg& program, uint64_t flags) {
+  if (program.len == 0 || program.len % sizeof(sock_filter) || program.len / sizeof(sock_filter) > BPF_MAXINSNS)
+    fail(EINVAL, "seccomp", "program length");
+  // The copy is aligned for sock_filter; the arena string may not be.
+  sock_filter* insns = static_cast<sock_filter*>(malloc(program.len));
+  if (!insns) fail(ENOMEM, "malloc", "seccomp program");
+  memcpy(insns, program.str, program.len);
+  sock_fprog prog = {static_cast<unsigned short>(program.len / sizeof(sock_filter)), insns};
+  long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(flags), &prog);
+  if (r < 0) fail_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
+  free(insns);
+  // With SECCOMP_FILTER_FLAG_NEW_LISTENER r is the listener fd; handing it over is a later
+  // issue (protocol.h), until then OP_PRESERVE_FDS closes it.
+}
+
+// Closes fds [from, to]; close_range(2) may be missing or refused by a seccomp profile,
+// so fall back to /proc/self/fd and then to a plain loop.
+static void close_fds(unsigned from, unsigned to) {
+  if (from > to) return;
+  if (syscall(SYS_close_range, from, to, 0) == 0) return;
+  int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    DIR* d = fdopendir(dfd);
+    if (d) {
+      // Collect first: closing while reading would disturb the listing.
+      int fds[256];
+      for (;;) {
+        size_t n = 0;
+        while (dirent* e = readdir(d)) {
+          long fd = strtol(e->d_name, nullptr, 10);
+          if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd == dfd) continue;
+          if (static_cast<unsigned long>(fd) >= from && static_cast<unsigned long>(fd) <= to && n < 256)
+            fds[n++] = static_cast<int>(fd);
+        }
+        for (size_t i = 0; i < n; i++) close(fds[i]);
+        if (n < 256) break;
+        rewinddir(d);
+      }
+      closedir(d);
+      return;
+    }
+    close(dfd);
+  }
+  struct rlimit rl;
+  unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1u << 20 ? rl.rlim_cur : 1u << 20;
+  for (unsigned fd = from; fd <= to && fd < max; fd++) close(fd);
+}
+
+void op_preserve_fds(uint64_t count) {
+  if (count > INT_MAX - 3) fail(EINVAL, "close_range", "preserve fds count");
+  unsigned first = 3 + static_cast<unsigned>(count);
+  int sync = sync_fd();
+  // An exec plan keeps the sync socket (CLOEXEC) until execve, to report its failure.
+  if (sync >= 0 && static_cast<unsigned>(sync) >= first) {
+    close_fds(first, sync - 1);
+    close_fds(sync + 1, ~0U);
+  } else {
+    if (sync >= 0) fail(EINVAL, "close_range", "sync socket is among the preserved fds");
+    close_fds(first, ~0U);
+  }
+  for (unsigned fd = 3; fd < first; fd++) {
+    int fl = fcntl(fd, F_GETFD);
+    if (fl >= 0 && (fl & FD_CLOEXEC)) fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+  }
+}
+
+void op_exec(const Record& r) {
+  size_t argc = r.args[0].num;
+  size_t envc = r.argc - 1 - argc;
+  char** argv = static_cast<char**>(calloc(argc + 1, sizeof(char*)));
+  char** envp = static_cast<char**>(calloc(envc + 1, sizeof(char*)));
+  if (!argv || !envp) fail(ENOMEM, "malloc", "argv");
+  for (size_t i = 0; i < argc; i++) argv[i] = const_cast<char*>(r.args[1 + i].str);
+  const char* path_value = nullptr;
+  for (size_t i = 0; i < envc; i++) {
+    envp[i] = const_cast<char*>(r.args[1 + argc + i].str);
+    if (!strncmp(envp[i], "PATH=", 5)) path_value = envp[i] + 5;
+  }
+  if (!g.exec_path) {
+    set_step("exec lookup");
+    int err = lookup(argv[0], path_value, nullptr, &g.exec_path);
+    if (err) fail(err, "execve", argv[0]);
+  }
+  set_step("exec %s", argv[0]);
+  execve(g.exec_path, argv, envp);
+  fail_errno("execve", g.exec_path);
+}
+
+}  // namespace tsrun

@@ -1,0 +1,113 @@
+// `kill <id> [SIGNAL]`: names with and without SIG, numbers, default TERM; a shell with traps
+// in the container reports what it got. PID 1 of a pid namespace only gets signals it has a
+// handler for (and KILL/STOP from outside), so the traps are what make TERM observable.
+// The shell writes to a host directory bound at /mnt, so these tests do not depend on stdio.
+import { expect, it } from 'vitest';
+import { pidAlive, poll } from '../helpers/host.js';
+import { forEachMode, type Tier } from '../helpers/modes.js';
+import { expectFail, expectOk, show } from '../helpers/tsrun.js';
+
+const TRAPS =
+  "trap 'echo got-TERM >> /mnt/log; exit 7' TERM; trap 'echo got-USR1 >> /mnt/log' USR1; trap 'echo got-HUP >> /mnt/log' HUP; " +
+  'echo ready >> /mnt/log; while :; do sleep 0.1; done';
+
+/** A bundle whose shell traps TERM (exits 7), USR1 and HUP, writing what it gets to out(). */
+function trapBundle(t: Tier) {
+  const { config, read } = t.withHostDir(t.args(['sh', '-c', TRAPS]));
+  return { bundle: t.bundle(config), out: () => read('log') };
+}
+
+/** A running container of trapBundle that has said "ready". */
+async function trapping(t: Tier) {
+  const id = t.id('trap');
+  const { bundle, out } = trapBundle(t);
+  expectOk(await t.tsrun(['create', id, '-b', bundle]));
+  expectOk(await t.tsrun(['start', id]));
+  expect(await poll(() => out().includes('ready'), 5000), `container never said ready: ${out()}`).toBe(true);
+  return { id, out };
+}
+
+forEachMode((t) => {
+  it.each([[[]], [['TERM']], [['SIGTERM']], [['15']], [['term']]])('kill %j delivers SIGTERM (the default), which the trap reports', async (sig: string[]) => {
+    const c = await trapping(t);
+    expectOk(await t.tsrun(['kill', c.id, ...sig]));
+    expect(await poll(() => c.out().includes('got-TERM'), 5000), c.out()).toBe(true);
+    expect((await t.waitStatus(c.id, 'stopped')).status).toBe('stopped');
+  });
+
+  it.each([['USR1'], ['SIGUSR1'], ['10'], ['HUP']])('kill %s delivers that signal; the container keeps running', async (sig: string) => {
+    const c = await trapping(t);
+    expectOk(await t.tsrun(['kill', c.id, sig]));
+    const name = sig === 'HUP' ? 'HUP' : 'USR1';
+    expect(await poll(() => c.out().includes(`got-${name}`), 5000), c.out()).toBe(true);
+    expect((await t.state(c.id)).status).toBe('running');
+  });
+
+  it.each([['KILL'], ['SIGKILL'], ['9']])('kill %s stops the container without running a trap', async (sig: string) => {
+    const c = await trapping(t);
+    const { pid } = await t.state(c.id);
+    expectOk(await t.tsrun(['kill', c.id, sig]));
+    expect((await t.waitStatus(c.id, 'stopped')).status).toBe('stopped');
+    expect(pidAlive(pid!)).toBe(false);
+    expect(c.out()).not.toContain('got-');
+  });
+
+  it('kill KILL of a created (never started) container stops it', async () => {
+    const id = t.id('killcreated');
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(['sleep', '1000']))]));
+    expectOk(await t.tsrun(['kill', id, 'KILL']));
+    expect((await t.waitStatus(id, 'stopped')).status).toBe('stopped');
+    expectOk(await t.tsrun(['delete', id]));
+  });
+
+  it.each([['NOPE'], ['SIGNOPE'], ['65'], ['-9']])('an unknown signal %s fails and leaves the container running', async (sig: string) => {
+    const c = await trapping(t);
+    expectFail(await t.tsrun(['kill', c.id, sig]));
+    expect((await t.state(c.id)).status).toBe('running');
+    expect(c.out()).not.toContain('got-');
+  });
+
+  it('kill of a stopped container fails (runtime.md#kill)', async () => {
+    const id = t.id('killstopped');
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(['true']))]));
+    expectOk(await t.tsrun(['start', id]));
+    expect((await t.waitStatus(id, 'stopped')).status).toBe('stopped');
+    expectFail(await t.tsrun(['kill', id, 'KILL']));
+  });
+
+  it('kill of a container that does not exist fails, naming it', async () => {
+    expectFail(await t.tsrun(['kill', 'no-such-container', 'KILL']), 'no-such-container');
+  });
+
+  it('`tsrun kill` during an attached `run`: run exits with the container\'s status', async () => {
+    const id = t.id('runkill');
+    const { bundle, out } = trapBundle(t);
+    const call = t.spawn(['run', id, '-b', bundle]);
+    expect(await poll(() => out().includes('ready'), 10_000), `${out()}${call.output().stderr}`).toBe(true);
+    expectOk(await t.tsrun(['kill', id, 'TERM']));
+    const r = await call.result;
+    expect(r.exitCode, show(r)).toBe(7);
+    expect(out()).toContain('got-TERM');
+  });
+
+  it('SIGTERM to an attached `run` is forwarded to the container', async () => {
+    const id = t.id('runfwd');
+    const { bundle, out } = trapBundle(t);
+    const call = t.spawn(['run', id, '-b', bundle]);
+    expect(await poll(() => out().includes('ready'), 10_000), `${out()}${call.output().stderr}`).toBe(true);
+    call.process.kill('SIGTERM');
+    const r = await call.result;
+    expect(r.exitCode, show(r)).toBe(7);
+    expect(out()).toContain('got-TERM');
+  });
+
+  it('run of a container killed by SIGKILL exits 137 (128 + 9)', async () => {
+    const id = t.id('run137');
+    const { bundle, out } = trapBundle(t);
+    const call = t.spawn(['run', id, '-b', bundle]);
+    expect(await poll(() => out().includes('ready'), 10_000), `${out()}${call.output().stderr}`).toBe(true);
+    expectOk(await t.tsrun(['kill', id, 'KILL']));
+    const r = await call.result;
+    expect(r.exitCode, show(r)).toBe(137);
+  });
+});
