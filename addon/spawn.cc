@@ -85,7 +85,11 @@ SpawnResult spawnInit(const std::string& initPath, int preserveFds) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attr);
-  // dup2 onto the same number clears FD_CLOEXEC (POSIX 2008 TC2, glibc >= 2.29), as wanted.
+  // dup2 onto the same number clears FD_CLOEXEC (POSIX 2008 TC2, glibc >= 2.29), as wanted:
+  // Node marks its own stdio close-on-exec, yet stdio and the preserved fds 3..3+N-1 are the
+  // container's. An fd that is not open stays closed.
+  for (int fd = 0; fd < childFd; fd++)
+    if (fcntl(fd, F_GETFD) >= 0) posix_spawn_file_actions_adddup2(&actions, fd, fd);
   posix_spawn_file_actions_adddup2(&actions, sv[1], childFd);
   // Node blocks and handles signals; the init starts with none blocked and all default.
   sigset_t none, all;

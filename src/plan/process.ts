@@ -10,7 +10,7 @@ const CAP_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'
 
 /** Capability names → one 64-bit mask per set. Unknown names are errors; names past cap_last_cap warnings. */
 export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings: string[]): bigint[] {
-  return CAP_SETS.map((set) => {
+  const masks = CAP_SETS.map((set) => {
     let mask = 0n;
     (caps[set] ?? []).forEach((name, i) => {
       const bit = (CAPABILITIES as readonly string[]).indexOf(name);
@@ -25,6 +25,16 @@ export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings
     });
     return mask;
   });
+  // The kernel raises an ambient cap only if it is permitted and inheritable (capabilities(7));
+  // runc skips the others (its default spec has ambient without inheritable): so do we, aloud.
+  const [, , permitted, inheritable, ambient] = masks;
+  const raisable = ambient & permitted & inheritable;
+  if (raisable !== ambient) {
+    const skipped = CAPABILITIES.filter((_, bit) => ((ambient & ~raisable) >> BigInt(bit)) & 1n);
+    warnings.push(`ambient capabilities not in both permitted and inheritable are not raised: ${skipped.join(', ')}`);
+  }
+  masks[4] = raisable;
+  return masks;
 }
 
 function gidList(gids: readonly number[]): Buffer {
