@@ -63,4 +63,7 @@ void op_seccomp(const Arg& program, uint64_t flags);
 void op_preserve_fds(uint64_t count);
 [[noreturn]] void op_exec(const Record& r);
 
+// timestamp.cc: --debug timings of the init path
+void op_timestamp(const char* label, uint32_t len);
+
 }  // namespace tsrun

@@ -49,6 +49,7 @@ static const char* signature(uint16_t op) {
     case OP_PRESERVE_FDS: return "i";
     case OP_EXEC: return "i*";
     case OP_LOG: return "s";
+    case OP_TIMESTAMP: return "s";
     default: return nullptr;
   }
 }

@@ -63,6 +63,8 @@ enum MsgType : uint32_t {
   MSG_HOOKS = 7,         // init -> runtime: run the hooks named by the u32 payload (HookPoint), reply MSG_HOOKS_DONE
   MSG_HOOKS_DONE = 8,    // runtime -> init: payload i32 0 on success (else an errno to fail with), then the
                          //   container's state JSON (to the end of the message), kept for OP_RUN_HOOK
+  MSG_TIMESTAMP = 50,    // init -> runtime: u64 CLOCK_MONOTONIC ns, then the label (to the end); no reply.
+                         //   Sent by OP_TIMESTAMP, only in --debug plans: the init path's timings
 };
 
 enum HookPoint : uint32_t {
@@ -145,6 +147,8 @@ enum Op : uint16_t {
   OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
+  OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan
+                         //   (the runtime compares it with its own monotonic clock: --debug init timings)
 };
 
 }  // namespace tsrun

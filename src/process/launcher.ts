@@ -3,6 +3,7 @@
 import { RuntimeError } from '../errors.js';
 import { spawnInit, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
+import { withTimestamps } from '../plan/timestamps.js';
 import type { Plan } from '../plan/types.js';
 import { writeIdMaps } from './idmap.js';
 import { Msg } from './protocol.js';
@@ -21,6 +22,8 @@ export interface LaunchOptions {
   onHooks?: (containerPid: number) => string;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
+  /** Add OP_TIMESTAMP marks to the plan and log their times (--debug). */
+  timings?: boolean;
 }
 
 function int32(n: number): Buffer {
@@ -39,9 +42,16 @@ function killQuietly(pid: number): void {
 
 /** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
 export function launch(opts: LaunchOptions): number {
+  // Node's hrtime is CLOCK_MONOTONIC, the clock of MSG_TIMESTAMP.
+  const t0 = process.hrtime.bigint();
   const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
   const sync = new SyncSocket(syncFd);
   const debug = opts.debug ?? (() => {});
+  // --debug timings: milliseconds since just before the spawn, on both sides of the socket.
+  const at = (label: string, ns = process.hrtime.bigint()) => {
+    if (opts.timings) debug(`init ${initPid}: ${label} at +${(Number(ns - t0) / 1e6).toFixed(3)} ms`);
+  };
+  at('spawned');
   let containerPid = 0;
   let initReaped = false;
   const reapInit = () => {
@@ -53,8 +63,10 @@ export function launch(opts: LaunchOptions): number {
   };
   try {
     opts.beforePlan?.(initPid);
-    sync.send(Msg.PLAN, encodePlan(opts.plan.steps));
-    debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
+    at('placed');
+    const steps = opts.timings ? withTimestamps(opts.plan.steps) : opts.plan.steps;
+    sync.send(Msg.PLAN, encodePlan(steps));
+    debug(`init ${initPid}: plan sent (${steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
       if (!msg && opts.untilExec && containerPid) {
@@ -92,6 +104,9 @@ export function launch(opts: LaunchOptions): number {
           sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
           break;
         }
+        case Msg.TIMESTAMP:
+          at(msg.payload.subarray(8).toString(), msg.payload.readBigUInt64LE(0));
+          break;
         case Msg.ERROR:
           throw decodeInitError(msg.payload);
         default:

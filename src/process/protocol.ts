@@ -15,6 +15,7 @@ export const Msg = {
   ERROR: 6,
   HOOKS: 7,
   HOOKS_DONE: 8,
+  TIMESTAMP: 50,
 } as const;
 export type MsgType = (typeof Msg)[keyof typeof Msg];
 
@@ -59,5 +60,6 @@ export const Op = {
   PRESERVE_FDS: 47,
   EXEC: 48,
   LOG: 60,
+  TIMESTAMP: 110,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

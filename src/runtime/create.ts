@@ -2,7 +2,7 @@
 // and record the waiting container. A failed create leaves nothing behind.
 import { join, resolve } from 'node:path';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
-import { debug, warn } from '../log.js';
+import { debug, debugEnabled, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { collectHostFacts } from '../process/hostfacts.js';
@@ -73,7 +73,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroup?.create();
     cgroup?.apply(resources);
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, debug });
+    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, debug, timings: debugEnabled() });
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
     record.status = 'created';

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
-import { debug, warn } from '../log.js';
+import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { launch } from '../process/launcher.js';
@@ -84,7 +84,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, debug });
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, debug, timings: debugEnabled() });
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {
     dir.unlock();
