@@ -2,6 +2,7 @@
 // process from config.json is the base, flags override it; or --process gives it whole).
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { loadCgroupManager } from '../cgroups/manager.js';
 import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
@@ -84,7 +85,10 @@ export async function exec(opts: ExecOptions): Promise<number> {
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, debug });
+    // runc exec: the new process joins the container's cgroup before it runs anything, so its limits apply.
+    const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0 ? loadCgroupManager(record.cgroupPaths) : undefined;
+    const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, debug });
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {
     dir.unlock();
