@@ -56,6 +56,19 @@ const noPidNs = (t: Tier, args: string[]): Spec => {
 };
 
 forEachMode((t) => {
+  it.skipIf(host.systemdRunning)('--systemd-cgroup: a clear error when systemd is not running; a path not of the slice:prefix:name form is a config error; nothing is left', async () => {
+    const id = t.id('sd');
+    const r = expectFail(await t.tsrun(['--systemd-cgroup', 'create', id, '-b', t.bundle(t.args(['true'], { linux: { cgroupsPath: 'system.slice:tsrun:' + id } }))]));
+    expect(r.stderr).toMatch(/the systemd cgroup driver is not available: systemd is not running on this host \(\/run\/systemd\/system does not exist\); run without --systemd-cgroup/);
+    const bad = expectFail(await t.tsrun(['--systemd-cgroup', 'run', id, '-b', t.bundle(t.args(['true'], { linux: { cgroupsPath: '/not/systemd' } }))]));
+    expect(bad.stderr).toMatch(/\/linux\/cgroupsPath: with --systemd-cgroup the path must be "slice:prefix:name", got "\/not\/systemd" \(config-linux\.md#cgroups-path\)/);
+    expect(existsSync(t.stateDir(id))).toBe(false);
+    expect(leftDirs(id)).toEqual([]);
+    const features = JSON.parse(expectOk(await t.tsrun(['features'])).stdout) as { linux: { cgroup: Record<string, boolean> }; annotations: Record<string, string> };
+    expect(features.linux.cgroup).toMatchObject({ v1: true, v2: true, systemd: false, systemdUser: false });
+    expect(features.annotations['org.tsrun.cgroup.systemd']).toMatch(/not implemented/);
+  });
+
   if (t.mode === 'rootless') {
     it('with no resources it runs without a cgroup, and says so at debug level', async () => {
       const id = t.id('nocg');

@@ -24,5 +24,6 @@ export const runCommand = defineCommand({
       consoleSocket: a['console-socket'],
       noPivot: a['no-pivot'],
       preserveFds: a['preserve-fds'],
+      systemdCgroup: a['systemd-cgroup'],
     }),
 });
