@@ -6,12 +6,15 @@
 // Only this file's own containers' cgroups are looked at: other containers run on the machine.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { detectHostCgroups, keyOf } from '../../src/cgroups/layout.js';
+import { kmemLimitsWork } from '../../src/cgroups/controllers/memory.js';
+import { createCgroupManager } from '../../src/cgroups/manager.js';
 import type { HostCgroups } from '../../src/cgroups/types.js';
 import type { Spec } from '../helpers/config.js';
-import { pidAlive, poll, procState } from '../helpers/host.js';
+import { isRoot, pidAlive, poll, procState, runnerOf } from '../helpers/host.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
 import { stateRoot } from '../helpers/sandbox.js';
 import { exec } from '../../src/runtime/exec.js';
@@ -98,6 +101,30 @@ forEachMode((t) => {
       expect(leftDirs(id)).toEqual([]);
     });
 
+    it.skipIf(!isRoot)(`a cgroup subtree delegated to the user (chowned to it) is used: limits apply, delete removes the container's cgroup${isRoot ? '' : ' [SKIPPED: needs the suite to run as root to delegate a subtree]'}`, async () => {
+      const parent = `/tsrun-itest-deleg-${process.pid}`;
+      const admin = createCgroupManager({ id: 'deleg', cgroupsPath: parent, rootless: false, systemd: false })!;
+      admin.create(); // as root: also gives the v1 cpuset parent its cpus and mems
+      try {
+        const { uid, gid } = runnerOf('rootless');
+        for (const dir of Object.values(admin.paths)) execFileSync('chown', ['-R', `${uid}:${gid}`, dir]);
+        const id = t.id('deleg');
+        const config = t.args(['sleep', '60'], { linux: { cgroupsPath: `${parent}/${id}`, resources: { memory: { limit: 40 * MiB }, pids: { limit: 12 } } } });
+        expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
+        expectOk(await t.tsrun(['start', id]));
+        const { pid } = await t.state(id);
+        expect(cgroupOf(pid!, 'pids')).toBe(join(V1 ? host.v1[keyOf(Object.keys(host.v1), 'pids')!].mountpoint : host.unified!.mountpoint, parent, id));
+        expect(readCg(cgroupOf(pid!, 'pids'), 'pids.max')).toBe('12');
+        if (V1) expect(readCg(cgroupOf(pid!, 'memory'), 'memory.limit_in_bytes')).toBe(String(40 * MiB));
+        expectOk(await t.tsrun(['pause', id]));
+        expect(await status(t, id)).toBe('paused');
+        expectOk(await t.tsrun(['delete', '--force', id]));
+        for (const dir of Object.values(admin.paths)) expect(existsSync(join(dir, id))).toBe(false);
+      } finally {
+        admin.destroy();
+      }
+    });
+
     it('pause, update, ps and events of a container without a cgroup fail clearly', async () => {
       const { id } = await running(t, t.args(['sleep', '60']));
       for (const cmd of [['pause', id], ['update', '--pids-limit', '5', id], ['ps', id], ['events', '--stats', id]]) {
@@ -161,6 +188,18 @@ forEachMode((t) => {
     expect(lines.filter((e) => e.type === 'oom'), done.stdout).toEqual([{ type: 'oom', id }]);
     expect(read('rc')).toBe('dd=137\n'); // SIGKILL
     expect(readCg(memory, 'memory.oom_control')).toMatch(/^oom_kill 1$/m);
+  });
+
+  it.skipIf(!V1)(`memory.kernel is ignored with a warning where the kernel no longer takes it; unified is refused on v1 leaving nothing${V1_ONLY}`, async () => {
+    const kmemWorks = kmemLimitsWork(release()) && existsSync(join(host.v1[keyOf(Object.keys(host.v1), 'memory')!].mountpoint, 'memory.kmem.limit_in_bytes'));
+    const id = t.id('kmem');
+    const r = expectOk(await t.tsrun(['run', id, '-b', t.bundle(t.args(['true'], { linux: { resources: { memory: { limit: 64 * MiB, kernel: 32 * MiB } } } }))]));
+    if (kmemWorks) expect(r.stderr).not.toMatch(/memory\.kernel is ignored/);
+    else expect(r.stderr).toMatch(/warning: linux\.resources\.memory\.kernel is ignored: this kernel no longer sets kernel memory limits/);
+    const u = t.id('unified');
+    expectFail(await t.tsrun(['create', u, '-b', t.bundle(t.args(['true'], { linux: { resources: { unified: { 'memory.high': '1000000' } } } }))]), /linux\.resources\.unified is set but this host uses cgroup v1: .*\(config-linux\.md#unified\)/);
+    expect(existsSync(t.stateDir(u))).toBe(false);
+    expect(leftDirs(u)).toEqual([]);
   });
 
   it('a fork bomb stops at pids.limit', async () => {
@@ -249,6 +288,10 @@ forEachMode((t) => {
     const table = expectOk(await t.tsrun(['ps', id])).stdout.trim().split('\n');
     expect(table[0]).toMatch(/\bPID\b/);
     expect(table.filter((l) => / sleep 60$/.test(l))).toHaveLength(2);
+    // ps(1) options after --, as runc: only the container's rows are kept.
+    const custom = expectOk(await t.tsrun(['ps', id, '--', '-o', 'pid,args'])).stdout.trim().split('\n');
+    expect(custom[0].trim().split(/\s+/)).toEqual(['PID', 'COMMAND']);
+    expect(custom.slice(1).map((l) => Number(l.trim().split(/\s+/)[0])).sort()).toEqual([...listed].sort());
     expectOk(await t.tsrun(['kill', '--all', id, 'KILL']));
     expect(await poll(() => listed.every((p) => !pidAlive(p)))).toBe(true);
     expect((await t.waitStatus(id, 'stopped')).status).toBe('stopped');
