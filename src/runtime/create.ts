@@ -62,11 +62,12 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
+  // The init keeps both states: createContainer hooks see "creating", startContainer "created".
   const onHooks = (pid: number): string => {
     const json = JSON.stringify(stateOf({ ...record, pid }, 'creating'));
     runHooks('prestart', spec.hooks?.prestart, json);
     runHooks('createRuntime', spec.hooks?.createRuntime, json);
-    return json;
+    return `${json}\0${JSON.stringify(stateOf({ ...record, pid }, 'created'))}`;
   };
   try {
     dir.write(record);
