@@ -178,7 +178,7 @@ forEachMode((t) => {
     const { config, read } = t.withHostDir(t.args(['sh', '-c', 'dd if=/dev/zero of=/dev/null bs=64M count=1; echo "dd=$?" > /mnt/rc'], { linux: { resources: { memory: { limit: 32 * MiB, swap: 32 * MiB } } } }));
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
     const memory = cgroupOf((await t.state(id)).pid!, 'memory');
-    const events = t.spawn(['events', '--interval', '1', id]);
+    const events = t.spawn(['events', '--interval', '250ms', id]);
     // The stream has taken its first look (OOM count 0) before anything runs.
     expect(await poll(() => events.output().stdout.includes('"type":"stats"'), 10_000), events.output().stdout).toBe(true);
     expectOk(await t.tsrun(['start', id]));
