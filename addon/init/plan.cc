@@ -49,6 +49,8 @@ static const char* signature(uint16_t op) {
     case OP_PRESERVE_FDS: return "i";
     case OP_EXEC: return "i*";
     case OP_LOG: return "s";
+    case OP_SESSION_KEYRING: return "si";
+    case OP_CONSOLE_CONNECT: return "s";
     default: return nullptr;
   }
 }

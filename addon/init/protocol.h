@@ -108,7 +108,7 @@ enum Op : uint16_t {
   OP_REMOUNT_RO = 22,    // (s path)  remount an existing mount read-only (bind remount), used for "/" with root.readonly
   OP_SETHOSTNAME = 23,   // (s name)
   OP_SETDOMAINNAME = 24, // (s name)
-  OP_CONSOLE = 25,       // (s console socket path, i rows, i cols)  open a pty, send the master over the
+  OP_CONSOLE = 25,       // (s console socket path or "" after OP_CONSOLE_CONNECT, i rows, i cols)  open a pty, send the master over the
                          //   unix socket with SCM_RIGHTS, make the slave the controlling terminal and fds 0-2
   OP_SYSCTL = 26,        // (s key with dots, s value)  write /proc/sys/<key with / for .>
   OP_HOOKS_SYNC = 27,    // (i HookPoint)  send MSG_HOOKS, wait for MSG_HOOKS_DONE; non-zero status fails the step
@@ -145,6 +145,13 @@ enum Op : uint16_t {
                          //   sent with OP_SECCOMP_LISTENER semantics (later issue)
   OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed before execve
   OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
+  // ---- engines (issue 5) ----
+  OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
+                            //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,
+                            //   KEYCTL_SETPERM(current perm | bits) so the container's user can search it
+  OP_CONSOLE_CONNECT = 81,  // (s console socket path)  connect now, in stage 1 (exec: before joining the mount
+                            //   namespace, where the host path is gone); a later OP_CONSOLE with an empty
+                            //   path uses this connection
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
 };

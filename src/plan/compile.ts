@@ -5,6 +5,7 @@ import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { CLONE_NEW, MS, RLIMIT } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
+import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
 import { afterPivotSteps, rootfsSteps } from './rootfs.js';
@@ -116,6 +117,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     steps.push({ op: Op.WRITE_FILE, args: ['/proc/self/timens_offsets', lines.join('')] });
   }
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
+  if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
   const rootPropagation = spec.linux?.rootfsPropagation;
   const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;

@@ -65,6 +65,7 @@ export function collectHostFacts(input: {
   noPivot: boolean;
   preserveFds: number;
   consoleSocket?: string;
+  sessionKeyring?: string;
   cgroupPaths?: Record<string, string>;
 }): HostFacts {
   const view = cgroupView(input.cgroupPaths);
@@ -77,6 +78,7 @@ export function collectHostFacts(input: {
     noPivot: input.noPivot,
     preserveFds: input.preserveFds,
     consoleSocket: input.consoleSocket,
+    sessionKeyring: input.sessionKeyring,
     sourceKind,
     cgroupBinds: view.binds,
     cgroupUnified: view.unified,

@@ -59,5 +59,7 @@ export const Op = {
   PRESERVE_FDS: 47,
   EXEC: 48,
   LOG: 60,
+  SESSION_KEYRING: 80,
+  CONSOLE_CONNECT: 81,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

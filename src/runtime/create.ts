@@ -5,6 +5,7 @@ import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgr
 import { debug, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
+import { sessionKeyringName } from '../plan/keyring.js';
 import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
 import { launch } from '../process/launcher.js';
@@ -13,6 +14,7 @@ import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
 import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
+import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
 import { seccompFor } from './seccomp.js';
 import { createResources } from './cgroup.js';
@@ -25,6 +27,7 @@ export interface CreateOptions extends GlobalOptions {
   consoleSocket?: string;
   noPivot?: boolean;
   preserveFds?: number;
+  noNewKeyring?: boolean;
 }
 
 export function create(opts: CreateOptions): ContainerRecord {
@@ -32,9 +35,11 @@ export function create(opts: CreateOptions): ContainerRecord {
   const bundle = resolve(opts.bundle);
   const { spec, warnings } = loadBundleSpec(bundle);
   warnings.forEach(warn);
+  const listenFds = listenFdsOf();
+  if (listenFds && spec.process) spec.process = withListenEnv(spec.process, listenFds);
 
   const store = new ContainerStore(opts.root);
-  const preserveFds = opts.preserveFds ?? 0;
+  const preserveFds = listenFds + (opts.preserveFds ?? 0);
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const rootless = process.geteuid!() !== 0;
   const resources = createResources(spec, rootless);
@@ -44,7 +49,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
-  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, cgroupPaths: cgroup?.paths });
+  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroupPaths: cgroup?.paths });
   const plan = compilePlan(spec, facts, { seccomp: seccompFor(spec) });
   plan.warnings.forEach(warn);
 
@@ -59,6 +64,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     pidStartTime: '',
     created: new Date().toISOString(),
     rootless,
+    noNewKeyring: opts.noNewKeyring || undefined,
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };

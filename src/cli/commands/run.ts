@@ -12,6 +12,7 @@ export const runCommand = defineCommand({
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('console-socket', { type: 'string' })
       .option('no-pivot', { type: 'boolean', default: false })
+      .option('no-new-keyring', { type: 'boolean', default: false, describe: "keep the caller's session keyring instead of a new one" })
       .option('preserve-fds', { type: 'number', default: 0 })
       .example('$0 run -b bundles/busybox demo', ''),
   handler: (a) =>
@@ -25,5 +26,6 @@ export const runCommand = defineCommand({
       noPivot: a['no-pivot'],
       preserveFds: a['preserve-fds'],
       systemdCgroup: a['systemd-cgroup'],
+      noNewKeyring: a['no-new-keyring'],
     }),
 });
