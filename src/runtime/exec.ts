@@ -6,6 +6,7 @@ import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } fro
 import { debug, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
+import { lsmFacts } from '../process/hostfacts.js';
 import { launch } from '../process/launcher.js';
 import { loadBundleSpec } from '../spec/load.js';
 import type { Process } from '../spec/types.js';
@@ -81,6 +82,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       preserveFds: opts.preserveFds,
       seccomp: seccompFor(spec),
       consoleSocket: opts.consoleSocket,
+      lsm: lsmFacts(),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
