@@ -62,7 +62,9 @@ enum MsgType : uint32_t {
   MSG_ERROR = 6,         // init -> runtime: {errno, syscall, step, detail}; the init then exits
   MSG_HOOKS = 7,         // init -> runtime: run the hooks named by the u32 payload (HookPoint), reply MSG_HOOKS_DONE
   MSG_HOOKS_DONE = 8,    // runtime -> init: payload i32 0 on success (else an errno to fail with), then the
-                         //   container's state JSON (to the end of the message), kept for OP_RUN_HOOK
+                         //   container's state JSON with status "creating", a NUL, and the state with status
+                         //   "created" (to the end of the message), kept for OP_RUN_HOOK (createContainer
+                         //   hooks get the first, startContainer hooks the second)
 };
 
 enum HookPoint : uint32_t {

@@ -15,6 +15,7 @@ import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { writePidFile } from './pidfile.js';
 import { seccompFor } from './seccomp.js';
+import { createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -36,7 +37,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   const preserveFds = opts.preserveFds ?? 0;
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const rootless = process.geteuid!() !== 0;
-  const resources = spec.linux?.resources ?? {};
+  const resources = createResources(spec, rootless);
   const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup });
   if (!cgroup) {
     // runc's rootless behaviour: no cgroup is fine as long as nothing asks for limits.
@@ -61,11 +62,12 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
+  // The init keeps both states: createContainer hooks see "creating", startContainer "created".
   const onHooks = (pid: number): string => {
     const json = JSON.stringify(stateOf({ ...record, pid }, 'creating'));
     runHooks('prestart', spec.hooks?.prestart, json);
     runHooks('createRuntime', spec.hooks?.createRuntime, json);
-    return json;
+    return `${json}\0${JSON.stringify(stateOf({ ...record, pid }, 'created'))}`;
   };
   try {
     dir.write(record);

@@ -38,9 +38,9 @@ export function translateV1(r: LinuxResources, ctx: BlkioContext): ControllerTra
 
 /** `unified` comes last so its values override the translated ones (runc does the same). */
 export function translateV2(r: LinuxResources, ctx: BlkioContext): ControllerTranslation[] {
-  devicesV2(r);
   networkV2(r);
   return [
+    tag('devices', devicesV2(r)),
     tag('memory', memoryV2(r)),
     tag('cpu', cpuV2(r)),
     tag('cpuset', cpuset(r)),
