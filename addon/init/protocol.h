@@ -133,11 +133,10 @@ enum Op : uint16_t {
                          //   if keep caps: prctl(PR_SET_KEEPCAPS, 1); setresgid(gid); setresuid(uid)
                          //   (keep caps must be 1 when uid != 0 and OP_CAPS follows: OP_CAPS needs the
                          //   permitted set to still hold CAP_SETPCAP to drop from the bounding set)
-  OP_CAPS = 43,          // (i bounding, i effective, i permitted, i inheritable, i ambient)  each a 64-bit mask:
-                         //   raise effective to the current permitted set (setresuid cleared it), then
-                         //   drop every cap not in bounding from the bounding set (PR_CAPBSET_DROP, up to
-                         //   cap_last_cap), then capset(effective, permitted, inheritable), then clear and
-                         //   raise the ambient set; PR_SET_KEEPCAPS back to 0
+  OP_CAPS = 43,          // (i effective, i permitted, i inheritable, i ambient)  each a 64-bit mask, after OP_USER:
+                         //   capset(effective, permitted, inheritable), then clear and raise the ambient set;
+                         //   PR_SET_KEEPCAPS back to 0 (capabilities(7): bounding drop, keep caps across the
+                         //   uid switch, capset, ambient raise, in that order)
   OP_UMASK = 44,         // (i mask)
   OP_CWD = 45,           // (s path)  chdir
   OP_SECCOMP = 46,       // (s BPF program: struct sock_filter[] bytes, i flags SECCOMP_FILTER_FLAG_*)
@@ -145,6 +144,13 @@ enum Op : uint16_t {
                          //   sent with OP_SECCOMP_LISTENER semantics (later issue)
   OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed before execve
   OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
+  OP_CAPS_BOUNDING = 49, // (i bounding mask)  before OP_USER, while CAP_SETPCAP is effective: PR_CAPBSET_DROP
+                         //   of every cap not in the mask, up to the kernel's last cap
+  OP_SCHEDULER = 50,     // (i policy, i SCHED_FLAG_*, i nice (signed), i priority, i runtime, i deadline, i period)
+                         //   sched_setattr(2) on the calling process
+  OP_IOPRIO = 51,        // (i IOPRIO_PRIO_VALUE(class, level))  ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
+  OP_PERSONALITY = 52,   // (i persona)  personality(2): domain | flags
+  OP_CPU_AFFINITY = 53,  // (b cpu_set_t bytes, bit n = cpu n)  sched_setaffinity(0, ...)
   // ---- engines (issue 5) ----
   OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
                             //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,

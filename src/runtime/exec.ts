@@ -8,6 +8,7 @@ import { debug, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
+import { lsmFacts } from '../process/hostfacts.js';
 import { launch } from '../process/launcher.js';
 import { loadBundleSpec } from '../spec/load.js';
 import type { Process } from '../spec/types.js';
@@ -97,6 +98,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       seccomp: seccompFor(spec),
       consoleSocket: opts.consoleSocket,
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
+      lsm: lsmFacts(),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
