@@ -3,7 +3,7 @@
 // loaded: the others are registered by name for --help, so `state` never pays for `create`.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, UsageError } from '../errors.js';
 import { configureLog, log } from '../log.js';
 import { defaultRoot } from '../state/store.js';
 import { OCI_VERSION as SPEC_VERSION, TSRUN_VERSION as VERSION } from '../version.js';
@@ -39,6 +39,20 @@ function globalFlags(y: Argv): Argv<GlobalArgs> {
     .option('rootless', { type: 'string', describe: 'accepted for runc compatibility (auto-detected)', hidden: true });
 }
 
+/** yargs' wording where runc's is clearer: a missing id names the command (runc: '"create" requires exactly 1 argument(s)'). */
+function usageMessage(msg: string, argv: string[], command: string | undefined): string {
+  if (command && msg.startsWith('Not enough non-option arguments')) return `"${command}" requires a container id (see tsrun ${command} --help)`;
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (unknown) {
+    // yargs lists an unknown flag twice, as given and camel-cased: name each flag as it was given.
+    const names = unknown[1].split(', ');
+    const given = (n: string) => argv.find((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`);
+    const flags = names.map(given).filter((a): a is string => a !== undefined).map((a) => a.split('=')[0]);
+    if (flags.length > 0) return `flag provided but not defined: ${[...new Set(flags)].join(', ')}`;
+  }
+  return msg;
+}
+
 async function main(argv: string[]): Promise<number> {
   const word = argv.find((a) => !a.startsWith('-') && a in COMMANDS);
   let exitCode = 0;
@@ -49,8 +63,12 @@ async function main(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'a command is required (see --help)')
     .recommendCommands()
+    // runc has no --no-<flag> negations: --no-such-flag is an unknown flag, not "such-flag" negated.
+    .parserConfiguration({ 'boolean-negation': false })
     .fail((msg, err) => {
-      throw err ?? new RuntimeError(msg);
+      // YError: yargs' own (a failed coerce of a flag value); anything else is thrown as it came.
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(usageMessage(msg ?? err?.message ?? '', argv, word));
     });
   for (const [name, entry] of Object.entries(COMMANDS)) {
     if (name === word) {

@@ -44,6 +44,22 @@ function killQuietly(pid: number): void {
   }
 }
 
+/** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
+export class PlanTooLargeError extends RuntimeError {
+  constructor(readonly size: number) {
+    super(`the plan is ${size} bytes, more than tsrun-init takes in one sync message`);
+  }
+}
+
+function sendPlan(sync: SyncSocket, bytes: Buffer): void {
+  try {
+    sync.send(Msg.PLAN, bytes);
+  } catch (e) {
+    if (e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'EMSGSIZE') throw new PlanTooLargeError(bytes.length);
+    throw e;
+  }
+}
+
 /** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
 export function launch(opts: LaunchOptions): number {
   const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
@@ -62,7 +78,7 @@ export function launch(opts: LaunchOptions): number {
     crashPoint('init-spawned');
     opts.beforePlan?.(initPid);
     crashPoint('init-in-cgroup');
-    sync.send(Msg.PLAN, encodePlan(opts.plan.steps));
+    sendPlan(sync, encodePlan(opts.plan.steps));
     crashPoint('plan-sent');
     debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
     for (;;) {

@@ -3,13 +3,15 @@
 import { join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import { crashPoint } from '../crash-point.js';
+import { ConfigError } from '../errors.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
-import { launch } from '../process/launcher.js';
+import { launch, PlanTooLargeError } from '../process/launcher.js';
+import { largestPlanPart } from '../spec/limits.js';
 import { loadBundleSpec } from '../spec/load.js';
 import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
@@ -113,6 +115,10 @@ export function create(opts: CreateOptions): ContainerRecord {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }
     dir.remove();
+    if (e instanceof PlanTooLargeError) {
+      const part = largestPlanPart(spec as unknown as Record<string, unknown>);
+      throw new ConfigError('config.json', [{ pointer: part, rule: `${e.message}; this is its largest part`, section: '' }]);
+    }
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { exec } from '../../runtime/exec.js';
 import { defineCommand } from '../command.js';
+import { count } from '../flags.js';
 
 export const execCommand = defineCommand({
   command: 'exec <id> [args..]',
@@ -19,7 +20,7 @@ export const execCommand = defineCommand({
       .option('no-new-privs', { type: 'boolean', default: false })
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('pid-file', { type: 'string' })
-      .option('preserve-fds', { type: 'number', default: 0 })
+      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
       .option('ignore-paused', { type: 'boolean', default: false })
       .parserConfiguration({ 'halt-at-non-option': true })
       .example('$0 exec demo -- ps', ''),
