@@ -20,7 +20,8 @@
 //                                                                         stage-2 ops: mounts, pivot_root,
 //                                                                         devices, hostname, ...
 //                       <-------------------------------------------------MSG_CREATED
-//   write state "created", pid file,                                       block reading exec.fifo
+//   pid file, write state "created"
+//   MSG_CREATED_ACK -------------------------------------------------------> block reading exec.fifo
 //   exit                                                                   ...
 //   tsrun start: write 1 byte to exec.fifo ------------------------------>  rlimits, user, caps, nnp,
 //                                                                         seccomp, close fds, execve
@@ -43,7 +44,7 @@
 //     Which args are strings and which integers is fixed per op (listed below).
 //   MSG_ERROR payload: i32 errno, then three strings each u32 len + bytes: syscall, step, detail.
 //   MSG_PID payload: i32 pid (as seen in the runtime's pid namespace).
-//   MSG_USERNS_READY, MSG_MAPS_DONE, MSG_CREATED: no payload.
+//   MSG_USERNS_READY, MSG_MAPS_DONE, MSG_CREATED, MSG_CREATED_ACK: no payload.
 #pragma once
 #include <cstdint>
 
@@ -65,6 +66,9 @@ enum MsgType : uint32_t {
                          //   container's state JSON with status "creating", a NUL, and the state with status
                          //   "created" (to the end of the message), kept for OP_RUN_HOOK (createContainer
                          //   hooks get the first, startContainer hooks the second)
+  MSG_CREATED_ACK = 30,  // runtime -> init: the container's pid is in state.json; only now may the init close
+                         //   the socket and wait on exec.fifo. Until then a runtime killed mid-create leaves
+                         //   an init that sees EOF and exits, never one that nobody knows about.
 };
 
 enum HookPoint : uint32_t {
@@ -123,7 +127,8 @@ enum Op : uint16_t {
   OP_CHECK_EXEC = 30,    // (s file, s PATH value, s cwd)  resolve file as execvp would (in the container, relative
                          //   to cwd); fail now (errno ENOENT/EACCES, syscall "execve", step "exec lookup") if it
                          //   cannot be executed, so that create fails instead of start
-  OP_CREATED = 31,       // ()  send MSG_CREATED, close the sync socket, block reading 1 byte from the fifo
+  OP_CREATED = 31,       // ()  send MSG_CREATED, wait for MSG_CREATED_ACK (EOF: the runtime died, exit 1),
+                         //   close the sync socket, block reading 1 byte from the fifo
                          //   opened by OP_OPEN_FIFO; EOF or error -> exit 1 without exec
   // ---- stage 2: the process (after the start handshake, in this order) ----
   OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64)

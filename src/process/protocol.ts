@@ -15,6 +15,7 @@ export const Msg = {
   ERROR: 6,
   HOOKS: 7,
   HOOKS_DONE: 8,
+  CREATED_ACK: 30,
 } as const;
 export type MsgType = (typeof Msg)[keyof typeof Msg];
 
