@@ -14,6 +14,8 @@ interface Flag {
   type: 'string' | 'boolean' | 'number';
   choices?: readonly unknown[];
   default?: unknown;
+  /** yargs applies it to the value given and to the default. */
+  coerce?: (value: unknown) => unknown;
   /** How it is written: `--name`, `--alias`, `-a`. */
   spellings: string[];
   /** The keys yargs fills: name, aliases and their camelCase forms. */
@@ -25,7 +27,7 @@ interface Shape {
   positionals: Map<string, PositionalOptions>;
 }
 
-const OPTION_KEYS = new Set(['type', 'alias', 'default', 'choices', 'describe', 'hidden']);
+const OPTION_KEYS = new Set(['type', 'alias', 'default', 'choices', 'describe', 'hidden', 'coerce']);
 const POSITIONAL_KEYS = new Set(['type', 'default', 'describe', 'demandOption']);
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 const keysOf = (names: string[]): string[] => [...new Set(names.flatMap((n) => [n, camel(n)]))];
@@ -35,7 +37,7 @@ function flagOf(name: string, o: Options): Flag | undefined {
   if (type !== 'string' && type !== 'boolean' && type !== 'number') return undefined;
   const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
   const spellings = [name, ...aliases].map((a) => (a.length === 1 ? `-${a}` : `--${a}`));
-  return { name, type, choices: o.choices, default: o.default, spellings, keys: keysOf([name, ...aliases]) };
+  return { name, type, choices: o.choices, default: o.default, coerce: o.coerce, spellings, keys: keysOf([name, ...aliases]) };
 }
 
 /** Runs a yargs builder against a recorder; undefined when it uses anything but plain options and positionals. */
@@ -96,7 +98,8 @@ function take(argv: string[], i: number, flags: Flag[], args: Record<string, unk
   if (!text || text.startsWith('-')) return undefined;
   if (flag.choices && !flag.choices.includes(text)) return undefined;
   if (flag.type === 'number' && !NUMBER.test(text)) return undefined;
-  for (const k of flag.keys) args[k] = flag.type === 'number' ? Number(text) : text;
+  const value = flag.type === 'number' ? Number(text) : text;
+  for (const k of flag.keys) args[k] = flag.coerce ? flag.coerce(value) : value;
   return eq < 0 ? 1 : 0;
 }
 
@@ -131,7 +134,9 @@ export async function parseFast(argv: string[]): Promise<{ command: AnyCommand; 
     i += more;
   }
   if (values.length > positionals.length || values.length < positionals.filter((p) => p.required).length) return undefined;
-  for (const f of flags) if (!seen.has(f) && f.default !== undefined) for (const k of f.keys) args[k] = f.default;
+  for (const f of flags) {
+    if (!seen.has(f) && f.default !== undefined) for (const k of f.keys) args[k] = f.coerce ? f.coerce(f.default) : f.default;
+  }
   positionals.forEach((p, n) => {
     const value = n < values.length ? values[n] : p.o.default;
     if (value !== undefined) for (const k of keysOf([p.name])) args[k] = value;

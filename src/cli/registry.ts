@@ -40,7 +40,7 @@ export function globalFlags(y: Argv): Argv<GlobalArgs> {
 export type ParsedArgs = GlobalArgs & Record<string, unknown>;
 
 /** Runs a command with its parsed arguments (from either parser); returns the exit code. */
-export async function runCommand(c: AnyCommand, args: ParsedArgs): Promise<number> {
+export async function runCommand(c: AnyCommand, args: ParsedArgs, rest: string[] = []): Promise<number> {
   configureLog({ file: args.log, format: args['log-format'], debug: args.debug });
-  return c.handler({ ...args, root: args.root ?? defaultRoot() });
+  return c.handler({ ...args, root: args.root ?? defaultRoot(), rest });
 }

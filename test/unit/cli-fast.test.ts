@@ -75,7 +75,7 @@ const YARGS_LINES = [
   ['ps', 'c1'],
   ['update', '--memory', '-1', 'c1'],
   ['--log-format', 'xml', 'state', 'c1'],
-  ['create', '--preserve-fds', '07', 'c1'],
+  ['update', '--pids-limit', '07', 'c1'],
   ['--root', '', 'state', 'c1'],
   ['-b', '/b', 'create', 'c1'],
 ];
