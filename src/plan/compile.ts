@@ -6,10 +6,10 @@ import type { Namespace, Spec } from '../spec/types.js';
 import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, processSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, rootfsSteps } from './rootfs.js';
-import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
+import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** Fields of the spec tsrun does not implement yet: create refuses them by name. */
 function refuseUnsupported(spec: Spec): void {
@@ -19,7 +19,6 @@ function refuseUnsupported(spec: Spec): void {
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
     [l?.mountLabel !== undefined, 'linux.mountLabel'],
-    [l?.seccomp?.listenerPath !== undefined, 'linux.seccomp.listenerPath (SCMP_ACT_NOTIFY)'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
 }
@@ -48,7 +47,7 @@ function mapsZero(maps: IdMap[]): boolean {
 
 /** What the runtime compiled before planning (it needs the native library, the planner must not). */
 export interface Precompiled {
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
 }
 
 export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
@@ -126,8 +125,14 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
   steps.push(...attrs.rest);
+  const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
+  // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
+  // the listener goes back over the sync socket, and the runtime is only there until created.
+  const early = !!pre.seccomp?.notify;
+  if (early) steps.push(...credentialSteps(input));
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
-  steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));
+  if (!early) steps.push(...credentialSteps(input));
+  steps.push(...execSteps(input));
   return { steps, userns, warnings };
 }

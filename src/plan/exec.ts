@@ -5,7 +5,7 @@ import type { Process } from '../spec/types.js';
 import { CLONE_NEW } from './constants.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
-import type { LsmFacts, Plan, PlanStep } from './types.js';
+import type { LsmFacts, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** /proc/<pid>/ns/<file> names of the spec's namespace types. */
 export const NS_FILE: Record<string, string> = {
@@ -19,7 +19,7 @@ export interface ExecTarget {
   namespaces: string[];
   capLastCap: number;
   preserveFds: number;
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
   consoleSocket?: string;
   lsm?: LsmFacts;
 }

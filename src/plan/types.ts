@@ -10,6 +10,14 @@ export interface PlanStep {
   args: PlanArg[];
 }
 
+/** A compiled seccomp filter for OP_SECCOMP. */
+export interface PlanSeccomp {
+  bpf: Buffer;
+  flags: number;
+  /** SCMP_ACT_NOTIFY is used: the filter must load while the runtime can take the listener. */
+  notify?: unknown;
+}
+
 export interface IdMap {
   containerID: number;
   hostID: number;

@@ -1,6 +1,8 @@
 // Drives tsrun-init through the sync protocol (addon/init/protocol.h) until the container
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
-import { RuntimeError } from '../errors.js';
+import { closeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { RuntimeError, SyscallError } from '../errors.js';
 import { spawnInit, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import type { Plan } from '../plan/types.js';
@@ -19,9 +21,13 @@ export interface LaunchOptions {
   untilExec?: boolean;
   /** Runs the runtime's hooks when the init reaches OP_HOOKS_SYNC; returns the state JSON the init keeps. */
   onHooks?: (containerPid: number) => string;
+  /** Hands the seccomp listener (MSG_SECCOMP_FD) to linux.seccomp.listenerPath; the launcher closes the fd. */
+  onSeccompListener?: (containerPid: number, listenerFd: number) => void;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
 }
+
+const EPROTO = constants.errno.EPROTO;
 
 function int32(n: number): Buffer {
   const b = Buffer.alloc(4);
@@ -35,6 +41,20 @@ function killQuietly(pid: number): void {
   } catch {
     /* already gone */
   }
+}
+
+/** MSG_SECCOMP_FD: deliver its fd, answer MSG_SECCOMP_DONE with 0 or the errno, close the fd. */
+function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) => void): void {
+  try {
+    if (fds.length !== 1) throw new RuntimeError(`tsrun-init sent ${fds.length} descriptors for the seccomp listener, expected 1`);
+    deliver(fds[0]);
+  } catch (e) {
+    sync.send(Msg.SECCOMP_DONE, int32(e instanceof SyscallError ? e.errno : EPROTO));
+    throw e;
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+  sync.send(Msg.SECCOMP_DONE, int32(0));
 }
 
 /** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
@@ -57,6 +77,8 @@ export function launch(opts: LaunchOptions): number {
     debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
+      // Only MSG_SECCOMP_FD may carry a descriptor; never keep one that came otherwise.
+      if (msg && msg.type !== Msg.SECCOMP_FD) msg.fds.forEach((fd) => closeSync(fd));
       if (!msg && opts.untilExec && containerPid) {
         debug(`exec process ${containerPid}: started`);
         return containerPid;
@@ -92,6 +114,13 @@ export function launch(opts: LaunchOptions): number {
           sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
           break;
         }
+        case Msg.SECCOMP_FD:
+          forwardListener(sync, msg.fds, (fd) => {
+            if (!opts.onSeccompListener) throw new RuntimeError('tsrun-init sent a seccomp listener nobody asked for');
+            opts.onSeccompListener(containerPid, fd);
+          });
+          debug(`container ${containerPid}: seccomp listener delivered`);
+          break;
         case Msg.ERROR:
           throw decodeInitError(msg.payload);
         default:

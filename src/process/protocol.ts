@@ -15,6 +15,8 @@ export const Msg = {
   ERROR: 6,
   HOOKS: 7,
   HOOKS_DONE: 8,
+  SECCOMP_FD: 10,
+  SECCOMP_DONE: 11,
 } as const;
 export type MsgType = (typeof Msg)[keyof typeof Msg];
 

@@ -14,7 +14,7 @@ import type { ContainerRecord } from '../state/record.js';
 import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { writePidFile } from './pidfile.js';
-import { seccompFor } from './seccomp.js';
+import { deliverListener, seccompFor } from './seccomp.js';
 import { createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
@@ -45,7 +45,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
   const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, cgroupPaths: cgroup?.paths });
-  const plan = compilePlan(spec, facts, { seccomp: seccompFor(spec) });
+  const seccomp = seccompFor(spec);
+  const plan = compilePlan(spec, facts, { seccomp });
   plan.warnings.forEach(warn);
 
   const dir = store.create(opts.id);
@@ -75,7 +76,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroup?.create();
     cgroup?.apply(resources);
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, debug });
+    const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
+    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onSeccompListener, debug });
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
     record.status = 'created';

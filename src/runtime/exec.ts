@@ -13,9 +13,9 @@ import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
-import { seccompFor } from './seccomp.js';
+import { deliverListener, seccompFor } from './seccomp.js';
 import type { GlobalOptions } from './options.js';
-import { statusOf } from './status.js';
+import { stateOf, statusOf } from './status.js';
 
 export interface ExecOptions extends GlobalOptions {
   id: string;
@@ -75,18 +75,21 @@ export async function exec(opts: ExecOptions): Promise<number> {
     if (process_.terminal && !opts.consoleSocket) throw new NotSupportedError('exec --tty without --console-socket');
     if (opts.consoleSocket) process_.terminal = true;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
+    const seccomp = seccompFor(spec);
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),
       capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
       preserveFds: opts.preserveFds,
-      seccomp: seccompFor(spec),
+      seccomp,
       consoleSocket: opts.consoleSocket,
       lsm: lsmFacts(),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, debug });
+    // The exec'd process gets its own filter and listener; the state is the container's.
+    const onSeccompListener = (execPid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf(record, status === 'paused' ? 'paused' : 'running'), execPid, fd);
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, onSeccompListener, debug });
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {
     dir.unlock();
