@@ -65,6 +65,8 @@ static void run(const Record& r) {
     case OP_SECCOMP: set_step("seccomp"); return op_seccomp(a[0], a[1].num);
     case OP_PRESERVE_FDS: set_step("close fds"); return op_preserve_fds(a[0].num);
     case OP_EXEC: set_step("exec"); return op_exec(r);
+    case OP_SESSION_KEYRING: set_step("session keyring %s", a[0].str); return op_session_keyring(a[0].str, a[1].num);
+    case OP_CONSOLE_CONNECT: set_step("console socket %s", a[0].str); return op_console_connect(a[0].str);
     case OP_CAPS_BOUNDING: set_step("bounding set"); return op_caps_bounding(a[0].num);
     case OP_SCHEDULER:
       set_step("scheduler");

@@ -15,6 +15,7 @@ struct State {
   char* exec_path = nullptr;      // resolved by OP_CHECK_EXEC
   uint8_t* hook_state = nullptr;  // the container state JSON from MSG_HOOKS_DONE
   uint32_t hook_state_len = 0;
+  int console_sock = -1;          // connected by OP_CONSOLE_CONNECT, used by OP_CONSOLE
 };
 extern State g;
 
@@ -45,6 +46,10 @@ void op_remount_ro(const char* path);
 
 // console.cc
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);
+void op_console_connect(const char* socket_path);
+
+// keyring.cc
+void op_session_keyring(const char* name, uint64_t add_perm);
 
 // hooks.cc
 void op_hooks_sync(uint64_t point);

@@ -80,6 +80,11 @@ void op_check_exec(const char* file, const char* path_value, const char* cwd) {
 void op_created() {
   if (g.fifo_fd < 0) fail(EBADF, "read", "no exec.fifo (OP_OPEN_FIFO missing)");
   send_or_fail(MSG_CREATED, nullptr, 0);
+  // Wait until the runtime has recorded our pid (protocol.h, MSG_CREATED_ACK): if it dies first,
+  // this recv sees EOF and we exit instead of waiting on the fifo forever, unknown to anyone.
+  Message ack;
+  expect_msg(MSG_CREATED_ACK, &ack);
+  free(ack.payload);
   close(sync_fd());
   set_sync_fd(-1);
   // Blocks until `tsrun start` writes one byte; the fd is O_RDWR so there is no EOF,

@@ -20,7 +20,8 @@
 //                                                                         stage-2 ops: mounts, pivot_root,
 //                                                                         devices, hostname, ...
 //                       <-------------------------------------------------MSG_CREATED
-//   write state "created", pid file,                                       block reading exec.fifo
+//   pid file, write state "created"
+//   MSG_CREATED_ACK -------------------------------------------------------> block reading exec.fifo
 //   exit                                                                   ...
 //   tsrun start: write 1 byte to exec.fifo ------------------------------>  rlimits, user, caps, nnp,
 //                                                                         seccomp, close fds, execve
@@ -43,7 +44,7 @@
 //     Which args are strings and which integers is fixed per op (listed below).
 //   MSG_ERROR payload: i32 errno, then three strings each u32 len + bytes: syscall, step, detail.
 //   MSG_PID payload: i32 pid (as seen in the runtime's pid namespace).
-//   MSG_USERNS_READY, MSG_MAPS_DONE, MSG_CREATED: no payload.
+//   MSG_USERNS_READY, MSG_MAPS_DONE, MSG_CREATED, MSG_CREATED_ACK: no payload.
 #pragma once
 #include <cstdint>
 
@@ -68,6 +69,9 @@ enum MsgType : uint32_t {
   MSG_SECCOMP_FD = 10,   // init -> runtime: no payload, the seccomp listener fd in SCM_RIGHTS; the runtime
                          //   sends it with the container process state to linux.seccomp.listenerPath
   MSG_SECCOMP_DONE = 11, // runtime -> init: i32 0 when the listener was delivered, else the errno to fail with
+  MSG_CREATED_ACK = 30,  // runtime -> init: the container's pid is in state.json; only now may the init close
+                         //   the socket and wait on exec.fifo. Until then a runtime killed mid-create leaves
+                         //   an init that sees EOF and exits, never one that nobody knows about.
 };
 
 enum HookPoint : uint32_t {
@@ -111,7 +115,7 @@ enum Op : uint16_t {
   OP_REMOUNT_RO = 22,    // (s path)  remount an existing mount read-only (bind remount), used for "/" with root.readonly
   OP_SETHOSTNAME = 23,   // (s name)
   OP_SETDOMAINNAME = 24, // (s name)
-  OP_CONSOLE = 25,       // (s console socket path, i rows, i cols)  open a pty, send the master over the
+  OP_CONSOLE = 25,       // (s console socket path or "" after OP_CONSOLE_CONNECT, i rows, i cols)  open a pty, send the master over the
                          //   unix socket with SCM_RIGHTS, make the slave the controlling terminal and fds 0-2
   OP_SYSCTL = 26,        // (s key with dots, s value)  write /proc/sys/<key with / for .>
   OP_HOOKS_SYNC = 27,    // (i HookPoint)  send MSG_HOOKS, wait for MSG_HOOKS_DONE; non-zero status fails the step
@@ -126,7 +130,8 @@ enum Op : uint16_t {
   OP_CHECK_EXEC = 30,    // (s file, s PATH value, s cwd)  resolve file as execvp would (in the container, relative
                          //   to cwd); fail now (errno ENOENT/EACCES, syscall "execve", step "exec lookup") if it
                          //   cannot be executed, so that create fails instead of start
-  OP_CREATED = 31,       // ()  send MSG_CREATED, close the sync socket, block reading 1 byte from the fifo
+  OP_CREATED = 31,       // ()  send MSG_CREATED, wait for MSG_CREATED_ACK (EOF: the runtime died, exit 1),
+                         //   close the sync socket, block reading 1 byte from the fifo
                          //   opened by OP_OPEN_FIFO; EOF or error -> exit 1 without exec
   // ---- stage 2: the process (after the start handshake, in this order) ----
   OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64)
@@ -155,6 +160,13 @@ enum Op : uint16_t {
   OP_IOPRIO = 51,        // (i IOPRIO_PRIO_VALUE(class, level))  ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
   OP_PERSONALITY = 52,   // (i persona)  personality(2): domain | flags
   OP_CPU_AFFINITY = 53,  // (b cpu_set_t bytes, bit n = cpu n)  sched_setaffinity(0, ...)
+  // ---- engines (issue 5) ----
+  OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
+                            //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,
+                            //   KEYCTL_SETPERM(current perm | bits) so the container's user can search it
+  OP_CONSOLE_CONNECT = 81,  // (s console socket path)  connect now, in stage 1 (exec: before joining the mount
+                            //   namespace, where the host path is gone); a later OP_CONSOLE with an empty
+                            //   path uses this connection
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
 };

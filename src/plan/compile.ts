@@ -5,6 +5,7 @@ import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
+import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, consoleStep, credentialSteps, execSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
@@ -110,6 +111,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // Through the host's /proc/self while the init still sees it; stage 2 inherits the value (fork(2)).
   steps.push(...attrs.oom);
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
+  if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
   const rootPropagation = spec.linux?.rootfsPropagation;
   const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;

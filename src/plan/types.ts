@@ -59,6 +59,8 @@ export interface HostFacts {
   preserveFds: number;
   /** --console-socket */
   consoleSocket?: string;
+  /** Name of the container's new session keyring; absent with --no-new-keyring. */
+  sessionKeyring?: string;
   /** Kind of a host path used as a bind source: decides between a directory and a file mount point. */
   sourceKind(path: string): 'directory' | 'file' | 'missing';
   /** Host directories to bind under a "cgroup" mount: subdirectory name → host cgroup directory. */

@@ -85,6 +85,7 @@ export function collectHostFacts(input: {
   noPivot: boolean;
   preserveFds: number;
   consoleSocket?: string;
+  sessionKeyring?: string;
   cgroupPaths?: Record<string, string>;
 }): HostFacts {
   const view = cgroupView(input.cgroupPaths);
@@ -97,6 +98,7 @@ export function collectHostFacts(input: {
     noPivot: input.noPivot,
     preserveFds: input.preserveFds,
     consoleSocket: input.consoleSocket,
+    sessionKeyring: input.sessionKeyring,
     sourceKind,
     cgroupBinds: view.binds,
     cgroupUnified: view.unified,

@@ -2,6 +2,7 @@
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
 import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
+import { crashPoint } from '../crash-point.js';
 import { RuntimeError, SyscallError } from '../errors.js';
 import { spawnInit, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
@@ -23,6 +24,12 @@ export interface LaunchOptions {
   onHooks?: (containerPid: number) => string;
   /** Hands the seccomp listener (MSG_SECCOMP_FD) to linux.seccomp.listenerPath; the launcher closes the fd. */
   onSeccompListener?: (containerPid: number, listenerFd: number) => void;
+  /**
+   * Records the created container (pid file, state.json) when the init reports MSG_CREATED; the
+   * init waits for MSG_CREATED_ACK, sent after this returns, so a runtime that dies before the
+   * record is durable leaves an init that sees EOF and exits.
+   */
+  onCreated?: (containerPid: number) => void;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
 }
@@ -57,6 +64,22 @@ function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) 
   sync.send(Msg.SECCOMP_DONE, int32(0));
 }
 
+/** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
+export class PlanTooLargeError extends RuntimeError {
+  constructor(readonly size: number) {
+    super(`the plan is ${size} bytes, more than tsrun-init takes in one sync message`);
+  }
+}
+
+function sendPlan(sync: SyncSocket, bytes: Buffer): void {
+  try {
+    sync.send(Msg.PLAN, bytes);
+  } catch (e) {
+    if (e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'EMSGSIZE') throw new PlanTooLargeError(bytes.length);
+    throw e;
+  }
+}
+
 /** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
 export function launch(opts: LaunchOptions): number {
   const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
@@ -72,8 +95,11 @@ export function launch(opts: LaunchOptions): number {
     return undefined;
   };
   try {
+    crashPoint('init-spawned');
     opts.beforePlan?.(initPid);
-    sync.send(Msg.PLAN, encodePlan(opts.plan.steps));
+    crashPoint('init-in-cgroup');
+    sendPlan(sync, encodePlan(opts.plan.steps));
+    crashPoint('plan-sent');
     debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
@@ -90,27 +116,36 @@ export function launch(opts: LaunchOptions): number {
       }
       switch (msg.type) {
         case Msg.USERNS_READY:
+          crashPoint('userns-ready');
           writeIdMaps(initPid, opts.plan.userns!, opts.euid, opts.egid);
+          crashPoint('maps-written');
           sync.send(Msg.MAPS_DONE);
           debug(`init ${initPid}: id maps written`);
           break;
         case Msg.PID:
           containerPid = msg.payload.readInt32LE(0);
           reapInit();
+          crashPoint('pid');
           debug(`container process ${containerPid}`);
           break;
         case Msg.CREATED:
           if (!containerPid) throw new RuntimeError('tsrun-init reported created before its pid');
+          crashPoint('created-received');
+          opts.onCreated?.(containerPid);
+          sync.send(Msg.CREATED_ACK);
+          crashPoint('acked');
           debug(`container ${containerPid}: created`);
           return containerPid;
         case Msg.HOOKS: {
           let stateJson: string;
+          crashPoint('hooks');
           try {
             stateJson = opts.onHooks?.(containerPid) ?? '';
           } catch (e) {
             sync.send(Msg.HOOKS_DONE, int32(1));
             throw e;
           }
+          crashPoint('hooks-done');
           sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
           break;
         }

@@ -17,6 +17,7 @@ export const Msg = {
   HOOKS_DONE: 8,
   SECCOMP_FD: 10,
   SECCOMP_DONE: 11,
+  CREATED_ACK: 30,
 } as const;
 export type MsgType = (typeof Msg)[keyof typeof Msg];
 
@@ -66,5 +67,7 @@ export const Op = {
   PERSONALITY: 52,
   CPU_AFFINITY: 53,
   LOG: 60,
+  SESSION_KEYRING: 80,
+  CONSOLE_CONNECT: 81,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

@@ -7,7 +7,7 @@ import { deviceProgram } from '../../../src/cgroups/devices/bpf.js';
 import { deviceList } from '../../../src/cgroups/devices/list.js';
 import { hugetlbV1, hugetlbV2 } from '../../../src/cgroups/controllers/hugetlb.js';
 import { hasResources, translateV1, translateV2 } from '../../../src/cgroups/controllers/index.js';
-import { memoryV1, memoryV2, swapV2 } from '../../../src/cgroups/controllers/memory.js';
+import { kmemLimitsWork, memoryV1, memoryV2, swapV2 } from '../../../src/cgroups/controllers/memory.js';
 import { netClsV1, netPrioV1, networkV2 } from '../../../src/cgroups/controllers/network.js';
 import { pids } from '../../../src/cgroups/controllers/pids.js';
 import { rdma } from '../../../src/cgroups/controllers/rdma.js';
@@ -30,6 +30,12 @@ describe('memory', () => {
     ]);
     expect(t.warnings).toHaveLength(1);
     expect(t.warnings[0]).toMatch(/memory.kernel is ignored/);
+  });
+  it('v1: memory.kernel is written where the kernel still takes it, else a warning', () => {
+    expect(files(memoryV1({ memory: { kernel: 1 << 20 } }, { kmem: true }))).toEqual([`memory.kmem.limit_in_bytes=${1 << 20}`]);
+    expect(memoryV1({ memory: { kernel: 1 << 20 } }, { kmem: true }).warnings).toEqual([]);
+    expect(memoryV1({ memory: { kernel: 1 << 20 } }, { kmem: false }).warnings[0]).toMatch(/memory.kernel is ignored.*5\.16/);
+    expect([kmemLimitsWork('4.19.0-21-amd64'), kmemLimitsWork('5.15.0'), kmemLimitsWork('5.16.1'), kmemLimitsWork('6.18.44-fc'), kmemLimitsWork('x')]).toEqual([true, true, false, false, false]);
   });
   it('v1: unlimited memory makes swap unlimited too', () => {
     expect(files(memoryV1({ memory: { limit: -1 } }))).toEqual(['memory.limit_in_bytes=-1', 'memory.memsw.limit_in_bytes=-1']);
