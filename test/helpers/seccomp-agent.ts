@@ -1,5 +1,5 @@
 // A test seccomp agent (test/probe/seccomp-agent.cc) listening on a listenerPath: built once
-// per source hash, started per test; it records the container process state it receives and
+// per source hash, started per test; it records each container process state it receives and
 // answers every notification with a fixed return value.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,19 +21,19 @@ function agentBinary(): string {
 
 export interface Agent {
   socket: string;
-  /** The container process state received, once the runtime has sent it. */
-  state(): Record<string, unknown> | undefined;
-  /** Whether a listener fd came with it. */
-  listenerReceived(): boolean;
+  /** The n-th container process state received (0 the first), once the runtime has sent it. */
+  state(n?: number): Record<string, unknown> | undefined;
+  /** Whether a listener fd came with the n-th state. */
+  listenerReceived(n?: number): boolean;
   process: ChildProcess;
   stop(): void;
 }
 
-/** Starts an agent on `<dir>/<name>.sock` answering notifications with `value`; resolves when it listens. */
-export async function startAgent(dir: string, name: string, value: number): Promise<Agent> {
+/** Starts an agent on `<dir>/<name>.sock` for `count` connections, answering with `value`; resolves when it listens. */
+export async function startAgent(dir: string, name: string, value: number, count = 1): Promise<Agent> {
   const socket = join(dir, `${name}.sock`);
   const stateFile = join(dir, `${name}.state`);
-  const child = spawn(agentBinary(), [socket, stateFile, String(value)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(agentBinary(), [socket, stateFile, String(value), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`seccomp-agent exited (${code}) before listening`)));
@@ -42,8 +42,8 @@ export async function startAgent(dir: string, name: string, value: number): Prom
   return {
     socket,
     process: child,
-    state: () => (lines()[0] ? (JSON.parse(lines()[0]) as Record<string, unknown>) : undefined),
-    listenerReceived: () => lines()[1] === '{"listenerReceived":true}',
+    state: (n = 0) => (lines()[2 * n] ? (JSON.parse(lines()[2 * n]) as Record<string, unknown>) : undefined),
+    listenerReceived: (n = 0) => lines()[2 * n + 1] === '{"listenerReceived":true}',
     stop: () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     },

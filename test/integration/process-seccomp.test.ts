@@ -125,19 +125,21 @@ forEachMode((t) => {
 forEachMode((t) => {
   const agents: Agent[] = [];
   afterEach(() => agents.splice(0).forEach((a) => a.stop()));
-  const notifyProfile = (listenerPath: string): Seccomp => ({
+  const notifyProfile = (listenerPath: string, flags: string[] = []): Seccomp => ({
     defaultAction: 'SCMP_ACT_ALLOW',
     listenerPath,
     listenerMetadata: 'tsrun-test-metadata',
+    flags,
     syscalls: [{ names: ['getppid'], action: 'SCMP_ACT_NOTIFY' }],
   });
 
   for (const nnp of [false, true]) {
-    it(`delivers the listener and the state to the agent, which answers the notified syscall${nnp ? ' (noNewPrivileges: filter after the user switch)' : ''}`, async () => {
+    it(`delivers the listener and the state to the agent, which answers the notified syscall${nnp ? ' (noNewPrivileges: filter after the user switch; with TSYNC and WAIT_KILLABLE_RECV)' : ''}`, async () => {
       const agent = await startAgent(t.scratch(), `agent-${t.mode}-${nnp}`, 4242);
       agents.push(agent);
       const id = t.id('notify');
-      const config = t.args(syscallArgs('getppid'), { process: { noNewPrivileges: nnp }, linux: { seccomp: notifyProfile(agent.socket) } });
+      const flags = nnp ? ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'] : [];
+      const config = t.args(syscallArgs('getppid'), { process: { noNewPrivileges: nnp }, linux: { seccomp: notifyProfile(agent.socket, flags) } });
       const r = expectOk(await t.tsrun(['run', id, '-b', t.bundle(config)]));
       expect(parseSyscall(r.stdout), show(r)).toEqual({ ret: 4242, errno: 0 });
       const state = agent.state()!;
@@ -150,6 +152,19 @@ forEachMode((t) => {
       expect(state.pid).toBeGreaterThan(0);
     });
   }
+
+  it('exec: the new process gets its own filter and its listener goes to the agent with the container\'s running state', async () => {
+    const agent = await startAgent(t.scratch(), `agent-exec-${t.mode}`, 77, 2);
+    agents.push(agent);
+    const id = t.id('notify');
+    expectOk(await t.tsrun(['run', '-d', id, '-b', t.bundle(t.args(['sleep', '1000'], { linux: { seccomp: notifyProfile(agent.socket) } }))]));
+    const r = expectOk(await t.tsrun(['exec', id, ...syscallArgs('getppid')]));
+    expect(parseSyscall(r.stdout), show(r)).toEqual({ ret: 77, errno: 0 });
+    const exec = agent.state(1)!;
+    expect(agent.listenerReceived(1)).toBe(true);
+    expect(exec.state).toMatchObject({ id, status: 'running', pid: agent.state(0)!.pid });
+    expect(exec.pid).not.toBe(agent.state(0)!.pid);
+  });
 
   it('nobody on listenerPath: create fails naming the socket and leaves nothing', async () => {
     const path = join(t.scratch(), 'nobody.sock');
