@@ -25,6 +25,7 @@ static const struct {
     OP(CHECK_EXEC), OP(CREATED),
     OP(RLIMIT), OP(NO_NEW_PRIVS), OP(USER), OP(CAPS), OP(UMASK), OP(CWD), OP(SECCOMP), OP(PRESERVE_FDS), OP(EXEC),
     OP(LOG),
+    OP(MOUNT_SETATTR), OP(IDMAP_TREE), OP(MOUNT_TREE),
 };
 
 void print_protocol() {

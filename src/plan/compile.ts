@@ -7,7 +7,8 @@ import { CLONE_NEW, MS, RLIMIT } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
-import { afterPivotSteps, rootfsSteps } from './rootfs.js';
+import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
+import { sysctlSteps } from './sysctl.js';
 import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
 
 /** Fields of the spec tsrun does not implement yet: create refuses them by name. */
@@ -25,7 +26,6 @@ function refuseUnsupported(spec: Spec): void {
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
-    [l?.mountLabel !== undefined, 'linux.mountLabel'],
     [l?.seccomp?.listenerPath !== undefined, 'linux.seccomp.listenerPath (SCMP_ACT_NOTIFY)'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
@@ -81,6 +81,11 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   }
   if (spec.hostname !== undefined) requireField(has('uts'), '/hostname', 'needs a uts namespace', 'config.md#hostname');
   if (spec.domainname !== undefined) requireField(has('uts'), '/domainname', 'needs a uts namespace', 'config.md#domainname');
+  // config-linux.md#mount-label: an SELinux context; runc refuses SELinux labels on a host without it.
+  if (spec.linux?.mountLabel !== undefined) {
+    requireField(facts.selinux, '/linux/mountLabel', 'needs SELinux, which is not enabled on this host', 'config-linux.md#mount-label');
+    throw new NotSupportedError('linux.mountLabel (SELinux mount contexts)');
+  }
 
   const ns = namespaceSteps(namespaces);
   // The fifo is opened first, with the runtime's own credentials: the state directory is 0700
@@ -88,6 +93,8 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
     { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
+    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials.
+    ...idmapTreeSteps(spec, facts),
     ...ns.steps,
   ];
   let userns: Plan['userns'];
@@ -117,19 +124,24 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   }
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
 
+  // config-linux.md#rootfs-mount-propagation. Until pivot_root every mount is made a slave (or
+  // private) of the host's, so nothing the container mounts propagates back to the host; the
+  // configured mode is applied to the container's "/" after pivot_root, as runc does.
   const rootPropagation = spec.linux?.rootfsPropagation;
-  const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;
-  requireField(propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation! | MS.REC] });
+  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
+  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
+  const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
+  steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
   const inUserNs = rootless || has('user');
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
+  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
   steps.push(...afterPivotSteps(spec));
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
-  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
+  steps.push(...sysctlSteps(spec));
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
   steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));

@@ -47,6 +47,8 @@ export interface HostFacts {
   sourceKind(path: string): 'directory' | 'file' | 'missing';
   /** Host directories to bind under a "cgroup" mount: subdirectory name → host cgroup directory. */
   cgroupBinds: { name: string; hostPath: string }[];
+  /** SELinux is enabled (/sys/fs/selinux is mounted): linux.mountLabel can be applied. */
+  selinux: boolean;
   /** True on a unified (v2-only) host: a "cgroup" mount is a cgroup2 mount. */
   cgroupUnified: boolean;
 }

@@ -1,5 +1,5 @@
 // Collects the HostFacts the plan compiler needs (the compiler itself touches nothing).
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { HostFacts } from '../plan/types.js';
 
 function capLastCap(): number {
@@ -78,6 +78,8 @@ export function collectHostFacts(input: {
     preserveFds: input.preserveFds,
     consoleSocket: input.consoleSocket,
     sourceKind,
+    // selinuxfs is mounted there when SELinux is enabled (libselinux's selinux_mnt).
+    selinux: existsSync('/sys/fs/selinux/enforce'),
     cgroupBinds: view.binds,
     cgroupUnified: view.unified,
   };

@@ -59,5 +59,8 @@ export const Op = {
   PRESERVE_FDS: 47,
   EXEC: 48,
   LOG: 60,
+  MOUNT_SETATTR: 70,
+  IDMAP_TREE: 71,
+  MOUNT_TREE: 72,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

@@ -20,6 +20,7 @@ const facts: HostFacts = {
   sourceKind: () => 'directory',
   cgroupBinds: [],
   cgroupUnified: false,
+  selinux: false,
 };
 
 describe('mutated configs', () => {

@@ -18,6 +18,7 @@ const facts = (over: Partial<HostFacts> = {}): HostFacts => ({
   sourceKind: (p) => (p.endsWith('.txt') ? 'file' : p.includes('missing') ? 'missing' : 'directory'),
   cgroupBinds: [{ name: 'memory', hostPath: '/sys/fs/cgroup/memory/tsrun/x' }],
   cgroupUnified: false,
+  selinux: false,
   ...over,
 });
 
@@ -82,7 +83,7 @@ describe('compilePlan', () => {
       facts(),
     );
     const m = find(steps, Op.MOUNT)[0];
-    expect(m.args).toEqual(['/b/d', '/data', '', MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID, MS.PRIVATE | MS.REC, 'size=1', 0]);
+    expect(m.args).toEqual(['/b/d', '/data', '', MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID, MS.PRIVATE | MS.REC, 'size=1', 0, 0]);
   });
 
   it('binds a file source on a file mount point', () => {
