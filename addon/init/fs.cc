@@ -138,15 +138,16 @@ int resolve_parent(const char* path, char* name, unsigned name_size, const char*
   return resolve_in_root(dir, Create::Dir, syscall);
 }
 
-// True if `path` names something strictly below the top directory `top` ("proc" or "sys").
-static bool below(const char* path, const char* top) {
+// True if `path` names `top` ("proc", "sys/fs/cgroup") itself (when `self`) or something below it.
+static bool under(const char* path, const char* top, bool self) {
   while (*path == '/') path++;
   size_t n = strlen(top);
-  if (strncmp(path, top, n) || path[n] != '/') return false;
+  if (strncmp(path, top, n) || (path[n] != '/' && path[n] != 0)) return false;
   path += n;
   while (*path == '/' || (path[0] == '.' && (path[1] == '/' || !path[1]))) path++;
-  return *path != 0;
+  return self || *path != 0;
 }
+static bool below(const char* path, const char* top) { return under(path, top, false); }
 
 void check_mount_target(const char* path, int fd) {
   bool proc = below(path, "proc"), sys = below(path, "sys");
@@ -157,7 +158,7 @@ void check_mount_target(const char* path, int fd) {
   if (proc && t == PROC_SUPER_MAGIC) return;
   if (sys && t == SYSFS_MAGIC) return;
   // The cgroup mount of a v1 host is a tmpfs with one cgroup hierarchy per directory.
-  if (sys && below(path, "sys/fs/cgroup") && (t == TMPFS_MAGIC || t == CGROUP_SUPER_MAGIC || t == CGROUP2_SUPER_MAGIC))
+  if (sys && under(path, "sys/fs/cgroup", true) && (t == TMPFS_MAGIC || t == CGROUP_SUPER_MAGIC || t == CGROUP2_SUPER_MAGIC))
     return;
   static char why[PATH_MAX + 64];
   snprintf(why, sizeof why, "%s: target is not on %s (f_type 0x%lx)", path, proc ? "procfs" : "sysfs", t);

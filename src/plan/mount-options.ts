@@ -47,7 +47,7 @@ export interface ParsedMountOptions {
   flags: number;
   /** MS_* flags the options explicitly cleared ("rw", "suid", ...): never re-added from a locked source. */
   cleared: number;
-  /** MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (maybe |MS_REC) for a separate mount(2) call. */
+  /** MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (maybe |MS_REC) for a separate mount(2) call; the last option given. */
   propagation: number;
   /** MOUNT_ATTR_* to set and clear recursively with mount_setattr(2) (the r* options). */
   recursiveSet: number;
@@ -68,13 +68,19 @@ export function parseMountOptions(options: readonly string[]): ParsedMountOption
     } else if (option in CLEAR) {
       out.flags &= ~CLEAR[option];
       out.cleared |= CLEAR[option];
-    } else if (option in PROPAGATION) out.propagation |= PROPAGATION[option];
+    } else if (option in PROPAGATION) {
+      // mount(2) takes one propagation type a call: the last option given wins.
+      out.propagation = PROPAGATION[option];
+    }
     else if (option in RECURSIVE) {
       const [set, attr] = RECURSIVE[option];
       if (set) {
+        const atime = (attr & MOUNT_ATTR._ATIME) === attr;
+        // One atime mode at a time: the last wins.
+        if (atime) out.recursiveSet &= ~MOUNT_ATTR._ATIME;
         out.recursiveSet |= attr;
         out.recursiveClear &= ~attr;
-        if ((attr & MOUNT_ATTR._ATIME) === attr) out.recursiveClear |= MOUNT_ATTR._ATIME;
+        if (atime) out.recursiveClear |= MOUNT_ATTR._ATIME;
       } else {
         out.recursiveClear |= attr;
         out.recursiveSet &= ~attr;
