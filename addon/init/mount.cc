@@ -152,6 +152,14 @@ void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, u
 
 void op_bind_device(const char* host, const char* dest) {
   int fd = must_resolve(dest, Create::File);
+  // What is already there must be the same device, or an empty file (a bind target such as
+  // resolve_in_root makes): config-linux.md#devices.
+  struct stat have, want;
+  if (fstat(fd, &have) < 0) fail_errno("fstat", dest);
+  if (stat(host, &want) < 0) fail_errno("stat", host);
+  bool placeholder = S_ISREG(have.st_mode) && have.st_size == 0;
+  bool same = (have.st_mode & S_IFMT) == (want.st_mode & S_IFMT) && have.st_rdev == want.st_rdev;
+  if (!placeholder && !same) fail(EEXIST, "mount", dest);
   if (mount(host, FdPath(fd), nullptr, MS_BIND, nullptr) < 0) fail_errno("mount", dest);
   close(fd);
 }
