@@ -157,9 +157,11 @@ void op_bind_device(const char* host, const char* dest) {
   struct stat have, want;
   if (fstat(fd, &have) < 0) fail_errno("fstat", dest);
   if (stat(host, &want) < 0) fail_errno("stat", host);
+  bool device = S_ISCHR(want.st_mode) || S_ISBLK(want.st_mode) || S_ISFIFO(want.st_mode);
   bool placeholder = S_ISREG(have.st_mode) && have.st_size == 0;
-  bool same = (have.st_mode & S_IFMT) == (want.st_mode & S_IFMT) && have.st_rdev == want.st_rdev;
+  bool same = device && (have.st_mode & S_IFMT) == (want.st_mode & S_IFMT) && have.st_rdev == want.st_rdev;
   if (!placeholder && !same) fail(EEXIST, "mount", dest);
+  if (!device) fail(ENODEV, "stat", host);
   if (mount(host, FdPath(fd), nullptr, MS_BIND, nullptr) < 0) fail_errno("mount", dest);
   close(fd);
 }

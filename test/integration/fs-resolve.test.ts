@@ -2,7 +2,7 @@
 // without escaping it"): mount destinations and device paths are resolved with
 // openat2(RESOLVE_IN_ROOT), so a symlink in the rootfs that points out of it lands inside;
 // mounts and masks below /proc and /sys must land on procfs / sysfs (CVE-2025-31133/52565/52881).
-import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { tmpfsMount } from '../helpers/config.js';
@@ -94,6 +94,19 @@ forEachMode((t) => {
       config.mounts = config.mounts!.filter((m) => m.destination !== '/sys');
       expectFail(await runContainer(t, config), /\/sys\/kernel: fstatfs.*not on sysfs.*EPERM/);
     }
+  });
+
+  it('a sysctl is written only to procfs: with no proc mount, the image\'s own /proc/sys/kernel/shmmax file is refused and untouched', async () => {
+    const rootfs = rootfsCopy();
+    mkdirSync(join(rootfs, 'proc', 'sys', 'kernel'), { recursive: true });
+    const fake = join(rootfs, 'proc', 'sys', 'kernel', 'shmmax');
+    writeFileSync(fake, 'image\n');
+    chmodSync(fake, 0o666);
+    // root.readonly false: its remount goes through /proc/self/fd, which needs a proc mount.
+    const config = t.args(['true'], { root: { path: rootfs, readonly: false }, linux: { sysctl: { 'kernel.shmmax': '1' } } });
+    config.mounts = config.mounts!.filter((m) => m.destination !== '/proc');
+    expectFail(await runContainer(t, config), /sysctl kernel\.shmmax: fstatfs \/proc\/sys\/kernel\/shmmax: EPERM/);
+    expect(readFileSync(fake, 'utf8')).toBe('image\n');
   });
 
   it('the same readonlyPaths below a real /sys are applied', async () => {
