@@ -11,7 +11,7 @@ import type { HostFacts, IdMap, PlanStep } from './types.js';
 const MOUNT_MODE = { DIR: 0, FILE: 1, COPYUP: 2 } as const;
 
 /** config-linux.md#default-devices */
-const DEFAULT_DEVICES: Required<Pick<Device, 'path' | 'type' | 'major' | 'minor'>>[] = [
+export const DEFAULT_DEVICES: Required<Pick<Device, 'path' | 'type' | 'major' | 'minor'>>[] = [
   { path: '/dev/null', type: 'c', major: 1, minor: 3 },
   { path: '/dev/zero', type: 'c', major: 1, minor: 5 },
   { path: '/dev/full', type: 'c', major: 1, minor: 7 },

@@ -12,6 +12,5 @@ export const testFacts = (over: Partial<HostFacts> = {}): HostFacts => ({
   sourceKind: (p) => (p.endsWith('.txt') ? 'file' : p.includes('missing') ? 'missing' : 'directory'),
   cgroupBinds: [{ name: 'memory', hostPath: '/sys/fs/cgroup/memory/tsrun/x' }],
   cgroupUnified: false,
-  selinux: false,
   ...over,
 });

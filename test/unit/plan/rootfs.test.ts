@@ -121,6 +121,6 @@ describe('sysctl', () => {
 describe('mountLabel', () => {
   it('is a ConfigError without SELinux, and not supported (yet) with it', () => {
     expect(() => compilePlan(spec({}, { mountLabel: 'x' }), facts())).toThrow(/\/linux\/mountLabel: needs SELinux/);
-    expect(() => compilePlan(spec({}, { mountLabel: 'x' }), facts({ selinux: true }))).toThrow(NotSupportedError);
+    expect(() => compilePlan(spec({}, { mountLabel: 'x' }), facts({ lsm: { apparmor: false, selinux: true, apparmorExecAttr: '/proc/self/attr/exec' } }))).toThrow(NotSupportedError);
   });
 });
