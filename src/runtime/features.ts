@@ -26,7 +26,7 @@ export function features(): Record<string, unknown> {
       apparmor: { enabled: false },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
     },
     annotations: {
