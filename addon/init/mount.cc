@@ -228,15 +228,44 @@ static int dev_null() {
   return fd;
 }
 
+// After pivot_root these ops use only fds and the new mount API (open_tree, fsopen/fsmount,
+// move_mount, mount_setattr(2)): no /proc/self/fd path is looked up in the container's /proc,
+// which may not be mounted, or be what a racing mount redirected (the CVE-2025-52881 class).
+static void attach(int tree, int fd, const char* path) {
+  if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) fail_errno("move_mount", path);
+  close(tree);
+}
+
+// Sets read-only on the one mount whose root `fd` is, keeping every other flag (as runc's
+// remount with the statfs flags does; nothing locked is ever cleared).
+static void set_readonly(int fd, const char* path) {
+  struct mount_attr attr = {};
+  attr.attr_set = MOUNT_ATTR_RDONLY;
+  if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) fail_errno("mount_setattr", path);
+}
+
+// An empty read-only tmpfs, detached.
+static int empty_tmpfs(const char* path) {
+  int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (fs < 0) fail_errno("fsopen", path);
+  if (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", nullptr, 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
+    fail_errno("fsconfig", path);
+  int tree = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+  if (tree < 0) fail_errno("fsmount", path);
+  close(fs);
+  return tree;
+}
+
 void op_mask_path(const char* path) {
   int fd = resolve_existing(path);
   if (fd < 0) return;
   check_mount_target(path, fd);
   struct stat st;
   if (fstat(fd, &st) < 0) fail_errno("fstat", path);
-  int r = S_ISDIR(st.st_mode) ? mount("tmpfs", FdPath(fd), "tmpfs", MS_RDONLY, nullptr)
-                              : mount(FdPath(dev_null()), FdPath(fd), nullptr, MS_BIND, nullptr);
-  if (r < 0) fail_errno("mount", path);
+  int tree = S_ISDIR(st.st_mode) ? empty_tmpfs(path)
+                                 : open_tree(dev_null(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (tree < 0) fail_errno("open_tree", "/dev/null");
+  attach(tree, fd, path);
   close(fd);
 }
 
@@ -244,17 +273,17 @@ void op_readonly_path(const char* path) {
   int fd = resolve_existing(path);
   if (fd < 0) return;
   check_mount_target(path, fd);
-  if (mount(FdPath(fd), FdPath(fd), nullptr, MS_BIND | MS_REC, nullptr) < 0) fail_errno("mount", path);
-  close(fd);
-  fd = resolve_existing(path);
-  if (fd < 0) fail(ENOENT, "openat2", path);
-  bind_remount(fd, MS_RDONLY, 0, path);
+  // The bind onto itself, cut as a detached copy so that it is made read-only before it is visible.
+  int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+  if (tree < 0) fail_errno("open_tree", path);
+  set_readonly(tree, path);
+  attach(tree, fd, path);
   close(fd);
 }
 
 void op_remount_ro(const char* path) {
   int fd = must_resolve(path, Create::None);
-  bind_remount(fd, MS_RDONLY, 0, path);
+  set_readonly(fd, path);
   close(fd);
 }
 

@@ -102,11 +102,18 @@ forEachMode((t) => {
     const fake = join(rootfs, 'proc', 'sys', 'kernel', 'shmmax');
     writeFileSync(fake, 'image\n');
     chmodSync(fake, 0o666);
-    // root.readonly false: its remount goes through /proc/self/fd, which needs a proc mount.
+    // A writable root: the image's file opens for writing, and only the fstatfs check refuses it.
     const config = t.args(['true'], { root: { path: rootfs, readonly: false }, linux: { sysctl: { 'kernel.shmmax': '1' } } });
     config.mounts = config.mounts!.filter((m) => m.destination !== '/proc');
     expectFail(await runContainer(t, config), /sysctl kernel\.shmmax: fstatfs \/proc\/sys\/kernel\/shmmax: EPERM/);
     expect(readFileSync(fake, 'utf8')).toBe('image\n');
+  });
+
+  it('root.readonly and readonlyPaths need no /proc in the container (fd-based mount API after pivot_root)', async () => {
+    const config = t.args(['sh', '-c', 'touch /x 2>/dev/null || echo root-ro; touch /etc/x 2>/dev/null || echo etc-ro'], { linux: { readonlyPaths: ['/etc'] } });
+    config.mounts = config.mounts!.filter((m) => m.destination !== '/proc');
+    const r = expectOk(await runContainer(t, config));
+    expect(r.stdout).toBe('root-ro\netc-ro\n');
   });
 
   it('the same readonlyPaths below a real /sys are applied', async () => {
