@@ -112,9 +112,12 @@ enum Op : uint16_t {
   OP_PIVOT_ROOT = 17,    // ()  chdir(rootfs); pivot_root(".", "."); umount2(".", MNT_DETACH); chdir("/")
   OP_CHROOT = 18,        // ()  --no-pivot: chdir(rootfs); mount(rootfs, "/", MS_MOVE); chroot("."); chdir("/")
   // ---- stage 2: after pivot_root, paths are container paths ----
-  OP_MASK_PATH = 20,     // (s path)  bind /dev/null over a file, or mount an empty ro tmpfs on a directory; ENOENT ignored
-  OP_READONLY_PATH = 21, // (s path)  bind onto itself and remount MS_RDONLY (keeping locked flags); ENOENT ignored
-  OP_REMOUNT_RO = 22,    // (s path)  remount an existing mount read-only (bind remount), used for "/" with root.readonly
+  //   OP_MASK_PATH, OP_READONLY_PATH, OP_REMOUNT_RO use only fds (open_tree, fsmount, move_mount,
+  //   mount_setattr), never /proc/self/fd; a path below /proc or /sys must resolve onto procfs / sysfs.
+  OP_MASK_PATH = 20,     // (s path)  a clone of /dev/null (refused unless the 1:3 char device, not a symlink) over
+                         //   a file, or an empty ro tmpfs on a directory; ENOENT ignored
+  OP_READONLY_PATH = 21, // (s path)  a recursive clone of the path, made MOUNT_ATTR_RDONLY, moved onto it; ENOENT ignored
+  OP_REMOUNT_RO = 22,    // (s path)  MOUNT_ATTR_RDONLY on the mount at path, other flags kept; "/" with root.readonly
   OP_SETHOSTNAME = 23,   // (s name)
   OP_SETDOMAINNAME = 24, // (s name)
   OP_CONSOLE = 25,       // (s console socket path or "" after OP_CONSOLE_CONNECT, i rows, i cols)  open a pty, send the master over the
