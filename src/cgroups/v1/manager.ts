@@ -1,9 +1,9 @@
 // cgroup v1 backend: one directory per mounted hierarchy (cgroup-v1/cgroups.rst).
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { RuntimeError } from '../../errors.js';
 import { warn } from '../../log.js';
 import type { LinuxResources } from '../../spec/types.js';
-import { release } from 'node:os';
 import { translateV1 } from '../controllers/index.js';
 import { kmemLimitsWork } from '../controllers/memory.js';
 import { errCode } from '../io.js';
