@@ -270,8 +270,10 @@ forEachMode((t) => {
       expect(readCg(cgroupOf(pid, 'cpuset'), 'cpuset.cpus')).toBe('0');
     }
     const file = join(t.scratch(), `${id}-resources.json`);
-    writeFileSync(file, JSON.stringify({ pids: { limit: 9 }, memory: { limit: 96 * MiB } }), { mode: 0o644 });
-    expectOk(await t.tsrun(['update', '--resources', file, id]));
+    writeFileSync(file, JSON.stringify({ pids: { limit: 9 }, memory: { limit: 96 * MiB }, devices: [{ allow: false, access: 'rwm' }] }), { mode: 0o644 });
+    const upd = expectOk(await t.tsrun(['update', '--resources', file, id]));
+    expect(upd.stderr).toMatch(/linux\.resources\.devices is ignored by update/);
+    if (V1) expect(readCg(cgroupOf(pid, 'devices'), 'devices.list')).toBe('a *:* rwm');
     expect(readCg(cgroupOf(pid, 'pids'), 'pids.max')).toBe('9');
     const stats = JSON.parse(expectOk(await t.tsrun(['events', '--stats', id])).stdout) as { type: string; id: string; data: { pids: { current: number; limit: number }; memory: { usage: { limit: number } } } };
     expect(stats).toMatchObject({ type: 'stats', id, data: { pids: { current: 1, limit: 9 }, memory: { usage: { limit: 96 * MiB } } } });
