@@ -190,6 +190,25 @@ forEachMode((t) => {
     expect(readCg(memory, 'memory.oom_control')).toMatch(/^oom_kill 1$/m);
   });
 
+  it.skipIf(!V1)(`with disableOOMKiller the process waits under OOM instead of dying, and \`events\` reports the oom${V1_ONLY}`, async () => {
+    const id = t.id('oomwait');
+    const resources = { memory: { limit: 32 * MiB, swap: 32 * MiB, disableOOMKiller: true } };
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], { linux: { resources } }))]));
+    const { pid } = await t.state(id);
+    const memory = cgroupOf(pid!, 'memory');
+    expect(readCg(memory, 'memory.oom_control')).toMatch(/^oom_kill_disable 1$/m);
+    const events = t.spawn(['events', '--interval', '250ms', id]);
+    expect(await poll(() => events.output().stdout.includes('"type":"stats"'), 10_000), events.output().stdout).toBe(true);
+    expectOk(await t.tsrun(['start', id]));
+    expect(await poll(() => events.output().stdout.includes(`{"type":"oom","id":"${id}"}`), 20_000), events.output().stdout).toBe(true);
+    expect(readCg(memory, 'memory.oom_control')).toMatch(/^under_oom 1$/m);
+    expect(readCg(memory, 'memory.oom_control')).toMatch(/^oom_kill 0$/m);
+    expect(pidAlive(pid!)).toBe(true); // waiting, not killed
+    expectOk(await t.tsrun(['delete', '--force', id]));
+    expect((await events.result).exitCode).toBeTypeOf('number');
+    expect(leftDirs(id)).toEqual([]);
+  });
+
   it.skipIf(!V1)(`memory.kernel is ignored with a warning where the kernel no longer takes it; unified is refused on v1 leaving nothing${V1_ONLY}`, async () => {
     const kmemWorks = kmemLimitsWork(release()) && existsSync(join(host.v1[keyOf(Object.keys(host.v1), 'memory')!].mountpoint, 'memory.kmem.limit_in_bytes'));
     const id = t.id('kmem');
