@@ -278,6 +278,18 @@ forEachMode((t) => {
     expectFail(await t.tsrun(['resume', id]), /container is running/);
   });
 
+  it('a created container can be paused too (runc); resume makes it created again and it starts', async () => {
+    const id = t.id('pausec');
+    const { config, read } = t.withHostDir(t.args(['sh', '-c', 'echo started > /mnt/s']));
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
+    expectOk(await t.tsrun(['pause', id]));
+    expect(await status(t, id)).toBe('paused');
+    expectOk(await t.tsrun(['resume', id]));
+    expect(await status(t, id)).toBe('created');
+    expectOk(await t.tsrun(['start', id]));
+    expect(await poll(() => read('s') === 'started\n')).toBe(true);
+  });
+
   it('update changes the limits of a running container (runc flags and --resources FILE)', async () => {
     const { id, pid } = await running(t, t.args(['sleep', '60'], { linux: { resources: { memory: { limit: 32 * MiB }, pids: { limit: 20 }, cpu: { shares: 512 } } } }));
     expectOk(await t.tsrun(['update', '--memory', '64m', '--pids-limit', '7', '--cpu-quota', '30000', '--cpu-period', '100000', '--cpu-shares', '256', '--cpuset-cpus', '0', '--blkio-weight', '200', id]));
