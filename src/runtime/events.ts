@@ -3,7 +3,7 @@
 // "oom_kill"); polling that counter sees every kill, also one that ends the container, where
 // runc's eventfd (v1 cgroup.event_control) or inotify (v2) would only add a wake-up.
 import type { CgroupStats, OomState } from '../cgroups/types.js';
-import { StateTransitionError } from '../errors.js';
+import { ContainerNotFoundError, StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
 import { containerCgroup } from './cgroup.js';
 import { statusOf } from './status.js';
@@ -57,7 +57,14 @@ export async function watchEvents(opts: GlobalOptions & { id: string; intervalMs
   let nextStats = 0;
   while (!opts.signal?.aborted) {
     const due = Date.now() >= nextStats;
-    const s = sample(opts, due);
+    let s: Sample;
+    try {
+      s = sample(opts, due);
+    } catch (e) {
+      // Deleted while watched: the stream ends, as when it stops (but not before the first look).
+      if (e instanceof ContainerNotFoundError && oom !== undefined) return;
+      throw e;
+    }
     for (let n = newOoms(oom ?? s.oom, s.oom); n > 0; n--) emit({ type: 'oom', id: opts.id });
     oom = s.oom;
     if (s.stopped) return;
