@@ -1,5 +1,6 @@
 // Drives tsrun-init through the sync protocol (addon/init/protocol.h) until the container
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
+import { crashPoint } from '../crash-point.js';
 import { RuntimeError } from '../errors.js';
 import { spawnInit, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
@@ -19,6 +20,12 @@ export interface LaunchOptions {
   untilExec?: boolean;
   /** Runs the runtime's hooks when the init reaches OP_HOOKS_SYNC; returns the state JSON the init keeps. */
   onHooks?: (containerPid: number) => string;
+  /**
+   * Records the created container (pid file, state.json) when the init reports MSG_CREATED; the
+   * init waits for MSG_CREATED_ACK, sent after this returns, so a runtime that dies before the
+   * record is durable leaves an init that sees EOF and exits.
+   */
+  onCreated?: (containerPid: number) => void;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
 }
@@ -37,6 +44,22 @@ function killQuietly(pid: number): void {
   }
 }
 
+/** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
+export class PlanTooLargeError extends RuntimeError {
+  constructor(readonly size: number) {
+    super(`the plan is ${size} bytes, more than tsrun-init takes in one sync message`);
+  }
+}
+
+function sendPlan(sync: SyncSocket, bytes: Buffer): void {
+  try {
+    sync.send(Msg.PLAN, bytes);
+  } catch (e) {
+    if (e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'EMSGSIZE') throw new PlanTooLargeError(bytes.length);
+    throw e;
+  }
+}
+
 /** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
 export function launch(opts: LaunchOptions): number {
   const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
@@ -52,8 +75,11 @@ export function launch(opts: LaunchOptions): number {
     return undefined;
   };
   try {
+    crashPoint('init-spawned');
     opts.beforePlan?.(initPid);
-    sync.send(Msg.PLAN, encodePlan(opts.plan.steps));
+    crashPoint('init-in-cgroup');
+    sendPlan(sync, encodePlan(opts.plan.steps));
+    crashPoint('plan-sent');
     debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
@@ -68,27 +94,36 @@ export function launch(opts: LaunchOptions): number {
       }
       switch (msg.type) {
         case Msg.USERNS_READY:
+          crashPoint('userns-ready');
           writeIdMaps(initPid, opts.plan.userns!, opts.euid, opts.egid);
+          crashPoint('maps-written');
           sync.send(Msg.MAPS_DONE);
           debug(`init ${initPid}: id maps written`);
           break;
         case Msg.PID:
           containerPid = msg.payload.readInt32LE(0);
           reapInit();
+          crashPoint('pid');
           debug(`container process ${containerPid}`);
           break;
         case Msg.CREATED:
           if (!containerPid) throw new RuntimeError('tsrun-init reported created before its pid');
+          crashPoint('created-received');
+          opts.onCreated?.(containerPid);
+          sync.send(Msg.CREATED_ACK);
+          crashPoint('acked');
           debug(`container ${containerPid}: created`);
           return containerPid;
         case Msg.HOOKS: {
           let stateJson: string;
+          crashPoint('hooks');
           try {
             stateJson = opts.onHooks?.(containerPid) ?? '';
           } catch (e) {
             sync.send(Msg.HOOKS_DONE, int32(1));
             throw e;
           }
+          crashPoint('hooks-done');
           sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
           break;
         }

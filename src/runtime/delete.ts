@@ -9,8 +9,11 @@ import { stateOf, statusOf } from './status.js';
 import { runRuntimeHooksLogged } from './hooks.js';
 
 export function deleteContainer(opts: GlobalOptions & { id: string; force: boolean }): void {
-  const dir = new ContainerStore(opts.root).open(opts.id, true);
+  const dir = new ContainerStore(opts.root).open(opts.id, true, false);
   try {
+    // Holding the lock, no state.json means its create died right after mkdir (a live create
+    // holds the lock until state.json exists): nothing else of it exists yet.
+    if (!dir.hasState()) return dir.remove();
     const record = dir.read();
     const status = statusOf(record, dir);
     if ((status === 'running' || status === 'paused') && !opts.force) throw new StateTransitionError(opts.id, 'delete', status);

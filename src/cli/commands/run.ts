@@ -1,5 +1,6 @@
 import { run } from '../../runtime/run.js';
 import { defineCommand } from '../command.js';
+import { count } from '../flags.js';
 
 export const runCommand = defineCommand({
   command: 'run <id>',
@@ -12,7 +13,8 @@ export const runCommand = defineCommand({
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('console-socket', { type: 'string' })
       .option('no-pivot', { type: 'boolean', default: false })
-      .option('preserve-fds', { type: 'number', default: 0 })
+      .option('no-new-keyring', { type: 'boolean', default: false, describe: "keep the caller's session keyring instead of a new one" })
+      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
       .example('$0 run -b bundles/busybox demo', ''),
   handler: (a) =>
     run({
@@ -25,5 +27,6 @@ export const runCommand = defineCommand({
       noPivot: a['no-pivot'],
       preserveFds: a['preserve-fds'],
       systemdCgroup: a['systemd-cgroup'],
+      noNewKeyring: a['no-new-keyring'],
     }),
 });
