@@ -10,6 +10,7 @@ import { release } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { detectHostCgroups, keyOf } from '../../src/cgroups/layout.js';
+import { sharesToWeight } from '../../src/cgroups/controllers/cpu.js';
 import { kmemLimitsWork } from '../../src/cgroups/controllers/memory.js';
 import { createCgroupManager } from '../../src/cgroups/manager.js';
 import type { HostCgroups } from '../../src/cgroups/types.js';
@@ -159,6 +160,12 @@ forEachMode((t) => {
       // CFQ's blkio.weight is gone since 5.0; with BFQ the weight is blkio.bfq.weight.
       const weightFile = existsSync(join(dir('blkio'), 'blkio.weight')) ? 'blkio.weight' : 'blkio.bfq.weight';
       expect(readCg(dir('blkio'), weightFile)).toMatch(/^(default )?300$/);
+    } else {
+      expect(readCg(dir('unified'), 'memory.max')).toBe(String(48 * MiB));
+      expect(readCg(dir('unified'), 'memory.low')).toBe(String(16 * MiB));
+      expect(readCg(dir('unified'), 'pids.max')).toBe('20');
+      expect(readCg(dir('unified'), 'cpu.weight')).toBe(String(sharesToWeight(512)));
+      expect(readCg(dir('unified'), 'cpu.max')).toBe('50000 100000');
     }
   });
 
