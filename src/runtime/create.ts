@@ -17,6 +17,7 @@ import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
 import { seccompFor } from './seccomp.js';
+import { createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -41,7 +42,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   const preserveFds = listenFds + (opts.preserveFds ?? 0);
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const rootless = process.geteuid!() !== 0;
-  const resources = spec.linux?.resources ?? {};
+  const resources = createResources(spec, rootless);
   const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup });
   if (!cgroup) {
     // runc's rootless behaviour: no cgroup is fine as long as nothing asks for limits.

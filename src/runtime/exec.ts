@@ -1,8 +1,8 @@
 // exec: run a new process in a running container (runc exec semantics: the container's own
 // process from config.json is the base, flags override it; or --process gives it whole).
 import { readFileSync, statSync } from 'node:fs';
-import { loadCgroupManager } from '../cgroups/manager.js';
 import { constants } from 'node:os';
+import { loadCgroupManager } from '../cgroups/manager.js';
 import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';

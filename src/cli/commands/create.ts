@@ -15,7 +15,7 @@ export const createCommand = defineCommand({
       .option('preserve-fds', { type: 'number', default: 0, describe: 'pass fds 3..3+N-1 to the container' })
       .example('$0 create -b bundles/busybox demo', ''),
   handler: (a) => {
-    create({ root: a.root, id: a.id, bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], noPivot: a['no-pivot'], preserveFds: a['preserve-fds'], noNewKeyring: a['no-new-keyring'] });
+    create({ root: a.root, id: a.id, bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], noPivot: a['no-pivot'], preserveFds: a['preserve-fds'], systemdCgroup: a['systemd-cgroup'], noNewKeyring: a['no-new-keyring'] });
     return 0;
   },
 });

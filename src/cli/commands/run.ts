@@ -26,5 +26,6 @@ export const runCommand = defineCommand({
       noPivot: a['no-pivot'],
       preserveFds: a['preserve-fds'],
       noNewKeyring: a['no-new-keyring'],
+      systemdCgroup: a['systemd-cgroup'],
     }),
 });
