@@ -67,6 +67,8 @@ static void run(const Record& r) {
     case OP_EXEC: set_step("exec"); return op_exec(r);
     case OP_SESSION_KEYRING: set_step("session keyring %s", a[0].str); return op_session_keyring(a[0].str, a[1].num);
     case OP_CONSOLE_CONNECT: set_step("console socket %s", a[0].str); return op_console_connect(a[0].str);
+    case OP_COPYUP_SOURCE: set_step("tmpcopyup %s", a[0].str); return op_copyup_source(a[0].str);
+    case OP_COPYUP: set_step("tmpcopyup %s", a[0].str); return op_copyup(a[0].str);
     case OP_LOG:
       set_step("name process");
       prctl(PR_SET_NAME, a[0].str, 0, 0, 0);  // cosmetic: never fails the plan

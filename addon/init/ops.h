@@ -48,6 +48,10 @@ void op_remount_ro(const char* path);
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);
 void op_console_connect(const char* socket_path);
 
+// copyup.cc
+void op_copyup_source(const char* dest);
+void op_copyup(const char* dest);
+
 // keyring.cc
 void op_session_keyring(const char* name, uint64_t add_perm);
 

@@ -51,6 +51,8 @@ static const char* signature(uint16_t op) {
     case OP_LOG: return "s";
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";
+    case OP_COPYUP_SOURCE: return "s";
+    case OP_COPYUP: return "s";
     default: return nullptr;
   }
 }

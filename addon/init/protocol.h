@@ -152,6 +152,10 @@ enum Op : uint16_t {
   OP_CONSOLE_CONNECT = 81,  // (s console socket path)  connect now, in stage 1 (exec: before joining the mount
                             //   namespace, where the host path is gone); a later OP_CONSOLE with an empty
                             //   path uses this connection
+  OP_COPYUP_SOURCE = 82,    // (s dest in rootfs)  tmpcopyup, before the OP_MOUNT of a tmpfs on dest: open the
+                            //   directory that is there now (ENOENT/ENOTDIR: nothing to copy) and keep the fd
+  OP_COPYUP = 83,           // (s dest in rootfs)  after that OP_MOUNT: copy the kept directory's tree (files,
+                            //   dirs, symlinks, nodes; modes and owners) into the new tmpfs
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
 };

@@ -22,13 +22,17 @@ const PROPAGATION: Record<string, number> = {
 };
 
 /** Options tsrun knows of but does not implement yet: refused, never ignored. */
-const NOT_YET = new Set(['tmpcopyup', 'idmap', 'ridmap', 'recursive-ro', 'rro']);
+const NOT_YET = new Set(['idmap', 'ridmap', 'recursive-ro', 'rro']);
+/** runc's extensions that are steps, not mount(2) flags or data. */
+const EXTENSIONS = new Set(['tmpcopyup']);
 
 export interface ParsedMountOptions {
   flags: number;
   propagation: number;
   data: string;
   unsupported: string[];
+  /** tmpcopyup: fill a new tmpfs with what its destination held (runc, podman --read-only). */
+  tmpcopyup: boolean;
 }
 
 export function parseMountOptions(options: readonly string[]): ParsedMountOptions {
@@ -41,9 +45,10 @@ export function parseMountOptions(options: readonly string[]): ParsedMountOption
     else if (option in CLEAR) flags &= ~CLEAR[option];
     else if (option in PROPAGATION) propagation |= PROPAGATION[option];
     else if (NOT_YET.has(option)) unsupported.push(option);
+    else if (EXTENSIONS.has(option)) continue;
     else data.push(option);
   }
-  return { flags, propagation, data: data.join(','), unsupported };
+  return { flags, propagation, data: data.join(','), unsupported, tmpcopyup: options.includes('tmpcopyup') };
 }
 
 export function propagationFlags(name: string): number | undefined {
@@ -51,4 +56,4 @@ export function propagationFlags(name: string): number | undefined {
 }
 
 /** Every option name parseMountOptions turns into flags (for `tsrun features`). */
-export const RECOGNIZED_MOUNT_OPTIONS: readonly string[] = [...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION)].sort();
+export const RECOGNIZED_MOUNT_OPTIONS: readonly string[] = [...Object.keys(SET), ...Object.keys(CLEAR), ...Object.keys(PROPAGATION), ...EXTENSIONS].sort();

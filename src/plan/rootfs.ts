@@ -54,7 +54,12 @@ function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[
     return [{ op: Op.MOUNT, args: [source, dest, '', flags, options.propagation, options.data, kind === 'file' ? 1 : 0] }];
   }
   const type = m.type ?? '';
-  return [{ op: Op.MOUNT, args: [m.source ?? type, dest, type, options.flags, options.propagation, options.data, 0] }];
+  const mount: PlanStep = { op: Op.MOUNT, args: [m.source ?? type, dest, type, options.flags, options.propagation, options.data, 0] };
+  if (options.tmpcopyup) {
+    if (type !== 'tmpfs') throw new ConfigError('config.json', [{ pointer: `/mounts/${index}/options`, rule: 'tmpcopyup applies to a tmpfs mount only', section: 'config.md#mounts' }]);
+    return [{ op: Op.COPYUP_SOURCE, args: [dest] }, mount, { op: Op.COPYUP, args: [dest] }];
+  }
+  return [mount];
 }
 
 /**

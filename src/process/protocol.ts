@@ -61,5 +61,7 @@ export const Op = {
   LOG: 60,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
+  COPYUP_SOURCE: 82,
+  COPYUP: 83,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
