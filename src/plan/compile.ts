@@ -123,7 +123,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;
   requireField(propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation! | MS.REC] });
-  const inUserNs = rootless || has('user');
+  const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));

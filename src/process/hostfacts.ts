@@ -1,6 +1,7 @@
 // Collects the HostFacts the plan compiler needs (the compiler itself touches nothing).
 import { readFileSync, statSync } from 'node:fs';
 import type { HostFacts } from '../plan/types.js';
+import { runningInUserNs } from './userns.js';
 
 function capLastCap(): number {
   try {
@@ -72,6 +73,7 @@ export function collectHostFacts(input: {
   return {
     euid: process.geteuid!(),
     egid: process.getegid!(),
+    inUserNs: runningInUserNs(),
     bundle: input.bundle,
     fifoPath: input.fifoPath,
     capLastCap: capLastCap(),
