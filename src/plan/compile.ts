@@ -128,7 +128,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
   const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
-  const inUserNs = rootless || has('user');
+  const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
