@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { crashPoint } from '../crash-point.js';
 import { ConfigError } from '../errors.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
-import { debug, warn } from '../log.js';
+import { debug, debugEnabled, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { sessionKeyringName } from '../plan/keyring.js';
@@ -107,7 +107,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     crashPoint('cgroup');
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
-    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug });
+    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     dir.unlock();
     return record;
   } catch (e) {
