@@ -6,7 +6,8 @@
         "addon/binding.cc",
         "addon/spawn.cc",
         "addon/process.cc",
-        "addon/seccomp.cc"
+        "addon/seccomp.cc",
+        "addon/bpf.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

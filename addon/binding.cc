@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "bpf.h"
 #include "process.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -194,6 +195,19 @@ Napi::Value SeccompVersion(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), tsrun::seccomp::libraryVersion());
 }
 
+// attachDeviceProgram(cgroupDir: string, program: Buffer) -> undefined
+Napi::Value AttachDeviceProgram(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsBuffer())
+    return throwType(env, "attachDeviceProgram(cgroupDir: string, program: Buffer)");
+  std::string dir = info[0].As<Napi::String>();
+  Napi::Buffer<uint8_t> prog = info[1].As<Napi::Buffer<uint8_t>>();
+  if (prog.Length() == 0 || prog.Length() % 8 != 0) return throwType(env, "attachDeviceProgram: program must be struct bpf_insn[] (8 bytes each)");
+  tsrun::BpfResult r = tsrun::attachDeviceProgram(dir.c_str(), prog.Data(), prog.Length());
+  if (r.err) return throwErrno(env, r.err, r.syscall, r.detail);
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
@@ -205,6 +219,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));
+  exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
   return exports;
 }
 

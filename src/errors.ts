@@ -1,5 +1,14 @@
 // Errors carry data, not prose: each class keeps the values a caller or a test needs,
 // and `message` is built from them (lowercase, with the path or value).
+import { getSystemErrorMap } from 'node:util';
+
+/**
+ * strerror(3)'s text for an errno. Engines read it: podman maps "no such file or directory" to
+ * exit 127 and "permission denied" / "operation not permitted" to 126.
+ */
+function errnoText(errno: number): string {
+  return getSystemErrorMap().get(-errno)?.[1] ?? '';
+}
 
 export class RuntimeError extends Error {
   /** Process exit code the CLI uses for this error. */
@@ -20,7 +29,8 @@ export class SyscallError extends RuntimeError {
     readonly step: string,
     detail = '',
   ) {
-    super(`${step}: ${syscall}${detail ? ` ${detail}` : ''}: ${code} (errno ${errno})`);
+    const text = errnoText(errno);
+    super(`${step}: ${syscall}${detail ? ` ${detail}` : ''}: ${code} (errno ${errno})${text ? `: ${text}` : ''}`);
   }
 }
 
@@ -53,8 +63,9 @@ export class StateTransitionError extends RuntimeError {
     readonly id: string,
     readonly operation: string,
     readonly status: string,
+    hint?: string,
   ) {
-    super(`cannot ${operation} container ${id}: container is ${status}`);
+    super(`cannot ${operation} container ${id}: container is ${status}${hint ? ` (${hint})` : ''}`);
   }
 }
 

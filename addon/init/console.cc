@@ -46,12 +46,21 @@ static void send_fd(int sock, int fd, const char* name, const char* path) {
   if (n < 0) fail_errno("sendmsg", path);
 }
 
+void op_console_connect(const char* socket_path) {
+  g.console_sock = connect_socket(socket_path);
+}
+
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols) {
-  // The socket lives on the host: connect while its path is still reachable (before pivot_root).
-  int sock = connect_socket(socket_path);
+  // The socket lives on the host: connect while its path is still reachable (before pivot_root),
+  // or use the connection OP_CONSOLE_CONNECT made before exec joined the mount namespace.
+  int sock = *socket_path ? connect_socket(socket_path) : g.console_sock;
+  if (sock < 0) fail(EBADF, "connect", "no console socket connection");
+  if (!*socket_path) socket_path = "console socket";
   // The pty must come from the container's devpts (mounted with newinstance): open its
   // /dev/ptmx through the container root, which also resolves the usual "pts/ptmx" symlink.
-  int master = open_in_root("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  // exec has joined the container's mount namespace, whose root is already the process's root.
+  int master = g.root_fd >= 0 ? open_in_root("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+                              : open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0) fail_errno("openat2", "/dev/ptmx");
   int unlock = 0;
   if (ioctl(master, TIOCSPTLCK, &unlock) < 0) fail_errno("ioctl(TIOCSPTLCK)", "/dev/ptmx");
@@ -72,6 +81,7 @@ void op_console(const char* socket_path, uint64_t rows, uint64_t cols) {
   send_fd(sock, master, name, socket_path);
   close(master);
   close(sock);
+  g.console_sock = -1;
   // A controlling terminal needs a new session (credentials(7)); stage 2 is not a group leader.
   if (setsid() < 0) fail_errno("setsid", name);
   if (ioctl(slave, TIOCSCTTY, 0) < 0) fail_errno("ioctl(TIOCSCTTY)", name);

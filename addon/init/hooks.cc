@@ -51,6 +51,17 @@ static char** split(const Arg& a, const char* fallback) {
 }
 
 void op_run_hook(const char* kind, const char* path, const Arg& argv_arg, const Arg& env_arg, uint64_t timeout) {
+  // The kept state is "<creating JSON>\0<created JSON>": a startContainer hook runs after the
+  // start handshake and sees the container as created (runc passes specs.StateCreated there).
+  const char* state = reinterpret_cast<const char*>(g.hook_state);
+  size_t state_len = g.hook_state_len;
+  const char* nul = state ? static_cast<const char*>(memchr(state, 0, state_len)) : nullptr;
+  if (nul && !strcmp(kind, "startContainer")) {
+    state_len -= static_cast<size_t>(nul + 1 - state);
+    state = nul + 1;
+  } else if (nul) {
+    state_len = static_cast<size_t>(nul - state);
+  }
   char** argv = split(argv_arg, path);
   char** envp = split(env_arg, nullptr);
   int pipefd[2];
@@ -70,7 +81,7 @@ void op_run_hook(const char* kind, const char* path, const Arg& argv_arg, const 
   // the state is far smaller than a pipe buffer. SIG_DFL is restored so the container inherits no SIG_IGN.
   fcntl(pipefd[1], F_SETFL, O_NONBLOCK);
   signal(SIGPIPE, SIG_IGN);
-  if (g.hook_state_len && write(pipefd[1], g.hook_state, g.hook_state_len) < 0 && errno != EPIPE) {
+  if (state_len && write(pipefd[1], state, state_len) < 0 && errno != EPIPE) {
     /* a short or failed write is the hook's problem: it sees a truncated state */
   }
   signal(SIGPIPE, SIG_DFL);

@@ -59,12 +59,21 @@ static void run(const Record& r) {
     case OP_RLIMIT: set_step("rlimit %llu", (unsigned long long)a[0].num); return op_rlimit(a[0].num, a[1].num, a[2].num);
     case OP_NO_NEW_PRIVS: set_step("no_new_privs"); return op_no_new_privs();
     case OP_USER: set_step("user"); return op_user(a[0].num, a[1].num, a[2], a[3].num);
-    case OP_CAPS: set_step("capabilities"); return op_caps(a[0].num, a[1].num, a[2].num, a[3].num, a[4].num);
+    case OP_CAPS: set_step("capabilities"); return op_caps(a[0].num, a[1].num, a[2].num, a[3].num);
     case OP_UMASK: set_step("umask"); return op_umask(a[0].num);
     case OP_CWD: set_step("cwd %s", a[0].str); return op_cwd(a[0].str);
     case OP_SECCOMP: set_step("seccomp"); return op_seccomp(a[0], a[1].num);
     case OP_PRESERVE_FDS: set_step("close fds"); return op_preserve_fds(a[0].num);
     case OP_EXEC: set_step("exec"); return op_exec(r);
+    case OP_SESSION_KEYRING: set_step("session keyring %s", a[0].str); return op_session_keyring(a[0].str, a[1].num);
+    case OP_CONSOLE_CONNECT: set_step("console socket %s", a[0].str); return op_console_connect(a[0].str);
+    case OP_CAPS_BOUNDING: set_step("bounding set"); return op_caps_bounding(a[0].num);
+    case OP_SCHEDULER:
+      set_step("scheduler");
+      return op_scheduler(a[0].num, a[1].num, a[2].num, a[3].num, a[4].num, a[5].num, a[6].num);
+    case OP_IOPRIO: set_step("io priority"); return op_ioprio(a[0].num);
+    case OP_PERSONALITY: set_step("personality"); return op_personality(a[0].num);
+    case OP_CPU_AFFINITY: set_step("cpu affinity"); return op_cpu_affinity(a[0]);
     case OP_LOG:
       set_step("name process");
       prctl(PR_SET_NAME, a[0].str, 0, 0, 0);  // cosmetic: never fails the plan

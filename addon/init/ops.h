@@ -15,6 +15,7 @@ struct State {
   char* exec_path = nullptr;      // resolved by OP_CHECK_EXEC
   uint8_t* hook_state = nullptr;  // the container state JSON from MSG_HOOKS_DONE
   uint32_t hook_state_len = 0;
+  int console_sock = -1;          // connected by OP_CONSOLE_CONNECT, used by OP_CONSOLE
 };
 extern State g;
 
@@ -45,6 +46,10 @@ void op_remount_ro(const char* path);
 
 // console.cc
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);
+void op_console_connect(const char* socket_path);
+
+// keyring.cc
+void op_session_keyring(const char* name, uint64_t add_perm);
 
 // hooks.cc
 void op_hooks_sync(uint64_t point);
@@ -56,11 +61,19 @@ void op_created();
 void op_rlimit(uint64_t resource, uint64_t soft, uint64_t hard);
 void op_no_new_privs();
 void op_user(uint64_t uid, uint64_t gid, const Arg& gids, uint64_t keep_caps);
-void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient);
+void op_caps_bounding(uint64_t bounding);
+void op_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient);
 void op_umask(uint64_t mask);
 void op_cwd(const char* path);
 void op_seccomp(const Arg& program, uint64_t flags);
 void op_preserve_fds(uint64_t count);
 [[noreturn]] void op_exec(const Record& r);
+
+// attrs.cc: scheduling and execution attributes of the process
+void op_scheduler(uint64_t policy, uint64_t flags, uint64_t nice, uint64_t priority, uint64_t runtime,
+                  uint64_t deadline, uint64_t period);
+void op_ioprio(uint64_t value);
+void op_personality(uint64_t persona);
+void op_cpu_affinity(const Arg& mask);
 
 }  // namespace tsrun

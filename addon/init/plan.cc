@@ -42,13 +42,20 @@ static const char* signature(uint16_t op) {
     case OP_RLIMIT: return "iii";
     case OP_NO_NEW_PRIVS: return "";
     case OP_USER: return "iibi";
-    case OP_CAPS: return "iiiii";
+    case OP_CAPS: return "iiii";
     case OP_UMASK: return "i";
     case OP_CWD: return "s";
     case OP_SECCOMP: return "bi";
     case OP_PRESERVE_FDS: return "i";
     case OP_EXEC: return "i*";
+    case OP_CAPS_BOUNDING: return "i";
+    case OP_SCHEDULER: return "iiiiiii";
+    case OP_IOPRIO: return "i";
+    case OP_PERSONALITY: return "i";
+    case OP_CPU_AFFINITY: return "b";
     case OP_LOG: return "s";
+    case OP_SESSION_KEYRING: return "si";
+    case OP_CONSOLE_CONNECT: return "s";
     default: return nullptr;
   }
 }

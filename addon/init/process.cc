@@ -130,26 +130,24 @@ void op_user(uint64_t uid, uint64_t gid, const Arg& gids, uint64_t keep_caps) {
   if (setresuid(uid, uid, uid) < 0) fail_errno("setresuid", detail);
 }
 
-void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient) {
-  char detail[32];
-  __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2] = {};
-  // Leaving uid 0 clears the effective set even with PR_SET_KEEPCAPS (capabilities(7)), but
-  // PR_CAPBSET_DROP needs CAP_SETPCAP effective: raise effective to the kept permitted set first.
-  if (syscall(SYS_capget, &hdr, data) < 0) fail_errno("capget", "current");
-  for (auto& d : data) d.effective = d.permitted;
-  if (syscall(SYS_capset, &hdr, data) < 0) fail_errno("capset", "effective = permitted");
-  // PR_CAPBSET_READ is EINVAL past cap_last_cap: the loop finds the kernel's last cap.
-  int last = -1;
+void op_caps_bounding(uint64_t bounding) {
+  // PR_CAPBSET_READ is EINVAL past cap_last_cap: the loop stops at the kernel's last cap.
   for (int cap = 0; cap < 64; cap++) {
     int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
     if (r < 0) break;
-    last = cap;
     if (r == 1 && !(bounding >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+      char detail[32];
       snprintf(detail, sizeof detail, "cap %d", cap);
       fail_errno("prctl(PR_CAPBSET_DROP)", detail);
     }
   }
+}
+
+void op_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient) {
+  // OP_USER kept the permitted set across the uid switch (PR_SET_KEEPCAPS); capset may shrink it
+  // and pick any effective subset without privilege (capset(2)).
+  __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
   for (int i = 0; i < 2; i++) {
     data[i].effective = static_cast<uint32_t>(effective >> (32 * i));
     data[i].permitted = static_cast<uint32_t>(permitted >> (32 * i));
@@ -157,9 +155,11 @@ void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t
   }
   if (syscall(SYS_capset, &hdr, data) < 0) fail_errno("capset", "effective/permitted/inheritable");
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) fail_errno("prctl", "PR_CAP_AMBIENT_CLEAR_ALL");
-  for (int cap = 0; cap <= last; cap++) {
-    // An ambient cap must be permitted and inheritable (capabilities(7)), else EPERM.
+  for (int cap = 0; cap < 64; cap++) {
+    // An ambient cap must be permitted and inheritable (capabilities(7)), else EPERM; the
+    // compiler only sends those.
     if ((ambient >> cap & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) {
+      char detail[32];
       snprintf(detail, sizeof detail, "cap %d", cap);
       fail_errno("prctl(PR_CAP_AMBIENT_RAISE)", detail);
     }

@@ -63,7 +63,9 @@ enum MsgType : uint32_t {
   MSG_ERROR = 6,         // init -> runtime: {errno, syscall, step, detail}; the init then exits
   MSG_HOOKS = 7,         // init -> runtime: run the hooks named by the u32 payload (HookPoint), reply MSG_HOOKS_DONE
   MSG_HOOKS_DONE = 8,    // runtime -> init: payload i32 0 on success (else an errno to fail with), then the
-                         //   container's state JSON (to the end of the message), kept for OP_RUN_HOOK
+                         //   container's state JSON with status "creating", a NUL, and the state with status
+                         //   "created" (to the end of the message), kept for OP_RUN_HOOK (createContainer
+                         //   hooks get the first, startContainer hooks the second)
   MSG_CREATED_ACK = 30,  // runtime -> init: the container's pid is in state.json; only now may the init close
                          //   the socket and wait on exec.fifo. Until then a runtime killed mid-create leaves
                          //   an init that sees EOF and exits, never one that nobody knows about.
@@ -110,7 +112,7 @@ enum Op : uint16_t {
   OP_REMOUNT_RO = 22,    // (s path)  remount an existing mount read-only (bind remount), used for "/" with root.readonly
   OP_SETHOSTNAME = 23,   // (s name)
   OP_SETDOMAINNAME = 24, // (s name)
-  OP_CONSOLE = 25,       // (s console socket path, i rows, i cols)  open a pty, send the master over the
+  OP_CONSOLE = 25,       // (s console socket path or "" after OP_CONSOLE_CONNECT, i rows, i cols)  open a pty, send the master over the
                          //   unix socket with SCM_RIGHTS, make the slave the controlling terminal and fds 0-2
   OP_SYSCTL = 26,        // (s key with dots, s value)  write /proc/sys/<key with / for .>
   OP_HOOKS_SYNC = 27,    // (i HookPoint)  send MSG_HOOKS, wait for MSG_HOOKS_DONE; non-zero status fails the step
@@ -136,11 +138,10 @@ enum Op : uint16_t {
                          //   if keep caps: prctl(PR_SET_KEEPCAPS, 1); setresgid(gid); setresuid(uid)
                          //   (keep caps must be 1 when uid != 0 and OP_CAPS follows: OP_CAPS needs the
                          //   permitted set to still hold CAP_SETPCAP to drop from the bounding set)
-  OP_CAPS = 43,          // (i bounding, i effective, i permitted, i inheritable, i ambient)  each a 64-bit mask:
-                         //   raise effective to the current permitted set (setresuid cleared it), then
-                         //   drop every cap not in bounding from the bounding set (PR_CAPBSET_DROP, up to
-                         //   cap_last_cap), then capset(effective, permitted, inheritable), then clear and
-                         //   raise the ambient set; PR_SET_KEEPCAPS back to 0
+  OP_CAPS = 43,          // (i effective, i permitted, i inheritable, i ambient)  each a 64-bit mask, after OP_USER:
+                         //   capset(effective, permitted, inheritable), then clear and raise the ambient set;
+                         //   PR_SET_KEEPCAPS back to 0 (capabilities(7): bounding drop, keep caps across the
+                         //   uid switch, capset, ambient raise, in that order)
   OP_UMASK = 44,         // (i mask)
   OP_CWD = 45,           // (s path)  chdir
   OP_SECCOMP = 46,       // (s BPF program: struct sock_filter[] bytes, i flags SECCOMP_FILTER_FLAG_*)
@@ -148,6 +149,20 @@ enum Op : uint16_t {
                          //   sent with OP_SECCOMP_LISTENER semantics (later issue)
   OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed before execve
   OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
+  OP_CAPS_BOUNDING = 49, // (i bounding mask)  before OP_USER, while CAP_SETPCAP is effective: PR_CAPBSET_DROP
+                         //   of every cap not in the mask, up to the kernel's last cap
+  OP_SCHEDULER = 50,     // (i policy, i SCHED_FLAG_*, i nice (signed), i priority, i runtime, i deadline, i period)
+                         //   sched_setattr(2) on the calling process
+  OP_IOPRIO = 51,        // (i IOPRIO_PRIO_VALUE(class, level))  ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
+  OP_PERSONALITY = 52,   // (i persona)  personality(2): domain | flags
+  OP_CPU_AFFINITY = 53,  // (b cpu_set_t bytes, bit n = cpu n)  sched_setaffinity(0, ...)
+  // ---- engines (issue 5) ----
+  OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
+                            //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,
+                            //   KEYCTL_SETPERM(current perm | bits) so the container's user can search it
+  OP_CONSOLE_CONNECT = 81,  // (s console socket path)  connect now, in stage 1 (exec: before joining the mount
+                            //   namespace, where the host path is gone); a later OP_CONSOLE with an empty
+                            //   path uses this connection
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
 };

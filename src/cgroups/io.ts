@@ -1,6 +1,7 @@
 // File operations on the real cgroup filesystem (Node opens every fd O_CLOEXEC) (kernel Documentation/admin-guide/cgroup-v2.rst,
 // "Interface Files"): each value is written with a single write(2); files are never created.
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, writeSync } from 'node:fs';
+import { attachDeviceProgram } from '../native/index.js';
 import type { CgroupIO } from './types.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -35,6 +36,7 @@ export const realCgroupIO: CgroupIO = {
     }
   },
   sleep: (ms) => void Atomics.wait(sleeper, 0, 0, ms),
+  attachDeviceProgram,
 };
 
 /** errno code of a Node fs error ('ENOENT', 'EINVAL', ...), or the message. */

@@ -1,5 +1,6 @@
 // Shared shapes of the cgroup library: what translators return, what the host looks like,
 // and the file operations a manager performs (injectable so tests run on a temp directory).
+import type { BpfInsn } from './devices/bpf.js';
 
 /** One write into a cgroup interface file, relative to the container's cgroup directory. */
 export interface CgroupWrite {
@@ -16,6 +17,8 @@ export interface Translation {
    * usage (read from `usageFile`) is above it.
    */
   checks?: { usageFile: string; limit: number }[];
+  /** cgroup v2 devices: the BPF_PROG_TYPE_CGROUP_DEVICE program to attach instead of files. */
+  program?: BpfInsn[];
 }
 
 export const emptyTranslation = (): Translation => ({ writes: [], warnings: [] });
@@ -57,6 +60,8 @@ export interface CgroupIO {
   files(path: string): string[];
   writable(path: string): boolean;
   sleep(ms: number): void;
+  /** cgroup v2: attach a device program (encoded struct bpf_insn[]) to the cgroup `dir`, replacing the ones attached before. */
+  attachDeviceProgram(dir: string, program: Buffer): void;
 }
 
 export interface StatsEntry {

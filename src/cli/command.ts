@@ -14,7 +14,13 @@ export interface Command<A> {
   command: string;
   describe: string;
   builder: (y: Argv<GlobalArgs>) => Argv<A>;
-  handler: (args: A & GlobalArgs & { root: string }) => Promise<number> | number;
+  handler: (args: A & GlobalArgs & { root: string; rest: string[] }) => Promise<number> | number;
+  /**
+   * Commands that run a program (exec) take its arguments verbatim after the container id,
+   * options like `sh -c` included: this cuts them off the command line before yargs parses it
+   * (yargs' halt-at-non-option stops at the command name itself).
+   */
+  splitArgv?: (argv: string[]) => { argv: string[]; rest: string[] };
 }
 
 export const defineCommand = <A>(c: Command<A>): Command<A> => c;

@@ -55,12 +55,18 @@ function usageMessage(msg: string, argv: string[], command: string | undefined):
 
 async function main(argv: string[]): Promise<number> {
   const word = argv.find((a) => !a.startsWith('-') && a in COMMANDS);
+  const command = word ? await COMMANDS[word].load() : undefined;
+  let rest: string[] = [];
+  if (command?.splitArgv) ({ argv, rest } = command.splitArgv(argv));
   let exitCode = 0;
   let y = globalFlags(yargs(argv))
     .scriptName('tsrun')
     .usage('$0 [global options] <command> [options]\n\nAn OCI container runtime (runtime spec ' + SPEC_VERSION + ').')
     .version(`tsrun version ${VERSION}\nspec: ${SPEC_VERSION}`)
     .strict()
+    // runc's flags are named --no-pivot, --no-new-keyring, --no-new-privs: not negations; and
+    // a repeatable flag (--env, --cap) takes one value each time, as runc's do.
+    .parserConfiguration({ 'boolean-negation': false, 'greedy-arrays': false })
     .demandCommand(1, 'a command is required (see --help)')
     .recommendCommands()
     // runc has no --no-<flag> negations: --no-such-flag is an unknown flag, not "such-flag" negated.
@@ -71,11 +77,11 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(usageMessage(msg ?? err?.message ?? '', argv, word));
     });
   for (const [name, entry] of Object.entries(COMMANDS)) {
-    if (name === word) {
-      const c = await entry.load();
+    if (name === word && command) {
+      const c = command;
       y = y.command(c.command, c.describe, c.builder, async (args: GlobalArgs & Record<string, unknown>) => {
         configureLog({ file: args.log, format: args['log-format'], debug: args.debug });
-        exitCode = await c.handler({ ...args, root: args.root ?? defaultRoot() });
+        exitCode = await c.handler({ ...args, root: args.root ?? defaultRoot(), rest });
       });
     } else {
       y = y.command(name, entry.describe);

@@ -23,6 +23,7 @@ interface NativeModule {
   setChildSubreaper(): void;
   compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
   seccompVersion(): string;
+  attachDeviceProgram(cgroupDir: string, program: Buffer): void;
 }
 
 let loaded: NativeModule | undefined;
@@ -100,4 +101,9 @@ export function compileSeccompNative(profile: NativeSeccompProfile): { bpf: Buff
 
 export function seccompVersion(): string {
   return native().seccompVersion();
+}
+
+/** Load a BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to a cgroup v2 directory (BPF_F_ALLOW_MULTI), detaching the ones it had. */
+export function attachDeviceProgram(cgroupDir: string, program: Buffer): void {
+  call(`attach the device program to ${cgroupDir}`, () => native().attachDeviceProgram(cgroupDir, program));
 }

@@ -3,25 +3,19 @@
 import { ConfigError, NotSupportedError, RuntimeError, UsageError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
-import { CLONE_NEW, MS, RLIMIT } from './constants.js';
+import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
+import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
+import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, rootfsSteps } from './rootfs.js';
 import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
 
 /** Fields of the spec tsrun does not implement yet: create refuses them by name. */
 function refuseUnsupported(spec: Spec): void {
-  const p = spec.process;
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
-    [p?.apparmorProfile !== undefined, 'process.apparmorProfile'],
-    [p?.selinuxLabel !== undefined, 'process.selinuxLabel'],
-    [p?.oomScoreAdj !== undefined, 'process.oomScoreAdj'],
-    [p?.scheduler !== undefined, 'process.scheduler'],
-    [p?.ioPriority !== undefined, 'process.ioPriority'],
-    [p?.execCPUAffinity !== undefined, 'process.execCPUAffinity'],
-    [l?.personality !== undefined, 'linux.personality'],
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
@@ -34,6 +28,7 @@ function refuseUnsupported(spec: Spec): void {
 function requireField(ok: boolean, pointer: string, rule: string, section: string): void {
   if (!ok) throw new ConfigError('config.json', [{ pointer, rule, section }]);
 }
+
 
 function namespaceSteps(namespaces: Namespace[]): { steps: PlanStep[]; newUser: boolean } {
   const join = namespaces.filter((n) => n.path);
@@ -65,9 +60,6 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // process.user is not REQUIRED by the schema: no user means root, as runc treats it.
   const process = { ...spec.process!, user: spec.process!.user ?? { uid: 0, gid: 0 } };
   requireField((process.args ?? []).length > 0, '/process/args', 'must have at least one entry', 'config.md#process');
-  (process.rlimits ?? []).forEach((r, i) =>
-    requireField(r.type in RLIMIT, `/process/rlimits/${i}/type`, `unknown rlimit ${r.type}`, 'config.md#posix-process'),
-  );
   // command-line-interface.md#create: the pty master goes to --console-socket; without one,
   // only a foreground run could relay (not implemented yet).
   if (process.terminal && !facts.consoleSocket) throw new NotSupportedError('process.terminal without --console-socket');
@@ -88,8 +80,10 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
     { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
+    ...initialAffinitySteps(process),
     ...ns.steps,
   ];
+  const attrs = processAttrSteps(process, facts.lsm, spec.linux?.personality);
   let userns: Plan['userns'];
   if (ns.newUser) {
     const uidMappings = spec.linux?.uidMappings ?? [];
@@ -115,7 +109,10 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     const lines = Object.entries(offsets).map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}\n`);
     steps.push({ op: Op.WRITE_FILE, args: ['/proc/self/timens_offsets', lines.join('')] });
   }
+  // Through the host's /proc/self while the init still sees it; stage 2 inherits the value (fork(2)).
+  steps.push(...attrs.oom);
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
+  if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
   const rootPropagation = spec.linux?.rootfsPropagation;
   const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;
@@ -130,6 +127,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
+  steps.push(...attrs.rest);
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
   steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));

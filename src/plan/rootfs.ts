@@ -8,7 +8,7 @@ import { parseMountOptions } from './mount-options.js';
 import type { HostFacts, PlanStep } from './types.js';
 
 /** config-linux.md#default-devices */
-const DEFAULT_DEVICES: Required<Pick<Device, 'path' | 'type' | 'major' | 'minor'>>[] = [
+export const DEFAULT_DEVICES: Required<Pick<Device, 'path' | 'type' | 'major' | 'minor'>>[] = [
   { path: '/dev/null', type: 'c', major: 1, minor: 3 },
   { path: '/dev/zero', type: 'c', major: 1, minor: 5 },
   { path: '/dev/full', type: 'c', major: 1, minor: 7 },

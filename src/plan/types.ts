@@ -26,6 +26,14 @@ export interface Plan {
   warnings: string[];
 }
 
+/** Linux security modules of the host (apparmorProfile / selinuxLabel need theirs). */
+export interface LsmFacts {
+  apparmor: boolean;
+  selinux: boolean;
+  /** Where AppArmor reads the next exec's profile: /proc/self/attr/apparmor/exec, or attr/exec on old kernels. */
+  apparmorExecAttr: string;
+}
+
 /** What the plan compiler may know about the host; collected by src/process/hostfacts.ts. */
 export interface HostFacts {
   /** The runtime's effective uid and gid. */
@@ -43,10 +51,14 @@ export interface HostFacts {
   preserveFds: number;
   /** --console-socket */
   consoleSocket?: string;
+  /** Name of the container's new session keyring; absent with --no-new-keyring. */
+  sessionKeyring?: string;
   /** Kind of a host path used as a bind source: decides between a directory and a file mount point. */
   sourceKind(path: string): 'directory' | 'file' | 'missing';
   /** Host directories to bind under a "cgroup" mount: subdirectory name → host cgroup directory. */
   cgroupBinds: { name: string; hostPath: string }[];
   /** True on a unified (v2-only) host: a "cgroup" mount is a cgroup2 mount. */
   cgroupUnified: boolean;
+  /** Enabled LSMs; absent means none. */
+  lsm?: LsmFacts;
 }

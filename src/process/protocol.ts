@@ -59,6 +59,13 @@ export const Op = {
   SECCOMP: 46,
   PRESERVE_FDS: 47,
   EXEC: 48,
+  CAPS_BOUNDING: 49,
+  SCHEDULER: 50,
+  IOPRIO: 51,
+  PERSONALITY: 52,
+  CPU_AFFINITY: 53,
   LOG: 60,
+  SESSION_KEYRING: 80,
+  CONSOLE_CONNECT: 81,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

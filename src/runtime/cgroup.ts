@@ -1,7 +1,10 @@
 // The cgroup of a container, reopened from the paths its state.json saved.
 import { loadCgroupManager } from '../cgroups/manager.js';
 import type { CgroupManager } from '../cgroups/manager.js';
+import { withDefaultDeviceRules } from '../cgroups/controllers/devices.js';
 import { RuntimeError } from '../errors.js';
+import { DEFAULT_DEVICES } from '../plan/rootfs.js';
+import type { LinuxResources, Spec } from '../spec/types.js';
 import type { ContainerRecord } from '../state/record.js';
 
 export function containerCgroup(record: ContainerRecord, operation: string): CgroupManager {
@@ -9,4 +12,15 @@ export function containerCgroup(record: ContainerRecord, operation: string): Cgr
     throw new RuntimeError(`cannot ${operation} container ${record.id}: it has no cgroup (a rootless container without a delegated cgroup)`);
   }
   return loadCgroupManager(record.cgroupPaths);
+}
+
+/**
+ * The resources create applies: the config's, with runc's default device rules after the
+ * config's own. Rootless containers get no device rules (runc: an unprivileged user can neither
+ * load a cgroup BPF program nor create device nodes; its devices are bind mounts of the host's).
+ */
+export function createResources(spec: Spec, rootless: boolean): LinuxResources {
+  const resources = spec.linux?.resources ?? {};
+  if (rootless) return { ...resources, devices: undefined };
+  return { ...resources, devices: withDefaultDeviceRules(resources.devices ?? [], [...DEFAULT_DEVICES, ...(spec.linux?.devices ?? [])]) };
 }

@@ -8,6 +8,7 @@ import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgr
 import { debug, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
+import { sessionKeyringName } from '../plan/keyring.js';
 import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
 import { launch, PlanTooLargeError } from '../process/launcher.js';
@@ -17,8 +18,10 @@ import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
 import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
+import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
 import { seccompFor } from './seccomp.js';
+import { createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -28,6 +31,7 @@ export interface CreateOptions extends GlobalOptions {
   consoleSocket?: string;
   noPivot?: boolean;
   preserveFds?: number;
+  noNewKeyring?: boolean;
 }
 
 export function create(opts: CreateOptions): ContainerRecord {
@@ -35,19 +39,21 @@ export function create(opts: CreateOptions): ContainerRecord {
   const bundle = resolve(opts.bundle);
   const { spec, warnings } = loadBundleSpec(bundle);
   warnings.forEach(warn);
+  const listenFds = listenFdsOf();
+  if (listenFds && spec.process) spec.process = withListenEnv(spec.process, listenFds);
 
   const store = new ContainerStore(opts.root);
-  const preserveFds = opts.preserveFds ?? 0;
+  const preserveFds = listenFds + (opts.preserveFds ?? 0);
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const rootless = process.geteuid!() !== 0;
-  const resources = spec.linux?.resources ?? {};
+  const resources = createResources(spec, rootless);
   const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup });
   if (!cgroup) {
     // runc's rootless behaviour: no cgroup is fine as long as nothing asks for limits.
     if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
-  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, cgroupPaths: cgroup?.paths });
+  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroupPaths: cgroup?.paths });
   const plan = compilePlan(spec, facts, { seccomp: seccompFor(spec) });
   plan.warnings.forEach(warn);
 
@@ -63,14 +69,16 @@ export function create(opts: CreateOptions): ContainerRecord {
     pidStartTime: '',
     created: new Date().toISOString(),
     rootless,
+    noNewKeyring: opts.noNewKeyring || undefined,
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
+  // The init keeps both states: createContainer hooks see "creating", startContainer "created".
   const onHooks = (pid: number): string => {
     const json = JSON.stringify(stateOf({ ...record, pid }, 'creating'));
     runHooks('prestart', spec.hooks?.prestart, json);
     runHooks('createRuntime', spec.hooks?.createRuntime, json);
-    return json;
+    return `${json}\0${JSON.stringify(stateOf({ ...record, pid }, 'created'))}`;
   };
   // Recorded before the init is told it may wait on exec.fifo (MSG_CREATED_ACK): from then on
   // delete --force finds the process by its pid; before, an orphaned init sees EOF and exits.

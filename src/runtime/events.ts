@@ -1,4 +1,7 @@
 // events: container statistics and OOM notices as JSON objects, the shape of `runc events`.
+// OOM kills are counted by the kernel (v1 memory.oom_control "oom_kill", v2 memory.events
+// "oom_kill"); polling that counter sees every kill, also one that ends the container, where
+// runc's eventfd (v1 cgroup.event_control) or inotify (v2) would only add a wake-up.
 import type { CgroupStats } from '../cgroups/types.js';
 import { StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
@@ -8,16 +11,25 @@ import type { GlobalOptions } from './options.js';
 
 export type ContainerEvent = { type: 'stats'; id: string; data: CgroupStats } | { type: 'oom'; id: string };
 
-/** One look at the container: its stats and OOM kill count; undefined once it stopped. */
-function sample(opts: GlobalOptions & { id: string }): { stats: CgroupStats; ooms: number } | undefined {
+/** How often the OOM counter is read between two stats events. */
+const OOM_POLL_MS = 100;
+
+interface Sample {
+  stopped: boolean;
+  ooms: number;
+  stats?: CgroupStats;
+}
+
+/** One look at the container. A stopped container's cgroup stays until delete, so its OOM count is still read. */
+function sample(opts: GlobalOptions & { id: string }, withStats: boolean): Sample {
   const dir = new ContainerStore(opts.root).open(opts.id, false);
   try {
     const record = dir.read();
     const status = statusOf(record, dir);
-    if (status === 'stopped') return undefined;
     if (status === 'creating') throw new StateTransitionError(opts.id, 'events', status);
     const cg = containerCgroup(record, 'get events of');
-    return { stats: cg.stats(), ooms: cg.oomEvents?.() ?? 0 };
+    const stopped = status === 'stopped';
+    return { stopped, ooms: cg.oomEvents?.() ?? 0, stats: withStats && !stopped ? cg.stats() : undefined };
   } finally {
     dir.unlock();
   }
@@ -25,20 +37,28 @@ function sample(opts: GlobalOptions & { id: string }): { stats: CgroupStats; oom
 
 /** `events --stats`: one stats event. */
 export function statsEvent(opts: GlobalOptions & { id: string }): ContainerEvent {
-  const s = sample(opts);
-  if (!s) throw new StateTransitionError(opts.id, 'get stats of', 'stopped');
+  const s = sample(opts, true);
+  if (!s.stats) throw new StateTransitionError(opts.id, 'get stats of', 'stopped');
   return { type: 'stats', id: opts.id, data: s.stats };
 }
 
-/** `events`: stats every `intervalMs`, an 'oom' event per new OOM kill, until the container stops or `signal` aborts. */
+/**
+ * `events`: stats every `intervalMs` and an 'oom' event per OOM kill from now on, until the
+ * container stops (after reporting the kills that stopped it) or `signal` aborts.
+ */
 export async function watchEvents(opts: GlobalOptions & { id: string; intervalMs: number; signal?: AbortSignal }, emit: (e: ContainerEvent) => void): Promise<void> {
   let ooms: number | undefined;
+  let nextStats = 0;
   while (!opts.signal?.aborted) {
-    const s = sample(opts);
-    if (!s) return;
+    const due = Date.now() >= nextStats;
+    const s = sample(opts, due);
     for (let n = ooms ?? s.ooms; n < s.ooms; n++) emit({ type: 'oom', id: opts.id });
     ooms = s.ooms;
-    emit({ type: 'stats', id: opts.id, data: s.stats });
-    await new Promise((res) => setTimeout(res, opts.intervalMs));
+    if (s.stopped) return;
+    if (due && s.stats) {
+      emit({ type: 'stats', id: opts.id, data: s.stats });
+      nextStats = Date.now() + opts.intervalMs;
+    }
+    await new Promise((res) => setTimeout(res, Math.min(OOM_POLL_MS, opts.intervalMs)));
   }
 }

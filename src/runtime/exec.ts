@@ -2,10 +2,13 @@
 // process from config.json is the base, flags override it; or --process gives it whole).
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { loadCgroupManager } from '../cgroups/manager.js';
 import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
+import { sessionKeyringName } from '../plan/keyring.js';
+import { lsmFacts } from '../process/hostfacts.js';
 import { launch } from '../process/launcher.js';
 import { loadBundleSpec } from '../spec/load.js';
 import type { Process } from '../spec/types.js';
@@ -28,6 +31,8 @@ export interface ExecOptions extends GlobalOptions {
   additionalGids: number[];
   caps: string[];
   noNewPrivs: boolean;
+  apparmor?: string;
+  processLabel?: string;
   detach: boolean;
   pidFile?: string;
   preserveFds: number;
@@ -46,11 +51,18 @@ function buildProcess(base: Process, o: ExecOptions): Process {
   }
   if (o.additionalGids.length) p.user = { ...p.user, additionalGids: o.additionalGids };
   if (o.noNewPrivs) p.noNewPrivileges = true;
-  if (o.caps.length && p.capabilities) {
+  if (o.caps.length) {
+    // runc exec --cap: bounding, effective and permitted; ambient only when the process already
+    // has an inheritable set (an ambient cap needs inheritable, capabilities(7)).
     const add = (set?: string[]) => [...new Set([...(set ?? []), ...o.caps])];
-    const c = p.capabilities;
-    p.capabilities = { bounding: add(c.bounding), effective: add(c.effective), permitted: add(c.permitted), inheritable: c.inheritable, ambient: add(c.ambient) };
+    const c = p.capabilities ?? {};
+    p.capabilities = { bounding: add(c.bounding), effective: add(c.effective), permitted: add(c.permitted), inheritable: c.inheritable, ambient: c.inheritable ? add(c.ambient) : c.ambient };
   }
+  if (o.apparmor) p.apparmorProfile = o.apparmor;
+  if (o.processLabel) p.selinuxLabel = o.processLabel;
+  // The same refusals as create (plan/compile.ts): an LSM label tsrun cannot apply is an error.
+  if (p.apparmorProfile) throw new NotSupportedError('process.apparmorProfile (exec --apparmor)');
+  if (p.selinuxLabel) throw new NotSupportedError('process.selinuxLabel (exec --process-label)');
   return p;
 }
 
@@ -68,7 +80,11 @@ export async function exec(opts: ExecOptions): Promise<number> {
   try {
     const record = dir.read();
     const status = statusOf(record, dir);
-    if (!canExec(status) && !(opts.ignorePaused && status === 'paused')) throw new StateTransitionError(opts.id, 'exec in', status);
+    // runc: a stopped container cannot be exec'd into; a paused one only with --ignore-paused
+    // (the process would start frozen).
+    if (!canExec(status) && !(opts.ignorePaused && status === 'paused')) {
+      throw new StateTransitionError(opts.id, 'exec in', status, status === 'paused' ? 'resume it first, or pass --ignore-paused' : undefined);
+    }
     const { spec } = loadBundleSpec(record.bundle);
     const process_ = buildProcess(spec.process!, opts);
     if (process_.terminal && !opts.consoleSocket) throw new NotSupportedError('exec --tty without --console-socket');
@@ -81,10 +97,15 @@ export async function exec(opts: ExecOptions): Promise<number> {
       preserveFds: opts.preserveFds,
       seccomp: seccompFor(spec),
       consoleSocket: opts.consoleSocket,
+      sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
+      lsm: lsmFacts(),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, debug });
+    // runc exec: the new process joins the container's cgroup before it runs anything, so its limits apply.
+    const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0 ? loadCgroupManager(record.cgroupPaths) : undefined;
+    const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, debug });
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {
     dir.unlock();

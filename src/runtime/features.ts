@@ -29,6 +29,10 @@ export function features(): Record<string, unknown> {
       mountExtensions: { idmap: { enabled: false } },
       netDevices: { enabled: false },
     },
-    annotations: { 'org.tsrun.version': TSRUN_VERSION },
+    annotations: {
+      'org.tsrun.version': TSRUN_VERSION,
+      // features-linux.md has no field for "parsed but not driven": say it here.
+      'org.tsrun.cgroup.systemd': '--systemd-cgroup parses linux.cgroupsPath as slice:prefix:name and fails create: the systemd (D-Bus) driver is not implemented',
+    },
   };
 }

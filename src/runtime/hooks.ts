@@ -1,12 +1,17 @@
 import { warn } from '../log.js';
-import { type HookKind, runHooks } from '../process/hooks.js';
+import { type HookKind, runHook } from '../process/hooks.js';
 import type { Hook } from '../spec/types.js';
 
-/** poststart and poststop: a failure is logged and the operation goes on (config.md#poststart, #poststop). */
+/**
+ * poststart and poststop: a failing hook is logged as a warning and the remaining hooks and
+ * the lifecycle go on (config.md#poststart, config.md#poststop).
+ */
 export function runRuntimeHooksLogged(kind: HookKind, hooks: readonly Hook[] | undefined, stateJson: string): void {
-  try {
-    runHooks(kind, hooks, stateJson);
-  } catch (e) {
-    warn((e as Error).message);
+  for (const hook of hooks ?? []) {
+    try {
+      runHook(kind, hook, stateJson);
+    } catch (e) {
+      warn((e as Error).message);
+    }
   }
 }

@@ -6,6 +6,7 @@ import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { stateOf, statusOf } from './status.js';
 import { runRuntimeHooksLogged } from './hooks.js';
+import { waitExecOrExit } from './wait-exec.js';
 
 export function start(opts: GlobalOptions & { id: string }): void {
   const dir = new ContainerStore(opts.root).open(opts.id, true);
@@ -26,6 +27,9 @@ export function start(opts: GlobalOptions & { id: string }): void {
       closeSync(fd);
     }
     unlinkSync(dir.fifoPath);
+    if (!waitExecOrExit(record.pid)) {
+      throw new RuntimeError(`container ${opts.id}: its process ended before exec (a startContainer hook or a process step failed; the reason is on the container's stderr)`);
+    }
     runRuntimeHooksLogged('poststart', record.hooks?.poststart, JSON.stringify(stateOf(record, 'running')));
   } finally {
     dir.unlock();

@@ -15,6 +15,8 @@ export interface ContainerRecord {
   created: string;
   /** Created by an unprivileged user. */
   rootless: boolean;
+  /** Created with --no-new-keyring: exec keeps the caller's session keyring too. */
+  noNewKeyring?: boolean;
   /** Cgroup directories by hierarchy, when the container has a cgroup. */
   cgroupPaths?: Record<string, string>;
   /** The hooks the runtime runs after create (kept so start and delete need not read the bundle). */

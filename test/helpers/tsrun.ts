@@ -18,6 +18,10 @@ export interface TsrunOptions {
   env?: Record<string, string>;
   /** Do not add --root (the default root is under test). */
   noRoot?: boolean;
+  /** Open fds of the test passed to tsrun as its fds 3, 4, ... (for --preserve-fds, LISTEN_FDS). */
+  fds?: number[];
+  /** Set LISTEN_FDS to this and LISTEN_PID to tsrun's own pid (sd_listen_fds(3) socket activation). */
+  listenFds?: number;
 }
 
 export interface TsrunResult {
@@ -65,6 +69,11 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
   const [runtime, ...runtimeArgs] = runtimeArgv();
   let file = runtime!;
   let argv = [...runtimeArgs, ...(opts.noRoot ? [] : ['--root', stateRoot(mode)]), ...args];
+  if (opts.listenFds !== undefined) {
+    // The pid is only known in the process itself: a shell exports it and execs the rest.
+    argv = ['-c', `LISTEN_PID=$$ LISTEN_FDS=${opts.listenFds} exec "$@"`, 'sh', file, ...argv];
+    file = '/bin/sh';
+  }
   if (mode === 'rootless' && isRoot) {
     const { uid, gid } = runnerOf(mode);
     argv = [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', file, ...argv];
@@ -76,9 +85,7 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
   const errFd = openSync(errFile, 'w', 0o644);
   const subprocess = execa(file, argv, {
     reject: false,
-    stdin: 'ignore',
-    stdout: anyFd(outFd),
-    stderr: anyFd(errFd),
+    stdio: ['ignore', anyFd(outFd), anyFd(errFd), ...(opts.fds ?? []).map(anyFd)],
     env: cleanEnv(mode, opts.env),
     extendEnv: false,
     cwd: opts.cwd ?? dir,

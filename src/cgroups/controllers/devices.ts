@@ -1,22 +1,31 @@
 // linux.resources.devices (config-linux.md#allowed-device-list).
 // v1: cgroup-v1/devices.rst — entries "type major:minor access" written to devices.allow or
 // devices.deny, one per write; "a" alone is every device. v2 has no files: device access is a
-// BPF_PROG_TYPE_CGROUP_DEVICE program (not built yet).
-import { NotSupportedError } from '../../errors.js';
-import type { DeviceRule, LinuxResources } from '../../spec/types.js';
+// BPF_PROG_TYPE_CGROUP_DEVICE program compiled from the same rules (devices/bpf.ts).
+import type { Device, DeviceRule, LinuxResources } from '../../spec/types.js';
+import { type BpfInsn, deviceProgram } from '../devices/bpf.js';
+import { accessBits, deviceList, isWholeTable } from '../devices/list.js';
 import type { Translation } from '../types.js';
-import { ResourceError, translation } from './util.js';
+import { translation } from './util.js';
 
 const num = (n: number | undefined): string => (n === undefined || n === -1 ? '*' : String(n));
 
 export function deviceEntry(d: DeviceRule): string {
-  const type = d.type ?? 'a';
-  if (!['a', 'b', 'c'].includes(type)) throw new ResourceError('devices[].type', type, 'must be a, b or c');
   const access = d.access ?? 'rwm';
-  if (!/^[rwm]{1,3}$/.test(access)) throw new ResourceError('devices[].access', access, 'must be a combination of r, w, m');
-  // "a" with any major/minor/access is the whole-table rule.
-  if (type === 'a' && d.major === undefined && d.minor === undefined) return 'a';
-  return `${type} ${num(d.major)}:${num(d.minor)} ${access}`;
+  accessBits(access);
+  if (isWholeTable(d)) return 'a';
+  return `${d.type} ${num(d.major)}:${num(d.minor)} ${access}`;
+}
+
+/**
+ * runc's rules after the config's own (libcontainer/specconv: AllowedDevices, then every
+ * linux.devices entry): mknod of any node, the console, ptys, and every device the runtime
+ * creates, so that a "deny all" config still gets a working /dev. Later rules win.
+ */
+export function withDefaultDeviceRules(rules: readonly DeviceRule[], created: readonly Pick<Device, 'type' | 'major' | 'minor'>[]): DeviceRule[] {
+  const allow = (type: string, major?: number, minor?: number, access = 'rwm'): DeviceRule => ({ allow: true, type, major, minor, access });
+  const nodes = created.filter((d) => d.type === 'c' || d.type === 'b' || d.type === 'u').map((d) => allow(d.type === 'b' ? 'b' : 'c', d.major, d.minor));
+  return [...rules, allow('c', undefined, undefined, 'm'), allow('b', undefined, undefined, 'm'), allow('c', 5, 1), allow('c', 136), allow('c', 5, 2), ...nodes];
 }
 
 /** Rules in order: later rules override earlier ones, as in the kernel's list. */
@@ -26,7 +35,9 @@ export function devicesV1(r: LinuxResources): Translation {
   return t;
 }
 
-export function devicesV2(r: LinuxResources): Translation {
-  if ((r.devices ?? []).length > 0) throw new NotSupportedError('linux.resources.devices on cgroup v2', 'needs a BPF_CGROUP_DEVICE program from the addon');
-  return translation();
+/** v2: the program, or none when the config has no device rules (then the cgroup's program is left as it is). */
+export function devicesV2(r: LinuxResources): Translation & { program?: BpfInsn[] } {
+  const t = translation();
+  if (r.devices === undefined || r.devices.length === 0) return t;
+  return { ...t, program: deviceProgram(deviceList(r.devices)) };
 }

@@ -7,7 +7,7 @@ import { cpuV1, cpuV2 } from './cpu.js';
 import { cpuset } from './cpuset.js';
 import { devicesV1, devicesV2 } from './devices.js';
 import { hugetlbV1, hugetlbV2 } from './hugetlb.js';
-import { memoryV1, memoryV2 } from './memory.js';
+import { memoryV1, type MemoryV1Context, memoryV2 } from './memory.js';
 import { netClsV1, netPrioV1, networkV2 } from './network.js';
 import { pids } from './pids.js';
 import { rdma } from './rdma.js';
@@ -20,11 +20,11 @@ export interface ControllerTranslation extends Translation {
 
 const tag = (controller: string, t: Translation): ControllerTranslation => ({ controller, ...t });
 
-export function translateV1(r: LinuxResources, ctx: BlkioContext): ControllerTranslation[] {
+export function translateV1(r: LinuxResources, ctx: BlkioContext & Partial<MemoryV1Context>): ControllerTranslation[] {
   unifiedV1(r);
   return [
     tag('devices', devicesV1(r)),
-    tag('memory', memoryV1(r)),
+    tag('memory', memoryV1(r, { kmem: ctx.kmem ?? false })),
     tag('cpu', cpuV1(r)),
     tag('cpuset', cpuset(r)),
     tag('pids', pids(r)),
@@ -38,9 +38,9 @@ export function translateV1(r: LinuxResources, ctx: BlkioContext): ControllerTra
 
 /** `unified` comes last so its values override the translated ones (runc does the same). */
 export function translateV2(r: LinuxResources, ctx: BlkioContext): ControllerTranslation[] {
-  devicesV2(r);
   networkV2(r);
   return [
+    tag('devices', devicesV2(r)),
     tag('memory', memoryV2(r)),
     tag('cpu', cpuV2(r)),
     tag('cpuset', cpuset(r)),

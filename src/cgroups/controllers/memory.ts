@@ -6,13 +6,27 @@ import { ResourceError, translation, v2Limit } from './util.js';
 
 type Memory = NonNullable<LinuxResources['memory']>;
 
-const KERNEL_WARNING = 'linux.resources.memory.kernel is ignored: kernel memory limits were removed from the kernel (5.16 deprecated, 6.x no longer enforced)';
+const KERNEL_WARNING = 'linux.resources.memory.kernel is ignored: this kernel no longer sets kernel memory limits (memory.kmem.limit_in_bytes refuses writes since Linux 5.16 and is gone later)';
+
+/** What the v1 memory cgroup of this host can take. */
+export interface MemoryV1Context {
+  /** memory.kmem.limit_in_bytes exists and still takes limits (Linux < 5.16). */
+  kmem: boolean;
+}
+
+/** Whether a kernel `release` (uname -r) still sets v1 kmem limits: 5.16 stopped (kernel commit 58056f77502f). */
+export function kmemLimitsWork(release: string): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major < 5 || (major === 5 && minor < 16);
+}
 
 function checks(m: Memory, t: Translation, usageFile: string): void {
   if (m.checkBeforeUpdate && m.limit !== undefined && m.limit > 0) t.checks = [{ usageFile, limit: m.limit }];
 }
 
-export function memoryV1(r: LinuxResources): Translation {
+export function memoryV1(r: LinuxResources, ctx: MemoryV1Context = { kmem: false }): Translation {
   const t = translation();
   const m = r.memory;
   if (!m) return t;
@@ -26,7 +40,10 @@ export function memoryV1(r: LinuxResources): Translation {
     t.writes.push({ file: 'memory.memsw.limit_in_bytes', value: String(swap) });
   }
   if (m.reservation !== undefined) t.writes.push({ file: 'memory.soft_limit_in_bytes', value: String(m.reservation) });
-  if (m.kernel !== undefined) t.warnings.push(KERNEL_WARNING);
+  if (m.kernel !== undefined) {
+    if (ctx.kmem) t.writes.push({ file: 'memory.kmem.limit_in_bytes', value: String(m.kernel) });
+    else t.warnings.push(KERNEL_WARNING);
+  }
   if (m.kernelTCP !== undefined) t.writes.push({ file: 'memory.kmem.tcp.limit_in_bytes', value: String(m.kernelTCP) });
   if (m.swappiness !== undefined) {
     if (m.swappiness < 0 || m.swappiness > 100) throw new ResourceError('memory.swappiness', m.swappiness, 'must be 0..100');

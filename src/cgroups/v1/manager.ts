@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { RuntimeError } from '../../errors.js';
 import { warn } from '../../log.js';
 import type { LinuxResources } from '../../spec/types.js';
+import { release } from 'node:os';
 import { translateV1 } from '../controllers/index.js';
+import { kmemLimitsWork } from '../controllers/memory.js';
 import { errCode } from '../io.js';
 import { keyOf } from '../layout.js';
 import type { CgroupManager } from '../manager.js';
@@ -50,8 +52,10 @@ export class V1Manager implements CgroupManager {
     const blkio = this.dirOf('blkio');
     // CFQ's blkio.weight is gone since 5.0; BFQ provides blkio.bfq.weight when it is the scheduler.
     const bfq = blkio !== undefined && !this.io.exists(join(blkio, 'blkio.weight')) && this.io.exists(join(blkio, 'blkio.bfq.weight'));
+    const memory = this.dirOf('memory');
+    const kmem = memory !== undefined && this.io.exists(join(memory, 'memory.kmem.limit_in_bytes')) && kmemLimitsWork(release());
     const warnings: string[] = [];
-    for (const t of translateV1(resources, { bfq })) {
+    for (const t of translateV1(resources, { bfq, kmem })) {
       warnings.push(...t.warnings);
       if (t.writes.length === 0) continue;
       const dir = this.need(t.controller, `linux.resources: ${t.writes.map((w) => w.file).join(', ')}`);

@@ -4,6 +4,7 @@ import { RuntimeError } from '../../errors.js';
 import { warn } from '../../log.js';
 import type { LinuxResources } from '../../spec/types.js';
 import { translateV2 } from '../controllers/index.js';
+import { encodeProgram } from '../devices/bpf.js';
 import { errCode } from '../io.js';
 import type { CgroupManager } from '../manager.js';
 import { pageSizes, readProcs, removeWithRetry, signalPids, waitFor } from '../procs.js';
@@ -37,6 +38,7 @@ export class V2Manager implements CgroupManager {
     for (const t of translateV2(resources, { bfq })) {
       warnings.push(...t.warnings);
       applyTranslation(this.io, this.dir, t, t.controller);
+      if (t.program) this.io.attachDeviceProgram(this.dir, encodeProgram(t.program));
     }
     for (const w of warnings) warn(w);
     return warnings;

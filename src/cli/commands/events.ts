@@ -1,4 +1,5 @@
 import { statsEvent, watchEvents } from '../../runtime/events.js';
+import { parseDurationMs } from '../../runtime/duration.js';
 import { defineCommand } from '../command.js';
 
 export const eventsCommand = defineCommand({
@@ -8,11 +9,11 @@ export const eventsCommand = defineCommand({
     y
       .positional('id', { type: 'string', demandOption: true })
       .option('stats', { type: 'boolean', default: false, describe: 'print the statistics once and exit' })
-      .option('interval', { type: 'number', default: 5, describe: 'seconds between statistics' }),
+      .option('interval', { type: 'string', default: '5s', describe: 'time between statistics (5s, 250ms; a number is seconds)' }),
   handler: async (a) => {
     const print = (e: unknown): void => void process.stdout.write(JSON.stringify(e) + '\n');
     if (a.stats) print(statsEvent({ root: a.root, id: a.id }));
-    else await watchEvents({ root: a.root, id: a.id, intervalMs: Math.max(0.1, a.interval) * 1000 }, print);
+    else await watchEvents({ root: a.root, id: a.id, intervalMs: parseDurationMs('interval', a.interval) }, print);
     return 0;
   },
 });

@@ -2,13 +2,39 @@ import { exec } from '../../runtime/exec.js';
 import { defineCommand } from '../command.js';
 import { count } from '../flags.js';
 
+/** exec's options that take a value as the next word (runc exec --help). */
+const VALUE_FLAGS = new Set(['--process', '-p', '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c', '--apparmor', '--process-label', '--pid-file', '--preserve-fds']);
+/** Global options before the command word that take a value. */
+const GLOBAL_VALUE_FLAGS = new Set(['--root', '--log', '--log-format', '--rootless']);
+
+/** `[globals] exec [options] <id> [--] args...`: everything after the id is the program's. */
+export function splitExecArgv(argv: string[]): { argv: string[]; rest: string[] } {
+  let seenExec = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return { argv: argv.slice(0, i + 2), rest: argv.slice(i + 2) };
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && (seenExec ? VALUE_FLAGS : GLOBAL_VALUE_FLAGS).has(a)) i++;
+      continue;
+    }
+    if (!seenExec) {
+      seenExec = a === 'exec';
+      continue;
+    }
+    // The container id; a `--` right after it is dropped, as runc does.
+    const after = argv[i + 1] === '--' ? i + 2 : i + 1;
+    return { argv: argv.slice(0, i + 1), rest: argv.slice(after) };
+  }
+  return { argv, rest: [] };
+}
+
 export const execCommand = defineCommand({
-  command: 'exec <id> [args..]',
+  command: 'exec <id>',
   describe: 'run a new process in a running container; exits with its status',
+  splitArgv: splitExecArgv,
   builder: (y) =>
     y
       .positional('id', { type: 'string', demandOption: true })
-      .positional('args', { type: 'string', array: true, default: [] as string[] })
       .option('process', { alias: 'p', type: 'string', describe: 'process.json (config.md#process) to run' })
       .option('tty', { alias: 't', type: 'boolean', default: false })
       .option('console-socket', { type: 'string' })
@@ -18,18 +44,19 @@ export const execCommand = defineCommand({
       .option('additional-gids', { alias: 'g', type: 'number', array: true, default: [] as number[] })
       .option('cap', { alias: 'c', type: 'string', array: true, default: [] as string[] })
       .option('no-new-privs', { type: 'boolean', default: false })
+      .option('apparmor', { type: 'string', describe: 'AppArmor profile (not supported: an error when given)' })
+      .option('process-label', { type: 'string', describe: 'SELinux label (not supported: an error when given)' })
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('pid-file', { type: 'string' })
       .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
       .option('ignore-paused', { type: 'boolean', default: false })
-      .parserConfiguration({ 'halt-at-non-option': true })
       .example('$0 exec demo -- ps', ''),
   handler: (a) =>
     exec({
       root: a.root,
       id: a.id,
       processFile: a.process,
-      args: a.args.map(String),
+      args: a.rest,
       tty: a.tty,
       consoleSocket: a['console-socket'],
       cwd: a.cwd,
@@ -38,6 +65,8 @@ export const execCommand = defineCommand({
       additionalGids: a['additional-gids'],
       caps: a.cap.map(String),
       noNewPrivs: a['no-new-privs'],
+      apparmor: a.apparmor,
+      processLabel: a['process-label'],
       detach: a.detach,
       pidFile: a['pid-file'],
       preserveFds: a['preserve-fds'],

@@ -17,7 +17,9 @@ export const psCommand = defineCommand({
       process.stdout.write(JSON.stringify(pids) + '\n');
       return 0;
     }
-    const args = (a['ps-args'] ?? []).map(String);
+    // yargs leaves the words after `--` in `_`, behind the command name.
+    const rest = ((a as { _?: (string | number)[] })._ ?? []).map(String);
+    const args = [...(a['ps-args'] ?? []).map(String), ...rest.slice(rest.indexOf('ps') + 1)];
     const out = execFileSync('ps', args.length > 0 ? args : ['-ef'], { encoding: 'utf8' });
     process.stdout.write(filterPsOutput(out, pids).map((l) => l + '\n').join(''));
     return 0;

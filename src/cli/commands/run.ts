@@ -13,6 +13,7 @@ export const runCommand = defineCommand({
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('console-socket', { type: 'string' })
       .option('no-pivot', { type: 'boolean', default: false })
+      .option('no-new-keyring', { type: 'boolean', default: false, describe: "keep the caller's session keyring instead of a new one" })
       .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
       .example('$0 run -b bundles/busybox demo', ''),
   handler: (a) =>
@@ -25,5 +26,7 @@ export const runCommand = defineCommand({
       consoleSocket: a['console-socket'],
       noPivot: a['no-pivot'],
       preserveFds: a['preserve-fds'],
+      systemdCgroup: a['systemd-cgroup'],
+      noNewKeyring: a['no-new-keyring'],
     }),
 });

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { blkioV1, blkioWeightToIOWeight, ioV2 } from '../../../src/cgroups/controllers/blkio.js';
 import { cpuV1, cpuV2, sharesToWeight } from '../../../src/cgroups/controllers/cpu.js';
 import { cpuset } from '../../../src/cgroups/controllers/cpuset.js';
-import { deviceEntry, devicesV1, devicesV2 } from '../../../src/cgroups/controllers/devices.js';
+import { deviceEntry, devicesV1, devicesV2, withDefaultDeviceRules } from '../../../src/cgroups/controllers/devices.js';
+import { deviceProgram } from '../../../src/cgroups/devices/bpf.js';
+import { deviceList } from '../../../src/cgroups/devices/list.js';
 import { hugetlbV1, hugetlbV2 } from '../../../src/cgroups/controllers/hugetlb.js';
 import { hasResources, translateV1, translateV2 } from '../../../src/cgroups/controllers/index.js';
-import { memoryV1, memoryV2, swapV2 } from '../../../src/cgroups/controllers/memory.js';
+import { kmemLimitsWork, memoryV1, memoryV2, swapV2 } from '../../../src/cgroups/controllers/memory.js';
 import { netClsV1, netPrioV1, networkV2 } from '../../../src/cgroups/controllers/network.js';
 import { pids } from '../../../src/cgroups/controllers/pids.js';
 import { rdma } from '../../../src/cgroups/controllers/rdma.js';
@@ -28,6 +30,12 @@ describe('memory', () => {
     ]);
     expect(t.warnings).toHaveLength(1);
     expect(t.warnings[0]).toMatch(/memory.kernel is ignored/);
+  });
+  it('v1: memory.kernel is written where the kernel still takes it, else a warning', () => {
+    expect(files(memoryV1({ memory: { kernel: 1 << 20 } }, { kmem: true }))).toEqual([`memory.kmem.limit_in_bytes=${1 << 20}`]);
+    expect(memoryV1({ memory: { kernel: 1 << 20 } }, { kmem: true }).warnings).toEqual([]);
+    expect(memoryV1({ memory: { kernel: 1 << 20 } }, { kmem: false }).warnings[0]).toMatch(/memory.kernel is ignored.*5\.16/);
+    expect([kmemLimitsWork('4.19.0-21-amd64'), kmemLimitsWork('5.15.0'), kmemLimitsWork('5.16.1'), kmemLimitsWork('6.18.44-fc'), kmemLimitsWork('x')]).toEqual([true, true, false, false, false]);
   });
   it('v1: unlimited memory makes swap unlimited too', () => {
     expect(files(memoryV1({ memory: { limit: -1 } }))).toEqual(['memory.limit_in_bytes=-1', 'memory.memsw.limit_in_bytes=-1']);
@@ -185,17 +193,27 @@ describe('devices', () => {
       ],
     });
     expect(files(t)).toEqual(['devices.deny=a', 'devices.allow=c 1:3 rwm', 'devices.allow=c 136:* rw', 'devices.deny=b 8:* m']);
-    expect(deviceEntry({ allow: true, type: 'a', major: 1 })).toBe('a 1:* rwm');
+    // The kernel reads only the "a" of a type-a entry: it is always the whole-table rule.
+    expect(deviceEntry({ allow: true, type: 'a', major: 1 })).toBe('a');
   });
   it('v1: bad type or access', () => {
     expect(() => deviceEntry({ allow: true, type: 'x' })).toThrow(/a, b or c/);
     expect(() => deviceEntry({ allow: true, access: 'rx' })).toThrow(/r, w, m/);
   });
-  it('v2: not supported yet', () => {
-    expect(() => devicesV2({ devices: [{ allow: false, access: 'rwm' }] })).toThrow(NotSupportedError);
-    expect(() => devicesV2({ devices: [{ allow: false, access: 'rwm' }] })).toThrow(/linux.resources.devices on cgroup v2/);
-    expect(() => translateV2({ devices: [{ allow: false }] }, { bfq: false })).toThrow(NotSupportedError);
-    expect(devicesV2({ devices: [] }).writes).toEqual([]);
+  it('v2: a device program and no file writes; none without rules', () => {
+    const t = devicesV2({ devices: [{ allow: false, access: 'rwm' }] });
+    expect(t.writes).toEqual([]);
+    expect(t.program).toEqual(deviceProgram(deviceList([{ allow: false, access: 'rwm' }])));
+    expect(translateV2({ devices: [{ allow: false }] }, { bfq: false }).find((x) => x.controller === 'devices')?.program).toBeDefined();
+    expect(devicesV2({ devices: [] }).program).toBeUndefined();
+    expect(devicesV2({}).program).toBeUndefined();
+    expect(() => devicesV2({ devices: [{ allow: true, type: 'q' }] })).toThrow(/a, b or c/);
+  });
+  it("runc's default rules come after the config's, then every created device", () => {
+    const rules = withDefaultDeviceRules([{ allow: false, access: 'rwm' }], [{ type: 'c', major: 1, minor: 3 }, { type: 'b', major: 7, minor: 0 }, { type: 'p' }]);
+    expect(rules.map(deviceEntry)).toEqual(['a', 'c *:* m', 'b *:* m', 'c 5:1 rwm', 'c 136:* rwm', 'c 5:2 rwm', 'c 1:3 rwm', 'b 7:0 rwm']);
+    expect(rules[0]).toEqual({ allow: false, access: 'rwm' });
+    expect(rules.slice(1).every((r) => r.allow)).toBe(true);
   });
 });
 

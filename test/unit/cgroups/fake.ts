@@ -37,6 +37,9 @@ export function fakeIO(): FakeIO {
     },
     rmdir: (path) => rmSync(path, { recursive: true }),
     sleep: () => undefined,
+    attachDeviceProgram(dir, program) {
+      log.push({ path: join(dir, '<bpf device program>'), value: program.toString('hex') });
+    },
   };
 }
 

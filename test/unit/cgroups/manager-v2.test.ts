@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostCgroupsFrom } from '../../../src/cgroups/layout.js';
 import { createCgroupManager, loadCgroupManager } from '../../../src/cgroups/manager.js';
 import type { HostCgroups } from '../../../src/cgroups/types.js';
+import { deviceProgram, encodeProgram } from '../../../src/cgroups/devices/bpf.js';
+import { deviceList } from '../../../src/cgroups/devices/list.js';
 import { NotSupportedError } from '../../../src/errors.js';
 import { type FakeIO, fakeIO, readAt, tempRoot, touch } from './fake.js';
 
@@ -75,8 +77,15 @@ describe('v2 manager on a fake cgroupfs', () => {
     expect(() => manager().apply({ unified: { 'rdma.max': 'mlx 1' } })).toThrow(/rdma.max: ENOENT/);
   });
 
-  it('devices and network are not supported on v2', () => {
-    expect(() => manager().apply({ devices: [{ allow: false, access: 'rwm' }] })).toThrow(NotSupportedError);
+  it('devices: the encoded program is attached to the cgroup directory', () => {
+    manager().apply({ devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' }] });
+    const attached = io.log.filter((w) => w.path === join(root, C, '<bpf device program>'));
+    const program = deviceProgram(deviceList([{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access: 'rw' }]));
+    expect(attached.map((w) => w.value)).toEqual([encodeProgram(program).toString('hex')]);
+    expect(io.log.some((w) => w.path.includes('devices.'))).toBe(false);
+  });
+
+  it('network is not supported on v2', () => {
     expect(() => manager().apply({ network: { classID: 1 } })).toThrow(NotSupportedError);
   });
 

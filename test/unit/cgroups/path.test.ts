@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hostCgroupsFrom } from '../../../src/cgroups/layout.js';
 import { checkCgroupsPath, containerPaths, defaultCgroupsPath, parseSystemdPath, systemdCgroupPath } from '../../../src/cgroups/path.js';
-import { ConfigError } from '../../../src/errors.js';
+import { createCgroupManager } from '../../../src/cgroups/manager.js';
+import { ConfigError, NotSupportedError } from '../../../src/errors.js';
 
 const legacy = hostCgroupsFrom(
   `26 25 0:23 / /cg/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct
@@ -38,5 +39,15 @@ describe('cgroupsPath resolution', () => {
     expect(() => parseSystemdPath('/a/b')).toThrow(/slice:prefix:name/);
     expect(systemdCgroupPath({ slice: 'a-b-c.slice', prefix: 'tsrun', name: 'c1' })).toBe('/a.slice/a-b.slice/a-b-c.slice/tsrun-c1.scope');
     expect(systemdCgroupPath({ slice: '-.slice', prefix: '', name: 'x.slice' })).toBe('/x.slice');
+  });
+});
+
+describe('--systemd-cgroup', () => {
+  const opts = (systemdRunning: boolean, cgroupsPath?: string) => ({ id: 'c1', cgroupsPath, rootless: false, systemd: true, host: { ...unified, systemdRunning } });
+  it('systemd not running: says so; running: the driver is not implemented; a bad path is a config error first', () => {
+    expect(() => createCgroupManager(opts(false))).toThrow(/systemd is not running on this host/);
+    expect(() => createCgroupManager(opts(true, 'user.slice:p:c1'))).toThrow(NotSupportedError);
+    expect(() => createCgroupManager(opts(true, 'user.slice:p:c1'))).toThrow(/systemd \(D-Bus\) cgroup driver is not implemented/);
+    expect(() => createCgroupManager(opts(false, 'nocolons'))).toThrow(ConfigError);
   });
 });

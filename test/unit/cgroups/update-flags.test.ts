@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
+import { parseDurationMs } from '../../../src/runtime/duration.js';
 import { filterPsOutput } from '../../../src/runtime/ps.js';
 import { parseBytes, resourcesFromFlags } from '../../../src/runtime/update-flags.js';
 
@@ -25,5 +27,13 @@ describe('ps output filter', () => {
     const out = 'UID PID PPID CMD\nroot 1 0 init\nroot 42 1 sleep 30\nroot 420 1 other\n';
     expect(filterPsOutput(out, [42])).toEqual(['UID PID PPID CMD', 'root 42 1 sleep 30']);
     expect(() => filterPsOutput('A B\n1 2\n', [1])).toThrow(/no PID column/);
+  });
+});
+
+describe('events --interval', () => {
+  it('Go durations and bare seconds', () => {
+    expect(['5s', '250ms', '1m', '2', '0.5'].map((d) => parseDurationMs('interval', d))).toEqual([5000, 250, 60_000, 2000, 500]);
+    expect(() => parseDurationMs('interval', '0')).toThrow(/--interval: invalid duration "0"/);
+    expect(() => parseDurationMs('interval', '5 parsecs')).toThrow(UsageError);
   });
 });

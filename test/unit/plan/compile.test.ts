@@ -106,7 +106,13 @@ describe('compilePlan', () => {
 
   it('turns capability names into masks and warns about names the kernel lacks', () => {
     const plan = compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_KILL', 'CAP_CHECKPOINT_RESTORE'], effective: ['CAP_KILL'] } } }), facts({ capLastCap: 39 }));
-    expect(find(plan.steps, Op.CAPS)[0].args).toEqual([1n << 5n, 1n << 5n, 0n, 0n, 0n]);
+    expect(find(plan.steps, Op.CAPS_BOUNDING)[0].args).toEqual([1n << 5n]);
+    expect(find(plan.steps, Op.CAPS)[0].args).toEqual([1n << 5n, 0n, 0n, 0n]);
+    // capabilities(7) order: bounding drop, the uid switch keeping caps, capset.
+    const o = ops(plan.steps);
+    expect(o.indexOf(Op.CAPS_BOUNDING)).toBeLessThan(o.indexOf(Op.USER));
+    expect(o.indexOf(Op.USER)).toBeLessThan(o.indexOf(Op.CAPS));
+    expect(find(plan.steps, Op.USER)[0].args[3]).toBe(1);
     expect(plan.warnings.join()).toContain('CAP_CHECKPOINT_RESTORE');
   });
 

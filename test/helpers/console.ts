@@ -1,0 +1,45 @@
+// The test's console socket receiver (console-receiver.c), compiled once per source hash with
+// the system C compiler into /tmp, readable and runnable by every tier.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { repoRoot, poll } from './host.js';
+
+const SOURCE = join(repoRoot, 'test', 'helpers', 'console-receiver.c');
+
+export function consoleReceiverBin(): string {
+  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
+  const bin = `/tmp/tsrun-console-receiver-${hash}`;
+  if (!existsSync(bin)) {
+    execFileSync('cc', ['-O2', '-Wall', '-o', `${bin}.tmp`, SOURCE]);
+    renameSync(`${bin}.tmp`, bin);
+  }
+  return bin;
+}
+
+export interface ConsoleReceiver {
+  socket: string;
+  /** Ends when the last slave fd closes: stdout is what the container wrote to its terminal. */
+  done: Promise<{ stdout: string; stderr: string; exitCode?: number }>;
+  /** The line about the received fd: name=/dev/pts/N ptn=N rows=R cols=C. */
+  info(): Promise<{ name: string; rows: number; cols: number }>;
+}
+
+/** Starts a receiver listening at `socket`; resolves once the socket exists. */
+export async function startConsoleReceiver(socket: string, input?: string): Promise<ConsoleReceiver> {
+  const done = execa(consoleReceiverBin(), input === undefined ? [socket] : [socket, input], { reject: false, timeout: 60_000, stdin: 'ignore' }).then((r) => ({
+    stdout: String(r.stdout),
+    stderr: String(r.stderr),
+    exitCode: r.exitCode,
+  }));
+  if (!(await poll(() => existsSync(socket), 5000, 10))) throw new Error(`console receiver did not listen on ${socket}`);
+  const info = async () => {
+    const r = await done;
+    const m = /name=(\S+) ptn=\d+ rows=(\d+) cols=(\d+)/.exec(r.stderr);
+    if (!m) throw new Error(`console receiver: exit ${r.exitCode}: ${r.stderr}`);
+    return { name: m[1], rows: Number(m[2]), cols: Number(m[3]) };
+  };
+  return { socket, done, info };
+}
