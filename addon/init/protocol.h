@@ -66,9 +66,14 @@ enum MsgType : uint32_t {
                          //   container's state JSON with status "creating", a NUL, and the state with status
                          //   "created" (to the end of the message), kept for OP_RUN_HOOK (createContainer
                          //   hooks get the first, startContainer hooks the second)
+  MSG_SECCOMP_FD = 10,   // init -> runtime: no payload, the seccomp listener fd in SCM_RIGHTS; the runtime
+                         //   sends it with the container process state to linux.seccomp.listenerPath
+  MSG_SECCOMP_DONE = 11, // runtime -> init: i32 0 when the listener was delivered, else the errno to fail with
   MSG_CREATED_ACK = 30,  // runtime -> init: the container's pid is in state.json; only now may the init close
                          //   the socket and wait on exec.fifo. Until then a runtime killed mid-create leaves
                          //   an init that sees EOF and exits, never one that nobody knows about.
+  MSG_TIMESTAMP = 50,    // init -> runtime: u64 CLOCK_MONOTONIC ns, then the label (to the end); no reply.
+                         //   Sent by OP_TIMESTAMP, only in --debug plans: the init path's timings
 };
 
 enum HookPoint : uint32_t {
@@ -153,8 +158,9 @@ enum Op : uint16_t {
   OP_UMASK = 44,         // (i mask)
   OP_CWD = 45,           // (s path)  chdir
   OP_SECCOMP = 46,       // (s BPF program: struct sock_filter[] bytes, i flags SECCOMP_FILTER_FLAG_*)
-                         //   seccomp(SECCOMP_SET_MODE_FILTER); if flags has NEW_LISTENER the listener fd is
-                         //   sent with OP_SECCOMP_LISTENER semantics (later issue)
+                         //   seccomp(SECCOMP_SET_MODE_FILTER); if flags has NEW_LISTENER: send the listener
+                         //   fd in MSG_SECCOMP_FD, wait for MSG_SECCOMP_DONE, close it (so the sync socket
+                         //   must still be open: the compiler puts such a filter before OP_CREATED)
   OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed before execve
   OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
   OP_CAPS_BOUNDING = 49, // (i bounding mask)  before OP_USER, while CAP_SETPCAP is effective: PR_CAPBSET_DROP
@@ -183,6 +189,8 @@ enum Op : uint16_t {
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
+  OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan
+                         //   (the runtime compares it with its own monotonic clock: --debug init timings)
 };
 
 }  // namespace tsrun

@@ -23,6 +23,9 @@ interface NativeModule {
   setChildSubreaper(): void;
   compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
   seccompVersion(): string;
+  seccompFilterFlags(): number;
+  recvMsg(fd: number, size: number): { data: Buffer; fds: number[] };
+  sendToUnixSocket(path: string, data: Buffer, fds: number[]): void;
   attachDeviceProgram(cgroupDir: string, program: Buffer): void;
 }
 
@@ -106,4 +109,19 @@ export function seccompVersion(): string {
 /** Load a BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to a cgroup v2 directory (BPF_F_ALLOW_MULTI), detaching the ones it had. */
 export function attachDeviceProgram(cgroupDir: string, program: Buffer): void {
   call(`attach the device program to ${cgroupDir}`, () => native().attachDeviceProgram(cgroupDir, program));
+}
+
+/** SECCOMP_FILTER_FLAG_* bits the running kernel accepts. */
+export function seccompFilterFlags(): number {
+  return native().seccompFilterFlags();
+}
+
+/** One recvmsg(2) on a socket, with any SCM_RIGHTS descriptors (close-on-exec). */
+export function recvMsg(fd: number, size: number): { data: Buffer; fds: number[] } {
+  return call('receive from tsrun-init', () => native().recvMsg(fd, size));
+}
+
+/** Connect to a unix stream socket, send `data` with `fds` (SCM_RIGHTS) and close. */
+export function sendToUnixSocket(path: string, data: Buffer, fds: number[], what: string): void {
+  call(what, () => native().sendToUnixSocket(path, data, fds));
 }

@@ -7,11 +7,11 @@ import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, processSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
-import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
+import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** Fields of the spec tsrun does not implement yet: create refuses them by name. */
 function refuseUnsupported(spec: Spec): void {
@@ -20,7 +20,6 @@ function refuseUnsupported(spec: Spec): void {
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
-    [l?.seccomp?.listenerPath !== undefined, 'linux.seccomp.listenerPath (SCMP_ACT_NOTIFY)'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
 }
@@ -49,7 +48,7 @@ function mapsZero(maps: IdMap[]): boolean {
 
 /** What the runtime compiled before planning (it needs the native library, the planner must not). */
 export interface Precompiled {
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
 }
 
 export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
@@ -129,7 +128,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
   const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
-  const inUserNs = rootless || has('user');
+  const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
@@ -140,8 +139,14 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   steps.push(...sysctlSteps(spec));
   steps.push(...attrs.rest);
+  const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
+  // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
+  // the listener goes back over the sync socket, and the runtime is only there until created.
+  const early = !!pre.seccomp?.notify;
+  if (early) steps.push(...credentialSteps(input));
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
-  steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));
+  if (!early) steps.push(...credentialSteps(input));
+  steps.push(...execSteps(input));
   return { steps, userns, warnings };
 }

@@ -5,7 +5,7 @@ import { Op } from '../process/protocol.js';
 import type { Capabilities, Process, Rlimit } from '../spec/types.js';
 import { CAPABILITIES, RLIMIT } from './constants.js';
 import { finalAffinitySteps } from './process-attrs.js';
-import type { PlanStep } from './types.js';
+import type { PlanSeccomp, PlanStep } from './types.js';
 
 const CAP_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const;
 
@@ -72,7 +72,7 @@ export interface ProcessStepsInput {
   capLastCap: number;
   preserveFds: number;
   /** Compiled seccomp filter, if any: placed before the user switch or right before exec (see below). */
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
   warnings: string[];
 }
 
@@ -86,7 +86,8 @@ export function checkExecStep(process: Process): PlanStep {
   return { op: Op.CHECK_EXEC, args: [process.args![0], pathOf(env), process.cwd] };
 }
 
-export function processSteps(input: ProcessStepsInput): PlanStep[] {
+/** rlimits, no_new_privs, umask, cwd, bounding set, user, capabilities and the seccomp filter. */
+export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   const { process: p, warnings } = input;
   const steps: PlanStep[] = [];
   checkRlimits(p.rlimits ?? []);
@@ -105,9 +106,20 @@ export function processSteps(input: ProcessStepsInput): PlanStep[] {
   steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), caps ? 1 : 0] });
   if (caps) steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
   if (input.seccomp && p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
-  steps.push({ op: Op.PRESERVE_FDS, args: [input.preserveFds] });
-  steps.push(...finalAffinitySteps(p));
-  const args = p.args ?? [];
-  steps.push({ op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] });
   return steps;
+}
+
+/** The last steps: close every fd that is not the container's, final cpu affinity, execve. */
+export function execSteps(input: ProcessStepsInput): PlanStep[] {
+  const p = input.process;
+  const args = p.args ?? [];
+  return [
+    { op: Op.PRESERVE_FDS, args: [input.preserveFds] },
+    ...finalAffinitySteps(p),
+    { op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] },
+  ];
+}
+
+export function processSteps(input: ProcessStepsInput): PlanStep[] {
+  return [...credentialSteps(input), ...execSteps(input)];
 }

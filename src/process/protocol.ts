@@ -15,7 +15,10 @@ export const Msg = {
   ERROR: 6,
   HOOKS: 7,
   HOOKS_DONE: 8,
+  SECCOMP_FD: 10,
+  SECCOMP_DONE: 11,
   CREATED_ACK: 30,
+  TIMESTAMP: 50,
 } as const;
 export type MsgType = (typeof Msg)[keyof typeof Msg];
 
@@ -70,5 +73,6 @@ export const Op = {
   MOUNT_TREE: 72,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
+  TIMESTAMP: 110,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

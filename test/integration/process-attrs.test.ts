@@ -2,7 +2,7 @@
 // rlimits, noNewPrivileges, oomScoreAdj, umask, personality, scheduler, ioPriority,
 // execCPUAffinity, apparmorProfile and selinuxLabel. Where the kernel refuses a value to an
 // unprivileged user, the rootless test checks that create fails clearly and leaves nothing.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -147,5 +147,31 @@ forEachMode((t) => {
 
   it.skipIf(selinux)(`selinuxLabel on a host without SELinux fails create, as runc${selinux ? ' — SKIPPED: this host has SELinux' : ''}`, async () => {
     await refused({ process: { selinuxLabel: 'system_u:system_r:container_t:s0' } }, /\/process\/selinuxLabel: selinux label is specified in config, but selinux is disabled or not supported/);
+  });
+
+  it('exec --process applies the same fields to the new process (oomScoreAdj, scheduler, ioPriority, capabilities, execCPUAffinity)', async () => {
+    const id = t.id('exec');
+    expectOk(await t.tsrun(['run', '-d', id, '-b', t.bundle(t.args(['sleep', '1000']))]));
+    const base = t.base().process!;
+    const proc = {
+      ...base,
+      args: probeArgs(),
+      oomScoreAdj: 600,
+      scheduler: { policy: 'SCHED_BATCH', nice: 7 },
+      ioPriority: { class: 'IOPRIO_CLASS_BE', priority: 5 },
+      capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] },
+      execCPUAffinity: { final: '0' },
+    };
+    const file = join(t.scratch(), `${id}.process.json`);
+    writeFileSync(file, JSON.stringify(proc), { mode: 0o644 });
+    const r = expectOk(await t.tsrun(['exec', '--process', file, id]));
+    const p = parseProbe(r.stdout);
+    expect(p.oomScoreAdj, show(r)).toBe(600);
+    expect(p.sched).toMatchObject({ policy: 3, nice: 7 });
+    expect(p.ioprio).toEqual({ class: 2, priority: 5 });
+    expect(p.caps.bounding).toBe('0000000000000020');
+    expect(p.cpus).toEqual([0]);
+    writeFileSync(file, JSON.stringify({ ...proc, rlimits: [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 5 }] }));
+    expectFail(await t.tsrun(['exec', '--process', file, id]), /\/process\/rlimits\/0\/soft: soft limit 10 must not exceed hard limit 5/);
   });
 });
