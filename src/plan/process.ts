@@ -1,6 +1,7 @@
-// The process steps of a plan, in the order the kernel needs: credentials (rlimits, no_new_privs,
-// umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds, final affinity, execve).
-// They run after the start handshake; a filter with SCMP_ACT_NOTIFY moves the credentials before it.
+// The process steps of a plan, in the order the kernel needs: rlimits (before the start handshake),
+// credentials (no_new_privs, umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds,
+// final affinity, execve). The credentials run after the handshake, unless a filter with
+// SCMP_ACT_NOTIFY moves them before it.
 import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Capabilities, Process, Rlimit } from '../spec/types.js';
@@ -88,12 +89,20 @@ export function checkExecStep(process: Process): PlanStep {
   return { op: Op.CHECK_EXEC, args: [process.args![0], pathOf(env), process.cwd] };
 }
 
-/** rlimits, no_new_privs, umask, cwd, bounding set, user, capabilities and the seccomp filter. */
+/**
+ * setrlimit of each process.rlimits entry. Placed before the start handshake, as runc sets them
+ * in its init: a limit the kernel refuses (a hard limit raised without CAP_SYS_RESOURCE) fails
+ * `create`, and startContainer hooks run under them too.
+ */
+export function rlimitSteps(p: Process): PlanStep[] {
+  checkRlimits(p.rlimits ?? []);
+  return (p.rlimits ?? []).map((r) => ({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
+}
+
+/** no_new_privs, umask, cwd, bounding set, user, capabilities and the seccomp filter. */
 export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   const { process: p, warnings } = input;
   const steps: PlanStep[] = [];
-  checkRlimits(p.rlimits ?? []);
-  (p.rlimits ?? []).forEach((r) => steps.push({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
   const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
   // Loading a filter needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)). Load it last, so that no
@@ -126,5 +135,5 @@ export function execSteps(input: ProcessStepsInput): PlanStep[] {
 }
 
 export function processSteps(input: ProcessStepsInput): PlanStep[] {
-  return [...credentialSteps(input), ...execSteps(input)];
+  return [...rlimitSteps(input.process), ...credentialSteps(input), ...execSteps(input)];
 }
