@@ -9,7 +9,8 @@ import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, consoleStep, credentialSteps, execSteps, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
-import { afterPivotSteps, rootfsSteps } from './rootfs.js';
+import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
+import { sysctlSteps } from './sysctl.js';
 import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** Fields of the spec tsrun does not implement yet: create refuses them by name. */
@@ -19,7 +20,6 @@ function refuseUnsupported(spec: Spec): void {
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
-    [l?.mountLabel !== undefined, 'linux.mountLabel'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
 }
@@ -72,6 +72,11 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   }
   if (spec.hostname !== undefined) requireField(has('uts'), '/hostname', 'needs a uts namespace', 'config.md#hostname');
   if (spec.domainname !== undefined) requireField(has('uts'), '/domainname', 'needs a uts namespace', 'config.md#domainname');
+  // config-linux.md#mount-label: an SELinux context; runc refuses SELinux labels on a host without it.
+  if (spec.linux?.mountLabel !== undefined) {
+    requireField(!!facts.lsm?.selinux, '/linux/mountLabel', 'needs SELinux, which is not enabled on this host', 'config-linux.md#mount-label');
+    throw new NotSupportedError('linux.mountLabel (SELinux mount contexts)');
+  }
 
   const ns = namespaceSteps(namespaces);
   // The fifo is opened first, with the runtime's own credentials: the state directory is 0700
@@ -80,6 +85,8 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
     { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
     ...initialAffinitySteps(process),
+    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials.
+    ...idmapTreeSteps(spec, facts),
     ...ns.steps,
   ];
   const attrs = processAttrSteps(process, facts.lsm, spec.linux?.personality);
@@ -113,19 +120,24 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
+  // config-linux.md#rootfs-mount-propagation. Until pivot_root every mount is made a slave (or
+  // private) of the host's, so nothing the container mounts propagates back to the host; the
+  // configured mode is applied to the container's "/" after pivot_root, as runc does.
   const rootPropagation = spec.linux?.rootfsPropagation;
-  const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;
-  requireField(propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation! | MS.REC] });
-  const inUserNs = rootless || has('user');
+  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
+  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
+  const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
+  steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
+  const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
+  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
   steps.push(...afterPivotSteps(spec));
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
-  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
+  steps.push(...sysctlSteps(spec));
   steps.push(...attrs.rest, ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
   // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:

@@ -47,6 +47,8 @@ export interface HostFacts {
   /** The runtime's effective uid and gid. */
   euid: number;
   egid: number;
+  /** The runtime itself runs in a non-initial user namespace (rootless podman): devices are bound, not made. */
+  inUserNs?: boolean;
   /** Absolute bundle directory. */
   bundle: string;
   /** Path of exec.fifo in the state directory. */

@@ -67,6 +67,9 @@ export const Op = {
   PERSONALITY: 52,
   CPU_AFFINITY: 53,
   LOG: 60,
+  MOUNT_SETATTR: 70,
+  IDMAP_TREE: 71,
+  MOUNT_TREE: 72,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
 } as const;

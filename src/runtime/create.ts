@@ -13,6 +13,7 @@ import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
 import { launch, PlanTooLargeError } from '../process/launcher.js';
 import { largestPlanPart } from '../spec/limits.js';
+import { isRootless } from '../process/userns.js';
 import { loadBundleSpec } from '../spec/load.js';
 import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
@@ -45,7 +46,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   const store = new ContainerStore(opts.root);
   const preserveFds = listenFds + (opts.preserveFds ?? 0);
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
-  const rootless = process.geteuid!() !== 0;
+  const rootless = isRootless();
   const resources = createResources(spec, rootless);
   const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup });
   if (!cgroup) {
