@@ -73,6 +73,11 @@ SpawnResult spawnInit(const std::string& initPath, int preserveFds) {
     close(mem);
     return r;
   }
+  // The whole plan is one SOCK_SEQPACKET message, bounded by the sender's buffer (unix(7)):
+  // raise it toward MAX_MESSAGE (protocol.h, 1 MiB); the kernel caps it at net.core.wmem_max,
+  // and a plan that still does not fit fails with EMSGSIZE, reported as too large.
+  int sndbuf = 2 << 20;
+  setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   const int childFd = 3 + preserveFds;
   char fdArg[16], exePath[40];
   snprintf(fdArg, sizeof fdArg, "%d", childFd);

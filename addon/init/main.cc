@@ -34,7 +34,7 @@ static void run(const Record& r) {
     case OP_ROOTFS: set_step("bind rootfs %s", a[0].str); return op_rootfs(a[0].str);
     case OP_MOUNT:
       set_step("mount %s", a[1].str);
-      return op_mount(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num, a[5].str, a[6].num);
+      return op_mount(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num, a[5].str, a[6].num, a[7].num);
     case OP_MKNOD:
       set_step("mknod %s", a[0].str);
       return op_mknod(a[0].str, a[1].num, a[2].num, a[3].num, a[4].num, a[5].num);
@@ -59,7 +59,7 @@ static void run(const Record& r) {
     case OP_RLIMIT: set_step("rlimit %llu", (unsigned long long)a[0].num); return op_rlimit(a[0].num, a[1].num, a[2].num);
     case OP_NO_NEW_PRIVS: set_step("no_new_privs"); return op_no_new_privs();
     case OP_USER: set_step("user"); return op_user(a[0].num, a[1].num, a[2], a[3].num);
-    case OP_CAPS: set_step("capabilities"); return op_caps(a[0].num, a[1].num, a[2].num, a[3].num, a[4].num);
+    case OP_CAPS: set_step("capabilities"); return op_caps(a[0].num, a[1].num, a[2].num, a[3].num);
     case OP_UMASK: set_step("umask"); return op_umask(a[0].num);
     case OP_CWD: set_step("cwd %s", a[0].str); return op_cwd(a[0].str);
     case OP_SECCOMP: set_step("seccomp"); return op_seccomp(a[0], a[1].num);
@@ -67,8 +67,18 @@ static void run(const Record& r) {
     case OP_EXEC: set_step("exec"); return op_exec(r);
     case OP_SESSION_KEYRING: set_step("session keyring %s", a[0].str); return op_session_keyring(a[0].str, a[1].num);
     case OP_CONSOLE_CONNECT: set_step("console socket %s", a[0].str); return op_console_connect(a[0].str);
-    case OP_COPYUP_SOURCE: set_step("tmpcopyup %s", a[0].str); return op_copyup_source(a[0].str);
-    case OP_COPYUP: set_step("tmpcopyup %s", a[0].str); return op_copyup(a[0].str);
+    case OP_CAPS_BOUNDING: set_step("bounding set"); return op_caps_bounding(a[0].num);
+    case OP_SCHEDULER:
+      set_step("scheduler");
+      return op_scheduler(a[0].num, a[1].num, a[2].num, a[3].num, a[4].num, a[5].num, a[6].num);
+    case OP_IOPRIO: set_step("io priority"); return op_ioprio(a[0].num);
+    case OP_PERSONALITY: set_step("personality"); return op_personality(a[0].num);
+    case OP_CPU_AFFINITY: set_step("cpu affinity"); return op_cpu_affinity(a[0]);
+    case OP_MOUNT_SETATTR: set_step("mount_setattr %s", a[0].str); return op_mount_setattr(a[0].str, a[1].num, a[2].num, a[3].num);
+    case OP_IDMAP_TREE: set_step("idmapped tree %s", a[0].str); return op_idmap_tree(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num);
+    case OP_MOUNT_TREE:
+      set_step("mount %s", a[1].str);
+      return op_mount_tree(a[0].num, a[1].str, a[2].num, a[3].num, a[4].num, a[5].num);
     case OP_LOG:
       set_step("name process");
       prctl(PR_SET_NAME, a[0].str, 0, 0, 0);  // cosmetic: never fails the plan

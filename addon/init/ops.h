@@ -33,8 +33,12 @@ void op_sysctl(const char* key, const char* value);
 // mount.cc: the filesystem
 void op_mount_propagation(uint64_t flags);
 void op_rootfs(const char* path);
+// OP_MOUNT mode argument
+constexpr uint64_t MOUNT_DIR = 0, MOUNT_FILE = 1, MOUNT_COPYUP = 2;
 void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
-              const char* data, uint64_t mode);
+              const char* data, uint64_t mode, uint64_t cleared);
+void op_mount_tree(uint64_t index, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop);
+void op_mount_setattr(const char* dest, uint64_t set, uint64_t clear, uint64_t recursive);
 void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, uint64_t uid, uint64_t gid);
 void op_bind_device(const char* host, const char* dest);
 void op_symlink(const char* target, const char* link);
@@ -44,13 +48,16 @@ void op_mask_path(const char* path);
 void op_readonly_path(const char* path);
 void op_remount_ro(const char* path);
 
+// copyup.cc: copy the tree under directory fd `from` into directory fd `to` (tmpcopyup)
+void copy_up(int from, int to, const char* what);
+
+// idmap.cc: stage-1 idmapped trees, taken by index in stage 2
+void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap);
+int take_tree(uint64_t index);
+
 // console.cc
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);
 void op_console_connect(const char* socket_path);
-
-// copyup.cc
-void op_copyup_source(const char* dest);
-void op_copyup(const char* dest);
 
 // keyring.cc
 void op_session_keyring(const char* name, uint64_t add_perm);
@@ -65,11 +72,19 @@ void op_created();
 void op_rlimit(uint64_t resource, uint64_t soft, uint64_t hard);
 void op_no_new_privs();
 void op_user(uint64_t uid, uint64_t gid, const Arg& gids, uint64_t keep_caps);
-void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient);
+void op_caps_bounding(uint64_t bounding);
+void op_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient);
 void op_umask(uint64_t mask);
 void op_cwd(const char* path);
 void op_seccomp(const Arg& program, uint64_t flags);
 void op_preserve_fds(uint64_t count);
 [[noreturn]] void op_exec(const Record& r);
+
+// attrs.cc: scheduling and execution attributes of the process
+void op_scheduler(uint64_t policy, uint64_t flags, uint64_t nice, uint64_t priority, uint64_t runtime,
+                  uint64_t deadline, uint64_t period);
+void op_ioprio(uint64_t value);
+void op_personality(uint64_t persona);
+void op_cpu_affinity(const Arg& mask);
 
 }  // namespace tsrun

@@ -21,7 +21,7 @@ static const char* signature(uint16_t op) {
     case OP_FORK: return "";
     case OP_MOUNT_PROPAGATION: return "i";
     case OP_ROOTFS: return "s";
-    case OP_MOUNT: return "sssiisi";
+    case OP_MOUNT: return "sssiisii";
     case OP_MKNOD: return "siiiii";
     case OP_BIND_DEVICE: return "ss";
     case OP_SYMLINK: return "ss";
@@ -42,17 +42,23 @@ static const char* signature(uint16_t op) {
     case OP_RLIMIT: return "iii";
     case OP_NO_NEW_PRIVS: return "";
     case OP_USER: return "iibi";
-    case OP_CAPS: return "iiiii";
+    case OP_CAPS: return "iiii";
     case OP_UMASK: return "i";
     case OP_CWD: return "s";
     case OP_SECCOMP: return "bi";
     case OP_PRESERVE_FDS: return "i";
     case OP_EXEC: return "i*";
+    case OP_CAPS_BOUNDING: return "i";
+    case OP_SCHEDULER: return "iiiiiii";
+    case OP_IOPRIO: return "i";
+    case OP_PERSONALITY: return "i";
+    case OP_CPU_AFFINITY: return "b";
     case OP_LOG: return "s";
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";
-    case OP_COPYUP_SOURCE: return "s";
-    case OP_COPYUP: return "s";
+    case OP_MOUNT_SETATTR: return "siii";
+    case OP_IDMAP_TREE: return "sssii";
+    case OP_MOUNT_TREE: return "isiiii";
     default: return nullptr;
   }
 }

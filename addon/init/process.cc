@@ -80,6 +80,11 @@ void op_check_exec(const char* file, const char* path_value, const char* cwd) {
 void op_created() {
   if (g.fifo_fd < 0) fail(EBADF, "read", "no exec.fifo (OP_OPEN_FIFO missing)");
   send_or_fail(MSG_CREATED, nullptr, 0);
+  // Wait until the runtime has recorded our pid (protocol.h, MSG_CREATED_ACK): if it dies first,
+  // this recv sees EOF and we exit instead of waiting on the fifo forever, unknown to anyone.
+  Message ack;
+  expect_msg(MSG_CREATED_ACK, &ack);
+  free(ack.payload);
   close(sync_fd());
   set_sync_fd(-1);
   // Blocks until `tsrun start` writes one byte; the fd is O_RDWR so there is no EOF,
@@ -125,26 +130,24 @@ void op_user(uint64_t uid, uint64_t gid, const Arg& gids, uint64_t keep_caps) {
   if (setresuid(uid, uid, uid) < 0) fail_errno("setresuid", detail);
 }
 
-void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient) {
-  char detail[32];
-  __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[2] = {};
-  // Leaving uid 0 clears the effective set even with PR_SET_KEEPCAPS (capabilities(7)), but
-  // PR_CAPBSET_DROP needs CAP_SETPCAP effective: raise effective to the kept permitted set first.
-  if (syscall(SYS_capget, &hdr, data) < 0) fail_errno("capget", "current");
-  for (auto& d : data) d.effective = d.permitted;
-  if (syscall(SYS_capset, &hdr, data) < 0) fail_errno("capset", "effective = permitted");
-  // PR_CAPBSET_READ is EINVAL past cap_last_cap: the loop finds the kernel's last cap.
-  int last = -1;
+void op_caps_bounding(uint64_t bounding) {
+  // PR_CAPBSET_READ is EINVAL past cap_last_cap: the loop stops at the kernel's last cap.
   for (int cap = 0; cap < 64; cap++) {
     int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
     if (r < 0) break;
-    last = cap;
     if (r == 1 && !(bounding >> cap & 1) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+      char detail[32];
       snprintf(detail, sizeof detail, "cap %d", cap);
       fail_errno("prctl(PR_CAPBSET_DROP)", detail);
     }
   }
+}
+
+void op_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient) {
+  // OP_USER kept the permitted set across the uid switch (PR_SET_KEEPCAPS); capset may shrink it
+  // and pick any effective subset without privilege (capset(2)).
+  __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
   for (int i = 0; i < 2; i++) {
     data[i].effective = static_cast<uint32_t>(effective >> (32 * i));
     data[i].permitted = static_cast<uint32_t>(permitted >> (32 * i));
@@ -152,9 +155,11 @@ void op_caps(uint64_t bounding, uint64_t effective, uint64_t permitted, uint64_t
   }
   if (syscall(SYS_capset, &hdr, data) < 0) fail_errno("capset", "effective/permitted/inheritable");
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) fail_errno("prctl", "PR_CAP_AMBIENT_CLEAR_ALL");
-  for (int cap = 0; cap <= last; cap++) {
-    // An ambient cap must be permitted and inheritable (capabilities(7)), else EPERM.
+  for (int cap = 0; cap < 64; cap++) {
+    // An ambient cap must be permitted and inheritable (capabilities(7)), else EPERM; the
+    // compiler only sends those.
     if ((ambient >> cap & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) {
+      char detail[32];
       snprintf(detail, sizeof detail, "cap %d", cap);
       fail_errno("prctl(PR_CAP_AMBIENT_RAISE)", detail);
     }
@@ -179,8 +184,18 @@ void op_seccomp(const Arg& program, uint64_t flags) {
   long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(flags), &prog);
   if (r < 0) fail_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
   free(insns);
-  // With SECCOMP_FILTER_FLAG_NEW_LISTENER r is the listener fd; handing it over is a later
-  // issue (protocol.h), until then OP_PRESERVE_FDS closes it.
+  if (!(flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) return;
+  // r is the listener: the runtime hands it to the agent at listenerPath (config-linux.md#seccomp).
+  int listener = static_cast<int>(r);
+  if (sync_fd() < 0) fail(EBADF, "sendmsg", "seccomp listener: the sync socket is closed");
+  send_fd_or_fail(MSG_SECCOMP_FD, listener);
+  close(listener);
+  Message m;
+  expect_msg(MSG_SECCOMP_DONE, &m);
+  int32_t status = 0;
+  if (m.len >= 4) memcpy(&status, m.payload, 4);
+  free(m.payload);
+  if (status) fail(status, "sendmsg", "seccomp listener to listenerPath");
 }
 
 // Closes fds [from, to]; close_range(2) may be missing or refused by a seccomp profile,

@@ -23,6 +23,9 @@ interface NativeModule {
   setChildSubreaper(): void;
   compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
   seccompVersion(): string;
+  seccompFilterFlags(): number;
+  recvMsg(fd: number, size: number): { data: Buffer; fds: number[] };
+  sendToUnixSocket(path: string, data: Buffer, fds: number[]): void;
   attachDeviceProgram(cgroupDir: string, program: Buffer): void;
   consoleListen(path: string): number;
   consoleReceive(listenFd: number): number;
@@ -123,4 +126,19 @@ export function consoleReceive(listenFd: number): number {
 
 export function setWinsize(fd: number, rows: number, cols: number): void {
   call('set the terminal size', () => native().setWinsize(fd, rows, cols));
+}
+
+/** SECCOMP_FILTER_FLAG_* bits the running kernel accepts. */
+export function seccompFilterFlags(): number {
+  return native().seccompFilterFlags();
+}
+
+/** One recvmsg(2) on a socket, with any SCM_RIGHTS descriptors (close-on-exec). */
+export function recvMsg(fd: number, size: number): { data: Buffer; fds: number[] } {
+  return call('receive from tsrun-init', () => native().recvMsg(fd, size));
+}
+
+/** Connect to a unix stream socket, send `data` with `fds` (SCM_RIGHTS) and close. */
+export function sendToUnixSocket(path: string, data: Buffer, fds: number[], what: string): void {
+  call(what, () => native().sendToUnixSocket(path, data, fds));
 }

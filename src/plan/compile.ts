@@ -3,31 +3,23 @@
 import { ConfigError, NotSupportedError, RuntimeError, UsageError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
-import { CLONE_NEW, MS, RLIMIT } from './constants.js';
+import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, processSteps } from './process.js';
-import { afterPivotSteps, rootfsSteps } from './rootfs.js';
-import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps } from './process.js';
+import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
+import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
+import { sysctlSteps } from './sysctl.js';
+import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** Fields of the spec tsrun does not implement yet: create refuses them by name. */
 function refuseUnsupported(spec: Spec): void {
-  const p = spec.process;
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
-    [p?.apparmorProfile !== undefined, 'process.apparmorProfile'],
-    [p?.selinuxLabel !== undefined, 'process.selinuxLabel'],
-    [p?.oomScoreAdj !== undefined, 'process.oomScoreAdj'],
-    [p?.scheduler !== undefined, 'process.scheduler'],
-    [p?.ioPriority !== undefined, 'process.ioPriority'],
-    [p?.execCPUAffinity !== undefined, 'process.execCPUAffinity'],
-    [l?.personality !== undefined, 'linux.personality'],
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
-    [l?.mountLabel !== undefined, 'linux.mountLabel'],
-    [l?.seccomp?.listenerPath !== undefined, 'linux.seccomp.listenerPath (SCMP_ACT_NOTIFY)'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
 }
@@ -35,6 +27,7 @@ function refuseUnsupported(spec: Spec): void {
 function requireField(ok: boolean, pointer: string, rule: string, section: string): void {
   if (!ok) throw new ConfigError('config.json', [{ pointer, rule, section }]);
 }
+
 
 function namespaceSteps(namespaces: Namespace[]): { steps: PlanStep[]; newUser: boolean } {
   const join = namespaces.filter((n) => n.path);
@@ -55,7 +48,7 @@ function mapsZero(maps: IdMap[]): boolean {
 
 /** What the runtime compiled before planning (it needs the native library, the planner must not). */
 export interface Precompiled {
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
 }
 
 export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
@@ -66,9 +59,6 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // process.user is not REQUIRED by the schema: no user means root, as runc treats it.
   const process = { ...spec.process!, user: spec.process!.user ?? { uid: 0, gid: 0 } };
   requireField((process.args ?? []).length > 0, '/process/args', 'must have at least one entry', 'config.md#process');
-  (process.rlimits ?? []).forEach((r, i) =>
-    requireField(r.type in RLIMIT, `/process/rlimits/${i}/type`, `unknown rlimit ${r.type}`, 'config.md#posix-process'),
-  );
   // command-line-interface.md#create: the pty master goes to --console-socket; a foreground
   // run or exec is its own console socket (process/terminal.ts). Nothing else can hold it (runc).
   if (process.terminal && !facts.consoleSocket) throw new UsageError('process.terminal needs --console-socket: a detached container cannot use tsrun\'s terminal (a foreground run relays to it)');
@@ -82,6 +72,11 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   }
   if (spec.hostname !== undefined) requireField(has('uts'), '/hostname', 'needs a uts namespace', 'config.md#hostname');
   if (spec.domainname !== undefined) requireField(has('uts'), '/domainname', 'needs a uts namespace', 'config.md#domainname');
+  // config-linux.md#mount-label: an SELinux context; runc refuses SELinux labels on a host without it.
+  if (spec.linux?.mountLabel !== undefined) {
+    requireField(!!facts.lsm?.selinux, '/linux/mountLabel', 'needs SELinux, which is not enabled on this host', 'config-linux.md#mount-label');
+    throw new NotSupportedError('linux.mountLabel (SELinux mount contexts)');
+  }
 
   const ns = namespaceSteps(namespaces);
   // The fifo is opened first, with the runtime's own credentials: the state directory is 0700
@@ -89,8 +84,12 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
     { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
+    ...initialAffinitySteps(process),
+    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials.
+    ...idmapTreeSteps(spec, facts),
     ...ns.steps,
   ];
+  const attrs = processAttrSteps(process, facts.lsm, spec.linux?.personality);
   let userns: Plan['userns'];
   if (ns.newUser) {
     const uidMappings = spec.linux?.uidMappings ?? [];
@@ -116,24 +115,38 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     const lines = Object.entries(offsets).map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}\n`);
     steps.push({ op: Op.WRITE_FILE, args: ['/proc/self/timens_offsets', lines.join('')] });
   }
+  // Through the host's /proc/self while the init still sees it; stage 2 inherits the value (fork(2)).
+  steps.push(...attrs.oom);
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
+  // config-linux.md#rootfs-mount-propagation. Until pivot_root every mount is made a slave (or
+  // private) of the host's, so nothing the container mounts propagates back to the host; the
+  // configured mode is applied to the container's "/" after pivot_root, as runc does.
   const rootPropagation = spec.linux?.rootfsPropagation;
-  const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;
-  requireField(propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation! | MS.REC] });
+  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
+  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
+  const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
+  steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
+  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
   steps.push(...afterPivotSteps(spec));
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
-  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
+  steps.push(...sysctlSteps(spec));
+  steps.push(...attrs.rest);
+  const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
+  // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
+  // the listener goes back over the sync socket, and the runtime is only there until created.
+  const early = !!pre.seccomp?.notify;
+  if (early) steps.push(...credentialSteps(input));
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
-  steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));
+  if (!early) steps.push(...credentialSteps(input));
+  steps.push(...execSteps(input));
   return { steps, userns, warnings };
 }

@@ -2,11 +2,16 @@
 import { PLAN_MAGIC, PLAN_VERSION } from '../process/protocol.js';
 import type { PlanArg, PlanStep } from './types.js';
 
+const U64_LIMIT = 2n ** 64n;
+
 function encodeArg(arg: PlanArg): Buffer {
   if (typeof arg === 'string') return Buffer.from(arg, 'utf8');
   if (Buffer.isBuffer(arg)) return arg;
   const buf = Buffer.alloc(8);
-  buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(arg)));
+  // A JSON number cannot hold 2^64-1: 18446744073709551615 (RLIM_INFINITY as configs write it)
+  // parses as 2^64, which BigInt.asUintN would wrap to 0. Only the maximum rounds up to it.
+  const n = BigInt(arg);
+  buf.writeBigUInt64LE(n >= U64_LIMIT ? U64_LIMIT - 1n : BigInt.asUintN(64, n));
   return buf;
 }
 

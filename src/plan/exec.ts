@@ -5,7 +5,8 @@ import type { Process } from '../spec/types.js';
 import { CLONE_NEW } from './constants.js';
 import { sessionKeyringStep } from './keyring.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
-import type { Plan, PlanStep } from './types.js';
+import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
+import type { LsmFacts, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** /proc/<pid>/ns/<file> names of the spec's namespace types. */
 export const NS_FILE: Record<string, string> = {
@@ -19,10 +20,11 @@ export interface ExecTarget {
   namespaces: string[];
   capLastCap: number;
   preserveFds: number;
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
   consoleSocket?: string;
   /** The container's session keyring to join (absent when it was created with --no-new-keyring). */
   sessionKeyring?: string;
+  lsm?: LsmFacts;
 }
 
 export function compileExecPlan(process: Process, target: ExecTarget): Plan {
@@ -31,13 +33,18 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
   const join = (type: string): PlanStep => ({ op: Op.SETNS, args: [CLONE_NEW[type], `/proc/${target.pid}/ns/${NS_FILE[type]}`] });
   // The user namespace first, the mount namespace last (it changes root and cwd: setns(2)).
   const order = ['user', 'ipc', 'uts', 'network', 'pid', 'cgroup', 'time', 'mount'].filter((t) => target.namespaces.includes(t));
+  // After the fork the process is in the container's pid namespace: /proc/self is its own there.
+  const attrs = processAttrSteps(process, target.lsm);
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:EXEC]'] },
+    ...initialAffinitySteps(process),
     // The socket is a host path: connect before the mount namespace hides it.
     ...(terminal ? [{ op: Op.CONSOLE_CONNECT, args: [target.consoleSocket!] }] : []),
     ...order.map(join),
     { op: Op.FORK, args: [] },
     { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },
+    ...attrs.oom,
+    ...attrs.rest,
     ...(target.sessionKeyring ? [sessionKeyringStep(target.sessionKeyring, false, true)] : []),
     ...(terminal ? [consoleStep(process, '')] : []),
     checkExecStep(process),

@@ -1,15 +1,18 @@
 // The process steps of a plan: what runs after the start handshake, in the order the kernel
-// needs (rlimits, user, capabilities, cwd, seccomp, exec).
+// needs (rlimits, no_new_privs, cwd, bounding set, user, capabilities, seccomp, fds, affinity, exec).
 import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
-import type { Capabilities, Process } from '../spec/types.js';
+import type { Capabilities, Process, Rlimit } from '../spec/types.js';
 import { CAPABILITIES, RLIMIT } from './constants.js';
-import type { PlanStep } from './types.js';
+import { finalAffinitySteps } from './process-attrs.js';
+import type { PlanSeccomp, PlanStep } from './types.js';
 
 const CAP_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const;
 
+export type CapMasks = Record<(typeof CAP_SETS)[number], bigint>;
+
 /** Capability names → one 64-bit mask per set. Unknown names are errors; names past cap_last_cap warnings. */
-export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings: string[]): bigint[] {
+export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings: string[]): CapMasks {
   const masks = CAP_SETS.map((set) => {
     let mask = 0n;
     (caps[set] ?? []).forEach((name, i) => {
@@ -33,8 +36,23 @@ export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings
     const skipped = CAPABILITIES.filter((_, bit) => ((ambient & ~raisable) >> BigInt(bit)) & 1n);
     warnings.push(`ambient capabilities not in both permitted and inheritable are not raised: ${skipped.join(', ')}`);
   }
-  masks[4] = raisable;
-  return masks;
+  return { bounding: masks[0], effective: masks[1], permitted, inheritable, ambient: raisable };
+}
+
+/**
+ * config.md#posix-process: a known RLIMIT_* name, each type once, soft <= hard (setrlimit(2) refuses
+ * more). config.json was checked when loaded; this also covers `exec --process`.
+ */
+function checkRlimits(rlimits: Rlimit[]): void {
+  const section = 'config.md#posix-process';
+  const requireRlimit = (ok: boolean, pointer: string, rule: string) => {
+    if (!ok) throw new ConfigError('config.json', [{ pointer, rule, section }]);
+  };
+  rlimits.forEach((r, i) => {
+    requireRlimit(r.type in RLIMIT, `/process/rlimits/${i}/type`, `unknown rlimit ${r.type}`);
+    requireRlimit(rlimits.findIndex((o) => o.type === r.type) === i, `/process/rlimits/${i}/type`, `duplicate rlimit ${r.type}`);
+    requireRlimit(BigInt(r.soft) <= BigInt(r.hard), `/process/rlimits/${i}/soft`, `soft limit ${r.soft} must not exceed hard limit ${r.hard}`);
+  });
 }
 
 function gidList(gids: readonly number[]): Buffer {
@@ -54,7 +72,7 @@ export interface ProcessStepsInput {
   capLastCap: number;
   preserveFds: number;
   /** Compiled seccomp filter, if any: placed before the user switch or right before exec (see below). */
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
   warnings: string[];
 }
 
@@ -68,22 +86,40 @@ export function checkExecStep(process: Process): PlanStep {
   return { op: Op.CHECK_EXEC, args: [process.args![0], pathOf(env), process.cwd] };
 }
 
-export function processSteps(input: ProcessStepsInput): PlanStep[] {
+/** rlimits, no_new_privs, umask, cwd, bounding set, user, capabilities and the seccomp filter. */
+export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   const { process: p, warnings } = input;
   const steps: PlanStep[] = [];
+  checkRlimits(p.rlimits ?? []);
   (p.rlimits ?? []).forEach((r) => steps.push({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
+  const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while still privileged
   // (seccomp(2)); with it, load it last so that no setup syscall of ours is filtered.
   if (input.seccomp && !p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
-  if (p.user.umask !== undefined) steps.push({ op: Op.UMASK, args: [p.user.umask] });
+  // Without process.user.umask runc sets 0022 rather than leaving the runtime's own.
+  steps.push({ op: Op.UMASK, args: [p.user.umask ?? 0o022] });
   steps.push({ op: Op.CWD, args: [p.cwd] });
-  const keepCaps = p.capabilities ? 1 : 0;
-  steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), keepCaps] });
-  if (p.capabilities) steps.push({ op: Op.CAPS, args: capabilityMasks(p.capabilities, input.capLastCap, warnings) });
+  // capabilities(7): drop from the bounding set while CAP_SETPCAP is still effective, keep the
+  // permitted set across the uid switch, then capset and raise the ambient set.
+  if (caps) steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
+  steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), caps ? 1 : 0] });
+  if (caps) steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
   if (input.seccomp && p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
-  steps.push({ op: Op.PRESERVE_FDS, args: [input.preserveFds] });
-  const args = p.args ?? [];
-  steps.push({ op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] });
   return steps;
+}
+
+/** The last steps: close every fd that is not the container's, final cpu affinity, execve. */
+export function execSteps(input: ProcessStepsInput): PlanStep[] {
+  const p = input.process;
+  const args = p.args ?? [];
+  return [
+    { op: Op.PRESERVE_FDS, args: [input.preserveFds] },
+    ...finalAffinitySteps(p),
+    { op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] },
+  ];
+}
+
+export function processSteps(input: ProcessStepsInput): PlanStep[] {
+  return [...credentialSteps(input), ...execSteps(input)];
 }

@@ -10,6 +10,14 @@ export interface PlanStep {
   args: PlanArg[];
 }
 
+/** A compiled seccomp filter for OP_SECCOMP. */
+export interface PlanSeccomp {
+  bpf: Buffer;
+  flags: number;
+  /** SCMP_ACT_NOTIFY is used: the filter must load while the runtime can take the listener. */
+  notify?: unknown;
+}
+
 export interface IdMap {
   containerID: number;
   hostID: number;
@@ -24,6 +32,14 @@ export interface Plan {
   userns?: { uidMappings: IdMap[]; gidMappings: IdMap[]; denySetgroups: boolean };
   /** Warnings to print (deprecated but accepted fields, skipped capabilities ...). */
   warnings: string[];
+}
+
+/** Linux security modules of the host (apparmorProfile / selinuxLabel need theirs). */
+export interface LsmFacts {
+  apparmor: boolean;
+  selinux: boolean;
+  /** Where AppArmor reads the next exec's profile: /proc/self/attr/apparmor/exec, or attr/exec on old kernels. */
+  apparmorExecAttr: string;
 }
 
 /** What the plan compiler may know about the host; collected by src/process/hostfacts.ts. */
@@ -53,4 +69,6 @@ export interface HostFacts {
   cgroupBinds: { name: string; hostPath: string }[];
   /** True on a unified (v2-only) host: a "cgroup" mount is a cgroup2 mount. */
   cgroupUnified: boolean;
+  /** Enabled LSMs; absent means none. */
+  lsm?: LsmFacts;
 }

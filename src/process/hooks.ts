@@ -16,8 +16,10 @@ export function runHook(kind: HookKind, hook: Hook, stateJson: string): void {
     timeout: hook.timeout ? hook.timeout * 1000 : undefined,
     killSignal: 'SIGKILL',
   });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  // A hook need not read its stdin: EPIPE on writing the state is not its failure (Go's os/exec,
+  // which runc runs hooks with, ignores it the same way); its exit status decides.
+  if (r.error && !(code === 'EPIPE' && r.status !== null)) {
     throw new RuntimeError(`${kind} hook ${hook.path}: ${code === 'ETIMEDOUT' ? `timed out after ${hook.timeout}s` : r.error.message}`);
   }
   if (r.signal) throw new RuntimeError(`${kind} hook ${hook.path}: killed by ${r.signal}${hook.timeout ? ` (timeout ${hook.timeout}s)` : ''}`);

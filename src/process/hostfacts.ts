@@ -1,6 +1,6 @@
 // Collects the HostFacts the plan compiler needs (the compiler itself touches nothing).
-import { readFileSync, statSync } from 'node:fs';
-import type { HostFacts } from '../plan/types.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { HostFacts, LsmFacts } from '../plan/types.js';
 import { runningInUserNs } from './userns.js';
 
 function capLastCap(): number {
@@ -9,6 +9,26 @@ function capLastCap(): number {
   } catch {
     return 40;
   }
+}
+
+function readTrimmed(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * AppArmor is enabled when its module says so (runc's apparmor.IsEnabled); SELinux when
+ * selinuxfs is mounted (what libselinux's is_selinux_enabled looks for).
+ */
+export function lsmFacts(): LsmFacts {
+  return {
+    apparmor: readTrimmed('/sys/module/apparmor/parameters/enabled') === 'Y',
+    selinux: existsSync('/sys/fs/selinux/enforce'),
+    apparmorExecAttr: existsSync('/proc/self/attr/apparmor/exec') ? '/proc/self/attr/apparmor/exec' : '/proc/self/attr/exec',
+  };
 }
 
 function sourceKind(path: string): 'directory' | 'file' | 'missing' {
@@ -84,5 +104,6 @@ export function collectHostFacts(input: {
     sourceKind,
     cgroupBinds: view.binds,
     cgroupUnified: view.unified,
+    lsm: lsmFacts(),
   };
 }

@@ -1,6 +1,9 @@
 // Drives tsrun-init through the sync protocol (addon/init/protocol.h) until the container
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
-import { RuntimeError } from '../errors.js';
+import { closeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { crashPoint } from '../crash-point.js';
+import { RuntimeError, SyscallError } from '../errors.js';
 import { spawnInit, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import type { Plan } from '../plan/types.js';
@@ -19,9 +22,19 @@ export interface LaunchOptions {
   untilExec?: boolean;
   /** Runs the runtime's hooks when the init reaches OP_HOOKS_SYNC; returns the state JSON the init keeps. */
   onHooks?: (containerPid: number) => string;
+  /** Hands the seccomp listener (MSG_SECCOMP_FD) to linux.seccomp.listenerPath; the launcher closes the fd. */
+  onSeccompListener?: (containerPid: number, listenerFd: number) => void;
+  /**
+   * Records the created container (pid file, state.json) when the init reports MSG_CREATED; the
+   * init waits for MSG_CREATED_ACK, sent after this returns, so a runtime that dies before the
+   * record is durable leaves an init that sees EOF and exits.
+   */
+  onCreated?: (containerPid: number) => void;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
 }
+
+const EPROTO = constants.errno.EPROTO;
 
 function int32(n: number): Buffer {
   const b = Buffer.alloc(4);
@@ -34,6 +47,36 @@ function killQuietly(pid: number): void {
     process.kill(pid, 'SIGKILL');
   } catch {
     /* already gone */
+  }
+}
+
+/** MSG_SECCOMP_FD: deliver its fd, answer MSG_SECCOMP_DONE with 0 or the errno, close the fd. */
+function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) => void): void {
+  try {
+    if (fds.length !== 1) throw new RuntimeError(`tsrun-init sent ${fds.length} descriptors for the seccomp listener, expected 1`);
+    deliver(fds[0]);
+  } catch (e) {
+    sync.send(Msg.SECCOMP_DONE, int32(e instanceof SyscallError ? e.errno : EPROTO));
+    throw e;
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+  sync.send(Msg.SECCOMP_DONE, int32(0));
+}
+
+/** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
+export class PlanTooLargeError extends RuntimeError {
+  constructor(readonly size: number) {
+    super(`the plan is ${size} bytes, more than tsrun-init takes in one sync message`);
+  }
+}
+
+function sendPlan(sync: SyncSocket, bytes: Buffer): void {
+  try {
+    sync.send(Msg.PLAN, bytes);
+  } catch (e) {
+    if (e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'EMSGSIZE') throw new PlanTooLargeError(bytes.length);
+    throw e;
   }
 }
 
@@ -52,11 +95,16 @@ export function launch(opts: LaunchOptions): number {
     return undefined;
   };
   try {
+    crashPoint('init-spawned');
     opts.beforePlan?.(initPid);
-    sync.send(Msg.PLAN, encodePlan(opts.plan.steps));
+    crashPoint('init-in-cgroup');
+    sendPlan(sync, encodePlan(opts.plan.steps));
+    crashPoint('plan-sent');
     debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
+      // Only MSG_SECCOMP_FD may carry a descriptor; never keep one that came otherwise.
+      if (msg && msg.type !== Msg.SECCOMP_FD) msg.fds.forEach((fd) => closeSync(fd));
       if (!msg && opts.untilExec && containerPid) {
         debug(`exec process ${containerPid}: started`);
         return containerPid;
@@ -68,30 +116,46 @@ export function launch(opts: LaunchOptions): number {
       }
       switch (msg.type) {
         case Msg.USERNS_READY:
+          crashPoint('userns-ready');
           writeIdMaps(initPid, opts.plan.userns!, opts.euid, opts.egid);
+          crashPoint('maps-written');
           sync.send(Msg.MAPS_DONE);
           debug(`init ${initPid}: id maps written`);
           break;
         case Msg.PID:
           containerPid = msg.payload.readInt32LE(0);
           reapInit();
+          crashPoint('pid');
           debug(`container process ${containerPid}`);
           break;
         case Msg.CREATED:
           if (!containerPid) throw new RuntimeError('tsrun-init reported created before its pid');
+          crashPoint('created-received');
+          opts.onCreated?.(containerPid);
+          sync.send(Msg.CREATED_ACK);
+          crashPoint('acked');
           debug(`container ${containerPid}: created`);
           return containerPid;
         case Msg.HOOKS: {
           let stateJson: string;
+          crashPoint('hooks');
           try {
             stateJson = opts.onHooks?.(containerPid) ?? '';
           } catch (e) {
             sync.send(Msg.HOOKS_DONE, int32(1));
             throw e;
           }
+          crashPoint('hooks-done');
           sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
           break;
         }
+        case Msg.SECCOMP_FD:
+          forwardListener(sync, msg.fds, (fd) => {
+            if (!opts.onSeccompListener) throw new RuntimeError('tsrun-init sent a seccomp listener nobody asked for');
+            opts.onSeccompListener(containerPid, fd);
+          });
+          debug(`container ${containerPid}: seccomp listener delivered`);
+          break;
         case Msg.ERROR:
           throw decodeInitError(msg.payload);
         default:

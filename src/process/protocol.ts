@@ -15,6 +15,9 @@ export const Msg = {
   ERROR: 6,
   HOOKS: 7,
   HOOKS_DONE: 8,
+  SECCOMP_FD: 10,
+  SECCOMP_DONE: 11,
+  CREATED_ACK: 30,
 } as const;
 export type MsgType = (typeof Msg)[keyof typeof Msg];
 
@@ -58,10 +61,16 @@ export const Op = {
   SECCOMP: 46,
   PRESERVE_FDS: 47,
   EXEC: 48,
+  CAPS_BOUNDING: 49,
+  SCHEDULER: 50,
+  IOPRIO: 51,
+  PERSONALITY: 52,
+  CPU_AFFINITY: 53,
   LOG: 60,
+  MOUNT_SETATTR: 70,
+  IDMAP_TREE: 71,
+  MOUNT_TREE: 72,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
-  COPYUP_SOURCE: 82,
-  COPYUP: 83,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

@@ -1,6 +1,9 @@
 // create (runtime.md#create): validate, compile, make the state directory, launch the init,
 // and record the waiting container. A failed create leaves nothing behind.
 import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { crashPoint } from '../crash-point.js';
+import { ConfigError } from '../errors.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
@@ -8,7 +11,8 @@ import { compilePlan } from '../plan/compile.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
-import { launch } from '../process/launcher.js';
+import { launch, PlanTooLargeError } from '../process/launcher.js';
+import { largestPlanPart } from '../spec/limits.js';
 import { isRootless } from '../process/userns.js';
 import { loadBundleSpec } from '../spec/load.js';
 import { readProcStat } from '../state/liveness.js';
@@ -17,7 +21,7 @@ import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
-import { seccompFor } from './seccomp.js';
+import { deliverListener, seccompFor } from './seccomp.js';
 import { createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
@@ -51,10 +55,12 @@ export function create(opts: CreateOptions): ContainerRecord {
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
   const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroupPaths: cgroup?.paths });
-  const plan = compilePlan(spec, facts, { seccomp: seccompFor(spec) });
+  const seccomp = seccompFor(spec);
+  const plan = compilePlan(spec, facts, { seccomp });
   plan.warnings.forEach(warn);
 
   const dir = store.create(opts.id);
+  crashPoint('state-dir');
   const record: ContainerRecord = {
     ociVersion: OCI_VERSION,
     id: opts.id,
@@ -76,21 +82,37 @@ export function create(opts: CreateOptions): ContainerRecord {
     runHooks('createRuntime', spec.hooks?.createRuntime, json);
     return `${json}\0${JSON.stringify(stateOf({ ...record, pid }, 'created'))}`;
   };
-  try {
-    dir.write(record);
-    mkfifo(dir.fifoPath, 0o622);
-    cgroup?.create();
-    cgroup?.apply(resources);
-    const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    const pid = launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, debug });
+  // Recorded before the init is told it may wait on exec.fifo (MSG_CREATED_ACK): from then on
+  // delete --force finds the process by its pid; before, an orphaned init sees EOF and exits.
+  let pidFileWritten = false;
+  const onCreated = (pid: number): void => {
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
+    if (opts.pidFile) {
+      writePidFile(opts.pidFile, pid);
+      pidFileWritten = true;
+      crashPoint('pid-file');
+    }
     record.status = 'created';
     dir.write(record);
-    if (opts.pidFile) writePidFile(opts.pidFile, pid);
+    crashPoint('state-created');
+  };
+  try {
+    dir.write(record);
+    crashPoint('state-creating');
+    mkfifo(dir.fifoPath, 0o622);
+    crashPoint('fifo');
+    cgroup?.create();
+    cgroup?.apply(resources);
+    crashPoint('cgroup');
+    const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
+    const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
+    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug });
     dir.unlock();
     return record;
   } catch (e) {
+    // A pid file must not name a process that is gone (or, later, somebody else's).
+    if (pidFileWritten) rmSync(opts.pidFile!, { force: true });
     if (record.pid) {
       try {
         process.kill(record.pid, 'SIGKILL');
@@ -104,6 +126,10 @@ export function create(opts: CreateOptions): ContainerRecord {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }
     dir.remove();
+    if (e instanceof PlanTooLargeError) {
+      const part = largestPlanPart(spec as unknown as Record<string, unknown>);
+      throw new ConfigError('config.json', [{ pointer: part, rule: `${e.message}; this is its largest part`, section: '' }]);
+    }
     throw e;
   }
 }

@@ -13,7 +13,7 @@ import { runRuntimeHooksLogged } from './hooks.js';
 export function deleteContainer(opts: GlobalOptions & { id: string; force: boolean }): void {
   let dir;
   try {
-    dir = new ContainerStore(opts.root).open(opts.id, true);
+    dir = new ContainerStore(opts.root).open(opts.id, true, false);
   } catch (e) {
     // runc: `delete --force` of a container that does not exist (containerd's shim sends one
     // after its `delete`) succeeds, removing a directory an aborted create may have left.
@@ -22,6 +22,9 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     return;
   }
   try {
+    // Holding the lock, no state.json means its create died right after mkdir (a live create
+    // holds the lock until state.json exists): nothing else of it exists yet.
+    if (!dir.hasState()) return dir.remove();
     const record = dir.read();
     const status = statusOf(record, dir);
     if ((status === 'running' || status === 'paused') && !opts.force) throw new StateTransitionError(opts.id, 'delete', status);

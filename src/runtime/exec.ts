@@ -8,6 +8,7 @@ import { debug, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
+import { lsmFacts } from '../process/hostfacts.js';
 import { launch } from '../process/launcher.js';
 import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
 import { loadBundleSpec } from '../spec/load.js';
@@ -15,9 +16,9 @@ import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
-import { seccompFor } from './seccomp.js';
+import { deliverListener, seccompFor } from './seccomp.js';
 import type { GlobalOptions } from './options.js';
-import { statusOf } from './status.js';
+import { stateOf, statusOf } from './status.js';
 
 export interface ExecOptions extends GlobalOptions {
   id: string;
@@ -97,22 +98,25 @@ export async function exec(opts: ExecOptions): Promise<number> {
     }
     const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
+    const seccomp = seccompFor(spec);
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),
       capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
       preserveFds: opts.preserveFds,
-      seccomp: seccompFor(spec),
+      seccomp,
       consoleSocket,
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
+      lsm: lsmFacts(),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
-    // The exec'd process joins the container's cgroup before it joins any namespace (runc's
-    // setns process does the same), so resource limits and pause cover it from the start.
-    const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length ? loadCgroupManager(record.cgroupPaths) : undefined;
+    // The exec'd process gets its own filter and listener; the state is the container's.
+    const onSeccompListener = (execPid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf(record, status === 'paused' ? 'paused' : 'running'), execPid, fd);
+    // runc exec: the new process joins the container's cgroup before it runs anything, so its limits apply.
+    const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0 ? loadCgroupManager(record.cgroupPaths) : undefined;
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), beforePlan, untilExec: true, debug });
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, onSeccompListener, debug });
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {

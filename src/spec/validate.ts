@@ -3,6 +3,7 @@
 // MUSTs a JSON Schema cannot express. Every problem becomes a ConfigIssue: JSON pointer, rule
 // in words, spec section.
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { limitIssues } from './limits.js';
 import type { Spec, State } from './types.js';
 import {
   patternRules,
@@ -358,7 +359,8 @@ function semanticConfigIssues(doc: unknown): ConfigIssue[] {
 
 /** Validates a parsed config.json; throws ConfigError listing every issue. */
 export function validateConfig(doc: unknown, file = 'config.json'): asserts doc is Spec {
-  const issues = [...runSchema('config', schemaConfig, doc), ...semanticConfigIssues(doc)];
+  const limits = limitIssues(doc).map((i) => ({ ...i, section: i.section || sectionFor('config', i.pointer) }));
+  const issues = [...runSchema('config', schemaConfig, doc), ...semanticConfigIssues(doc), ...limits];
   if (issues.length > 0) throw new ConfigError(file, issues);
 }
 

@@ -1,7 +1,7 @@
 // One directory per container under --root (mode 0700) holding state.json, written atomically
 // (temp file + rename), and exec.fifo. The directory itself is the lock: flock(2) on its fd,
 // exclusive for commands that change the container, shared for readers.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerExistsError, ContainerNotFoundError, RuntimeError, UsageError } from '../errors.js';
 import { flock, LOCK_EX, LOCK_SH } from '../native/index.js';
@@ -57,6 +57,10 @@ export class ContainerDir {
     }
   }
 
+  hasState(): boolean {
+    return existsSync(this.statePath);
+  }
+
   unlock(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
@@ -104,11 +108,14 @@ export class ContainerStore {
     return dir;
   }
 
-  /** Open an existing container, locked. */
-  open(id: string, exclusive: boolean): ContainerDir {
+  /**
+   * Open an existing container, locked. requireState false also opens a directory without
+   * state.json: what a create killed right after mkdir leaves (delete removes it).
+   */
+  open(id: string, exclusive: boolean, requireState = true): ContainerDir {
     const dir = this.dirOf(id);
     try {
-      dir.lock(exclusive);
+      dir.lock(exclusive, requireState);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ContainerNotFoundError(id);
       throw e;

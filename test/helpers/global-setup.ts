@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isRoot, nodeBin, otherRuntime, repoRoot, runnerOf, TEST_USER, tsrunJs } from './host.js';
-import { ensureRootfs } from './rootfs.js';
+import { ensureRootfs, PROBE } from './rootfs.js';
 
 const SUB_START = 200000;
 const SUB_SIZE = 65536;
@@ -64,5 +64,5 @@ export default function setup(): void {
   }
   const rootfs = ensureRootfs();
   if (otherRuntime) console.warn(`\nTSRUN_TEST_RUNTIME=${otherRuntime}: the integration tests run against it, NOT against tsrun.\n`);
-  if (isRoot) checkReadable([nodeBin, `${repoRoot}/package.json`, `${rootfs}/bin/busybox`, ...(existsSync(tsrunJs) ? [tsrunJs] : [])]);
+  if (isRoot) checkReadable([nodeBin, `${repoRoot}/package.json`, `${rootfs}/bin/busybox`, `${rootfs}${PROBE}`, ...(existsSync(tsrunJs) ? [tsrunJs] : [])]);
 }

@@ -1,5 +1,6 @@
 import { exec } from '../../runtime/exec.js';
 import { defineCommand } from '../command.js';
+import { count } from '../flags.js';
 
 /** exec's options that take a value as the next word (runc exec --help). */
 const VALUE_FLAGS = new Set(['--process', '-p', '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c', '--apparmor', '--process-label', '--pid-file', '--preserve-fds']);
@@ -47,7 +48,7 @@ export const execCommand = defineCommand({
       .option('process-label', { type: 'string', describe: 'SELinux label (not supported: an error when given)' })
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('pid-file', { type: 'string' })
-      .option('preserve-fds', { type: 'number', default: 0 })
+      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
       .option('ignore-paused', { type: 'boolean', default: false })
       .example('$0 exec demo -- ps', ''),
   handler: (a) =>

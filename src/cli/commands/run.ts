@@ -1,5 +1,6 @@
 import { run } from '../../runtime/run.js';
 import { defineCommand } from '../command.js';
+import { count } from '../flags.js';
 
 export const runCommand = defineCommand({
   command: 'run <id>',
@@ -13,7 +14,7 @@ export const runCommand = defineCommand({
       .option('console-socket', { type: 'string' })
       .option('no-pivot', { type: 'boolean', default: false })
       .option('no-new-keyring', { type: 'boolean', default: false, describe: "keep the caller's session keyring instead of a new one" })
-      .option('preserve-fds', { type: 'number', default: 0 })
+      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
       .example('$0 run -b bundles/busybox demo', ''),
   handler: (a) =>
     run({

@@ -3,23 +3,12 @@ import { ConfigError, NotSupportedError, RuntimeError } from '../../../src/error
 import { compilePlan } from '../../../src/plan/compile.js';
 import { MS } from '../../../src/plan/constants.js';
 import { encodePlan } from '../../../src/plan/encode.js';
-import type { HostFacts, PlanStep } from '../../../src/plan/types.js';
+import type { PlanStep } from '../../../src/plan/types.js';
 import { Op, PLAN_MAGIC } from '../../../src/process/protocol.js';
 import type { Spec } from '../../../src/spec/types.js';
+import { testFacts } from './facts.js';
 
-const facts = (over: Partial<HostFacts> = {}): HostFacts => ({
-  euid: 0,
-  egid: 0,
-  bundle: '/b',
-  fifoPath: '/run/tsrun/x/exec.fifo',
-  capLastCap: 40,
-  noPivot: false,
-  preserveFds: 0,
-  sourceKind: (p) => (p.endsWith('.txt') ? 'file' : p.includes('missing') ? 'missing' : 'directory'),
-  cgroupBinds: [{ name: 'memory', hostPath: '/sys/fs/cgroup/memory/tsrun/x' }],
-  cgroupUnified: false,
-  ...over,
-});
+const facts = testFacts;
 
 const spec = (over: Partial<Spec> = {}): Spec => ({
   ociVersion: '1.3.0',
@@ -82,7 +71,7 @@ describe('compilePlan', () => {
       facts(),
     );
     const m = find(steps, Op.MOUNT)[0];
-    expect(m.args).toEqual(['/b/d', '/data', '', MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID, MS.PRIVATE | MS.REC, 'size=1', 0]);
+    expect(m.args).toEqual(['/b/d', '/data', '', MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID, MS.PRIVATE | MS.REC, 'size=1', 0, 0]);
   });
 
   it('binds a file source on a file mount point', () => {
@@ -106,7 +95,13 @@ describe('compilePlan', () => {
 
   it('turns capability names into masks and warns about names the kernel lacks', () => {
     const plan = compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_KILL', 'CAP_CHECKPOINT_RESTORE'], effective: ['CAP_KILL'] } } }), facts({ capLastCap: 39 }));
-    expect(find(plan.steps, Op.CAPS)[0].args).toEqual([1n << 5n, 1n << 5n, 0n, 0n, 0n]);
+    expect(find(plan.steps, Op.CAPS_BOUNDING)[0].args).toEqual([1n << 5n]);
+    expect(find(plan.steps, Op.CAPS)[0].args).toEqual([1n << 5n, 0n, 0n, 0n]);
+    // capabilities(7) order: bounding drop, the uid switch keeping caps, capset.
+    const o = ops(plan.steps);
+    expect(o.indexOf(Op.CAPS_BOUNDING)).toBeLessThan(o.indexOf(Op.USER));
+    expect(o.indexOf(Op.USER)).toBeLessThan(o.indexOf(Op.CAPS));
+    expect(find(plan.steps, Op.USER)[0].args[3]).toBe(1);
     expect(plan.warnings.join()).toContain('CAP_CHECKPOINT_RESTORE');
   });
 

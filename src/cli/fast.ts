@@ -1,0 +1,145 @@
+// The command lines engines send, parsed without loading yargs (~25 ms of every start-up).
+// Each command's flags are read off its own yargs builder through a recorder, so they are
+// declared once. Only forms whose meaning under yargs is plain are accepted: `--name value`,
+// `--name=value`, a one-letter alias `-b value`, a boolean `--name`/`-f`, positionals. Anything
+// else returns undefined and yargs parses the line: --help, --version, an unknown, repeated or
+// `--no-` flag, `--`, an empty value or one starting with '-', a boolean followed by true/false,
+// a missing or extra positional, a builder using more than option/positional/example.
+// test/unit/cli-fast.test.ts checks that both parsers give a handler the same arguments.
+import type { Argv, Options, PositionalOptions } from 'yargs';
+import { COMMANDS, globalFlags, type AnyCommand, type ParsedArgs } from './registry.js';
+
+interface Flag {
+  name: string;
+  type: 'string' | 'boolean' | 'number';
+  choices?: readonly unknown[];
+  default?: unknown;
+  /** yargs applies it to the value given and to the default. */
+  coerce?: (value: unknown) => unknown;
+  /** How it is written: `--name`, `--alias`, `-a`. */
+  spellings: string[];
+  /** The keys yargs fills: name, aliases and their camelCase forms. */
+  keys: string[];
+}
+
+interface Shape {
+  flags: Flag[];
+  positionals: Map<string, PositionalOptions>;
+}
+
+const OPTION_KEYS = new Set(['type', 'alias', 'default', 'choices', 'describe', 'hidden', 'coerce']);
+const POSITIONAL_KEYS = new Set(['type', 'default', 'describe', 'demandOption']);
+const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+const keysOf = (names: string[]): string[] => [...new Set(names.flatMap((n) => [n, camel(n)]))];
+
+function flagOf(name: string, o: Options): Flag | undefined {
+  const type = o.type ?? (o.choices ? 'string' : undefined);
+  if (type !== 'string' && type !== 'boolean' && type !== 'number') return undefined;
+  const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
+  const spellings = [name, ...aliases].map((a) => (a.length === 1 ? `-${a}` : `--${a}`));
+  return { name, type, choices: o.choices, default: o.default, coerce: o.coerce, spellings, keys: keysOf([name, ...aliases]) };
+}
+
+/** Runs a yargs builder against a recorder; undefined when it uses anything but plain options and positionals. */
+function record(build: (y: Argv) => unknown): Shape | undefined {
+  const shape: Shape = { flags: [], positionals: new Map() };
+  let plain = true;
+  const recorder: object = new Proxy(
+    {},
+    {
+      get:
+        (_target, method) =>
+        (name: string, o: Options & PositionalOptions = {}) => {
+          const known = (allowed: Set<string>) => Object.keys(o).every((k) => allowed.has(k));
+          const flag = method === 'option' && known(OPTION_KEYS) ? flagOf(name, o) : undefined;
+          if (flag) shape.flags.push(flag);
+          else if (method === 'positional' && o.type === 'string' && known(POSITIONAL_KEYS)) shape.positionals.set(name, o);
+          else if (method !== 'example') plain = false;
+          return recorder;
+        },
+    },
+  );
+  build(recorder as Argv);
+  return plain ? shape : undefined;
+}
+
+/** `kill <id> [signal]` → its positionals in order; undefined for a variadic one or one without a string type. */
+function positionalsOf(usage: string, shape: Shape): { name: string; required: boolean; o: PositionalOptions }[] | undefined {
+  const out = [];
+  for (const word of usage.split(' ').slice(1)) {
+    const m = /^(<|\[)([\w-]+)(>|\])$/.exec(word);
+    const o = m && shape.positionals.get(m[2]);
+    if (!m || !o) return undefined;
+    out.push({ name: m[2], required: m[1] === '<', o });
+  }
+  return out;
+}
+
+const NUMBER = /^(0|[1-9][0-9]{0,14})$/;
+
+/**
+ * Reads the flag at argv[i] into args; returns how many more words it took (0 or 1), or
+ * undefined when the form is not plain.
+ */
+function take(argv: string[], i: number, flags: Flag[], args: Record<string, unknown>, seen: Set<Flag>): number | undefined {
+  // yargs reads `--no-x` as x=false, whatever x is (yargs-parser boolean-negation).
+  if (argv[i].startsWith('--no-')) return undefined;
+  const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
+  const spelling = eq < 0 ? argv[i] : argv[i].slice(0, eq);
+  const flag = flags.find((f) => f.spellings.includes(spelling));
+  if (!flag || seen.has(flag)) return undefined;
+  seen.add(flag);
+  if (flag.type === 'boolean') {
+    if (eq >= 0 || argv[i + 1] === 'true' || argv[i + 1] === 'false') return undefined;
+    for (const k of flag.keys) args[k] = true;
+    return 0;
+  }
+  const text = eq < 0 ? argv[i + 1] : argv[i].slice(eq + 1);
+  if (!text || text.startsWith('-')) return undefined;
+  if (flag.choices && !flag.choices.includes(text)) return undefined;
+  if (flag.type === 'number' && !NUMBER.test(text)) return undefined;
+  const value = flag.type === 'number' ? Number(text) : text;
+  for (const k of flag.keys) args[k] = flag.coerce ? flag.coerce(value) : value;
+  return eq < 0 ? 1 : 0;
+}
+
+/** The command and its arguments, as yargs would give them to the handler; undefined: ask yargs. */
+export async function parseFast(argv: string[]): Promise<{ command: AnyCommand; args: ParsedArgs } | undefined> {
+  const globals = record(globalFlags)!;
+  const args: Record<string, unknown> = {};
+  const seen = new Set<Flag>();
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith('-'); i++) {
+    const more = take(argv, i, globals.flags, args, seen);
+    if (more === undefined) return undefined;
+    i += more;
+  }
+  const word = argv[i];
+  if (word === undefined || !Object.hasOwn(COMMANDS, word)) return undefined;
+  const command = await COMMANDS[word].load();
+  const shape = record(command.builder as (y: Argv) => unknown);
+  const positionals = shape && positionalsOf(command.command, shape);
+  if (!shape || !positionals) return undefined;
+  const flags = [...globals.flags, ...shape.flags];
+  if (new Set(flags.flatMap((f) => f.keys)).size !== flags.reduce((n, f) => n + f.keys.length, 0)) return undefined;
+
+  const values: string[] = [];
+  for (i++; i < argv.length; i++) {
+    if (!argv[i].startsWith('-')) {
+      values.push(argv[i]);
+      continue;
+    }
+    const more = take(argv, i, flags, args, seen);
+    if (more === undefined) return undefined;
+    i += more;
+  }
+  if (values.length > positionals.length || values.length < positionals.filter((p) => p.required).length) return undefined;
+  for (const f of flags) {
+    if (!seen.has(f) && f.default !== undefined) for (const k of f.keys) args[k] = f.coerce ? f.coerce(f.default) : f.default;
+  }
+  positionals.forEach((p, n) => {
+    const value = n < values.length ? values[n] : p.o.default;
+    if (value !== undefined) for (const k of keysOf([p.name])) args[k] = value;
+  });
+  return { command, args: { _: [word], $0: 'tsrun', ...args } };
+}

@@ -1,0 +1,59 @@
+// The full command line through yargs: help, version, usage errors and every form the fast
+// parser (fast.ts) leaves to it. Loaded only when needed: yargs costs ~25 ms of start-up.
+import yargs from 'yargs';
+import { UsageError } from '../errors.js';
+import { OCI_VERSION as SPEC_VERSION, TSRUN_VERSION as VERSION } from '../version.js';
+import { COMMANDS, globalFlags, runCommand, type AnyCommand, type ParsedArgs } from './registry.js';
+
+/** yargs' wording where runc's is clearer: a missing id names the command (runc: '"create" requires exactly 1 argument(s)'). */
+function usageMessage(msg: string, argv: string[], command: string | undefined): string {
+  if (command && msg.startsWith('Not enough non-option arguments')) return `"${command}" requires a container id (see tsrun ${command} --help)`;
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (unknown) {
+    // yargs lists an unknown flag twice, as given and camel-cased: name each flag as it was given.
+    const names = unknown[1].split(', ');
+    const given = (n: string) => argv.find((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`);
+    const flags = names.map(given).filter((a): a is string => a !== undefined).map((a) => a.split('=')[0]);
+    if (flags.length > 0) return `flag provided but not defined: ${[...new Set(flags)].join(', ')}`;
+  }
+  return msg;
+}
+
+/** Parses argv and runs its command through `run` (tests pass a recorder); returns the exit code. */
+export async function parseWithYargs(
+  argv: string[],
+  run: (c: AnyCommand, args: ParsedArgs, rest: string[]) => Promise<number> = runCommand,
+): Promise<number> {
+  const word = argv.find((a) => !a.startsWith('-') && a in COMMANDS);
+  const command = word ? await COMMANDS[word].load() : undefined;
+  let rest: string[] = [];
+  if (command?.splitArgv) ({ argv, rest } = command.splitArgv(argv));
+  let exitCode = 0;
+  let y = globalFlags(yargs(argv))
+    .scriptName('tsrun')
+    .usage('$0 [global options] <command> [options]\n\nAn OCI container runtime (runtime spec ' + SPEC_VERSION + ').')
+    .version(`tsrun version ${VERSION}\nspec: ${SPEC_VERSION}`)
+    .strict()
+    // runc's flags are named --no-pivot, --no-new-keyring, --no-new-privs: not negations; and
+    // a repeatable flag (--env, --cap) takes one value each time, as runc's do.
+    .parserConfiguration({ 'boolean-negation': false, 'greedy-arrays': false })
+    .demandCommand(1, 'a command is required (see --help)')
+    .recommendCommands()
+    .fail((msg, err) => {
+      // YError: yargs' own (a failed coerce of a flag value); anything else is thrown as it came.
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(usageMessage(msg ?? err?.message ?? '', argv, word));
+    });
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    if (name === word && command) {
+      const c = command;
+      y = y.command(c.command, c.describe, c.builder, async (args: ParsedArgs) => {
+        exitCode = await run(c, args, rest);
+      });
+    } else {
+      y = y.command(name, entry.describe);
+    }
+  }
+  await y.parseAsync();
+  return exitCode;
+}

@@ -1,0 +1,95 @@
+// Leftover checks for the robustness tests, each scoped to this test process and its own
+// container ids: other engineers run containers on this machine at the same time, so no check
+// counts anything machine-wide.
+//
+// Processes: the test process makes itself a child subreaper (prctl(2) PR_SET_CHILD_SUBREAPER),
+// so every process that a killed or finished tsrun leaves behind (an orphaned tsrun-init, a
+// container process) is re-parented to it instead of to pid 1 and stays findable as one of
+// its descendants.
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { setChildSubreaper } from '../../src/native/index.js';
+import { procState } from './host.js';
+
+let subreaper = false;
+
+/** Make this test process the subreaper of everything its tsrun calls start. */
+export function adoptOrphans(): void {
+  if (!subreaper) setChildSubreaper();
+  subreaper = true;
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process below `root` (default: this process), zombies included, as pid → state. */
+export function descendants(root = process.pid): Map<number, string> {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const ppid = parentOf(Number(name));
+    if (ppid === undefined) continue;
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+  }
+  const out = new Map<number, string>();
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      const s = procState(c);
+      if (s === undefined) continue;
+      out.set(c, s);
+      walk(c);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Live (not zombie) descendants of this process, with what they run: leftovers once no tsrun call is under way. */
+export function liveDescendants(): string[] {
+  return [...descendants()]
+    .filter(([, s]) => s !== 'Z' && s !== 'X')
+    .map(([pid]) => `${pid} (${exeOf(pid)})`);
+}
+
+/** Zombie descendants of this process. */
+export function zombieDescendants(): number[] {
+  return [...descendants()].filter(([, s]) => s === 'Z').map(([pid]) => pid);
+}
+
+function exeOf(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  }
+}
+
+/** The cgroup directories of container `id` that exist, in every mounted hierarchy (default cgroupsPath /tsrun/<id>). */
+export function cgroupDirsOf(id: string): string[] {
+  const base = '/sys/fs/cgroup';
+  const roots = [base, ...readdirSync(base).map((h) => join(base, h))];
+  return roots.map((r) => join(r, 'tsrun', id)).filter((d) => existsSync(d));
+}
+
+/** Open fds of a process: fd number → what it points to. */
+export function fdsOf(pid: number): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      out.set(Number(fd), readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return out;
+}

@@ -1,0 +1,202 @@
+// probe: what the container's process sees, as one JSON object on stdout (test/helpers/README.md).
+// Built static by the test setup (test/helpers/rootfs.ts) into the shared test rootfs as /bin/probe.
+//
+//   probe                      the report: ids, groups, capability sets, rlimits, no_new_privs,
+//                              seccomp, oom_score_adj, umask, personality, uname, cpu affinity,
+//                              scheduler, io priority
+//   probe syscall NAME|NR [ARG...]
+//                              make one raw syscall (integer args, 0x.. accepted) and print
+//                              {"ret": N, "errno": E}: for seccomp tests, independent of busybox
+//
+// Plain C style on purpose: no iostream, no exceptions, so the static binary stays small.
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+// One line of /proc/self/status ("CapEff:\t000001ffffffffff") → its value, or "" when absent.
+static const char* status_field(const char* status, const char* key, char* out, size_t size) {
+  size_t klen = strlen(key);
+  out[0] = 0;
+  for (const char* p = status; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : nullptr) {
+    if (strncmp(p, key, klen) || p[klen] != ':') continue;
+    p += klen + 1;
+    while (*p == '\t' || *p == ' ') p++;
+    size_t n = strcspn(p, "\n");
+    if (n >= size) n = size - 1;
+    memcpy(out, p, n);
+    out[n] = 0;
+    break;
+  }
+  return out;
+}
+
+static void read_file(const char* path, char* buf, size_t size) {
+  buf[0] = 0;
+  FILE* f = fopen(path, "r");
+  if (!f) return;
+  size_t n = fread(buf, 1, size - 1, f);
+  buf[n] = 0;
+  fclose(f);
+}
+
+static void json_string(const char* s) {
+  putchar('"');
+  for (; *s; s++) {
+    unsigned char c = *s;
+    if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c < 0x20) printf("\\u%04x", c);
+    else putchar(c);
+  }
+  putchar('"');
+}
+
+static void print_limit(rlim_t v) {
+  if (v == RLIM_INFINITY) printf("\"unlimited\"");
+  else printf("%llu", (unsigned long long)v);
+}
+
+static const struct {
+  const char* name;
+  int resource;
+} RLIMITS[] = {
+    {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_FSIZE", RLIMIT_FSIZE},   {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_STACK", RLIMIT_STACK},     {"RLIMIT_CORE", RLIMIT_CORE},     {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_NOFILE", RLIMIT_NOFILE}, {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_LOCKS", RLIMIT_LOCKS},   {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE}, {"RLIMIT_NICE", RLIMIT_NICE},   {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+};
+
+// sched_getattr(2): glibc has no wrapper in older versions, so the struct is ours.
+struct SchedAttr {
+  uint32_t size, policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime, deadline, period;
+  uint32_t util_min, util_max;
+};
+
+static void report() {
+  static char status[16384];
+  char v[512];
+  read_file("/proc/self/status", status, sizeof status);
+
+  uid_t ru, eu, su;
+  gid_t rg, eg, sg;
+  getresuid(&ru, &eu, &su);
+  getresgid(&rg, &eg, &sg);
+  printf("{\"uid\":{\"real\":%u,\"effective\":%u,\"saved\":%u}", ru, eu, su);
+  printf(",\"gid\":{\"real\":%u,\"effective\":%u,\"saved\":%u}", rg, eg, sg);
+  gid_t groups[256];
+  int ng = getgroups(256, groups);
+  printf(",\"groups\":[");
+  for (int i = 0; i < ng; i++) printf("%s%u", i ? "," : "", groups[i]);
+  printf("]");
+
+  static const char* const CAPS[][2] = {{"bounding", "CapBnd"}, {"effective", "CapEff"}, {"permitted", "CapPrm"},
+                                         {"inheritable", "CapInh"}, {"ambient", "CapAmb"}};
+  printf(",\"caps\":{");
+  for (int i = 0; i < 5; i++) {
+    printf("%s\"%s\":", i ? "," : "", CAPS[i][0]);
+    json_string(status_field(status, CAPS[i][1], v, sizeof v));
+  }
+  printf("}");
+
+  printf(",\"rlimits\":{");
+  for (size_t i = 0; i < sizeof RLIMITS / sizeof RLIMITS[0]; i++) {
+    struct rlimit rl;
+    if (getrlimit(static_cast<__rlimit_resource>(RLIMITS[i].resource), &rl) < 0) continue;
+    printf("%s\"%s\":{\"soft\":", i ? "," : "", RLIMITS[i].name);
+    print_limit(rl.rlim_cur);
+    printf(",\"hard\":");
+    print_limit(rl.rlim_max);
+    printf("}");
+  }
+  printf("}");
+
+  printf(",\"noNewPrivs\":%s", status_field(status, "NoNewPrivs", v, sizeof v)[0] ? v : "null");
+  printf(",\"seccomp\":%s", status_field(status, "Seccomp", v, sizeof v)[0] ? v : "null");
+  printf(",\"seccompFilters\":%s", status_field(status, "Seccomp_filters", v, sizeof v)[0] ? v : "null");
+  printf(",\"umask\":%ld", strtol(status_field(status, "Umask", v, sizeof v), nullptr, 8));
+  read_file("/proc/self/oom_score_adj", v, sizeof v);
+  printf(",\"oomScoreAdj\":%ld", strtol(v, nullptr, 10));
+  printf(",\"personality\":%d", personality(0xffffffff));
+
+  struct utsname u;
+  uname(&u);
+  printf(",\"hostname\":");
+  json_string(u.nodename);
+  printf(",\"domainname\":");
+  json_string(u.domainname);
+  printf(",\"machine\":");
+  json_string(u.machine);
+
+  cpu_set_t set;
+  printf(",\"cpus\":[");
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    bool first = true;
+    for (int c = 0; c < CPU_SETSIZE; c++)
+      if (CPU_ISSET(c, &set)) printf("%s%d", first ? "" : ",", c), first = false;
+  }
+  printf("]");
+
+  SchedAttr a = {};
+  if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == 0)
+    printf(",\"sched\":{\"policy\":%u,\"priority\":%u,\"nice\":%d,\"flags\":%llu,\"runtime\":%llu,\"deadline\":%llu,"
+           "\"period\":%llu}",
+           a.policy, a.priority, a.nice, (unsigned long long)a.flags, (unsigned long long)a.runtime,
+           (unsigned long long)a.deadline, (unsigned long long)a.period);
+  else
+    printf(",\"sched\":null");
+
+  // ioprio_get(IOPRIO_WHO_PROCESS, self): class in bits 13-15, level in 0-12 (ioprio_set(2)).
+  long io = syscall(SYS_ioprio_get, 1, 0);
+  if (io >= 0) printf(",\"ioprio\":{\"class\":%ld,\"priority\":%ld}", io >> 13, io & 0x1fff);
+  else printf(",\"ioprio\":null");
+  printf("}\n");
+}
+
+static const struct {
+  const char* name;
+  long nr;
+} SYSCALLS[] = {
+    {"getpid", SYS_getpid},       {"getppid", SYS_getppid},   {"personality", SYS_personality},
+    {"mkdirat", SYS_mkdirat},     {"fchownat", SYS_fchownat}, {"unshare", SYS_unshare},
+    {"keyctl", SYS_keyctl},       {"add_key", SYS_add_key},   {"acct", SYS_acct},
+    {"sethostname", SYS_sethostname}, {"uname", SYS_uname},   {"getcwd", SYS_getcwd},
+    {"umask", SYS_umask},         {"getpgid", SYS_getpgid},   {"setns", SYS_setns},
+};
+
+static int do_syscall(int argc, char** argv) {
+  if (argc < 1) return fprintf(stderr, "usage: probe syscall NAME|NR [ARG...]\n"), 2;
+  long nr = -1;
+  for (const auto& s : SYSCALLS)
+    if (!strcmp(s.name, argv[0])) nr = s.nr;
+  if (nr < 0) {
+    char* end;
+    nr = strtol(argv[0], &end, 0);
+    if (*end || nr < 0) return fprintf(stderr, "probe: unknown syscall %s\n", argv[0]), 2;
+  }
+  long args[6] = {};
+  for (int i = 1; i < argc && i <= 6; i++) args[i - 1] = strtol(argv[i], nullptr, 0);
+  errno = 0;
+  long r = syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
+  printf("{\"ret\":%ld,\"errno\":%d}\n", r, r < 0 ? errno : 0);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && !strcmp(argv[1], "syscall")) return do_syscall(argc - 2, argv + 2);
+  if (argc != 1) return fprintf(stderr, "usage: probe | probe syscall NAME|NR [ARG...]\n"), 2;
+  report();
+  return 0;
+}
