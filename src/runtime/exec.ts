@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { loadCgroupManager } from '../cgroups/manager.js';
-import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
+import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
@@ -61,9 +61,6 @@ function buildProcess(base: Process, o: ExecOptions): Process {
   }
   if (o.apparmor) p.apparmorProfile = o.apparmor;
   if (o.processLabel) p.selinuxLabel = o.processLabel;
-  // The same refusals as create (plan/compile.ts): an LSM label tsrun cannot apply is an error.
-  if (p.apparmorProfile) throw new NotSupportedError('process.apparmorProfile (exec --apparmor)');
-  if (p.selinuxLabel) throw new NotSupportedError('process.selinuxLabel (exec --process-label)');
   return p;
 }
 
