@@ -3,6 +3,7 @@
 // the hooks it lists run (hooks.test.ts runs all six), tmpcopyup (for podman) fills a tmpfs.
 import { existsSync, readlinkSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import type { NamespaceType } from '../../src/spec/types.js';
 import { validateFeatures } from '../../src/spec/validate.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectOk } from '../helpers/tsrun.js';
@@ -29,9 +30,9 @@ forEachMode((t) => {
     const { namespaces } = (await features()).linux;
     const file: Record<string, string> = { pid: 'pid', network: 'net', mount: 'mnt', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
     for (const type of namespaces) {
-      if (!existsSync(`/proc/self/ns/${file[type]}`)) continue; // a kernel without it: nothing to show
+      expect(existsSync(`/proc/self/ns/${file[type]}`), `this kernel has ${type} namespaces`).toBe(true);
       const base = t.base();
-      const list = base.linux!.namespaces!.some((n) => n.type === type) ? base.linux!.namespaces! : [...base.linux!.namespaces!, { type }];
+      const list = base.linux!.namespaces!.some((n) => n.type === type) ? base.linux!.namespaces! : [...base.linux!.namespaces!, { type: type as NamespaceType }];
       // As root a new user namespace needs maps: the identity over the ids the base mounts use (devpts gid=5).
       const maps = type === 'user' && t.mode === 'root' ? { uidMappings: [{ containerID: 0, hostID: 0, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 0, size: 65536 }] } : {};
       const config = t.args(['readlink', `/proc/self/ns/${file[type]}`], { linux: { namespaces: list, ...maps } });
