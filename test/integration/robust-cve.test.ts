@@ -1,6 +1,6 @@
 // Known CVE classes of container runtimes (issue 7, point 4), each a regression test. The
 // mount-target symlink races (CVE-2021-30465) and the masked-path classes (CVE-2025-31133,
-// -52565, -52881) are tested on the filesystem side (branch sec-fs); here:
+// -52565, -52881) are tested on the filesystem side: fs-resolve.test.ts, fs-masked-readonly.test.ts. Here:
 //  - CVE-2019-5736: nothing in the container can write the host's tsrun-init or node binary
 //    through /proc/<pid>/exe, even holding the link open across the init's execve;
 //  - CVE-2024-21626: no runtime fd reaches the container process or an exec'd one, and a
