@@ -4,10 +4,12 @@
       "target_name": "tsrun_native",
       "sources": [
         "addon/binding.cc",
+        "addon/console.cc",
         "addon/spawn.cc",
         "addon/process.cc",
         "addon/seccomp.cc",
-        "addon/bpf.cc"
+        "addon/bpf.cc",
+        "addon/unixfd.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -8,9 +8,11 @@
 #include <string>
 
 #include "bpf.h"
+#include "console.h"
 #include "process.h"
 #include "seccomp.h"
 #include "spawn.h"
+#include "unixfd.h"
 
 namespace {
 
@@ -164,6 +166,7 @@ Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsObject()) return throwType(env, "compileSeccomp(profile: object)");
   Napi::Object in = info[0].As<Napi::Object>();
   tsrun::seccomp::Profile p;
+  if (in.Get("library").IsString()) p.library = in.Get("library").As<Napi::String>();
   p.defaultAction = in.Get("defaultAction").As<Napi::Number>().Uint32Value();
   Napi::Array arches = in.Get("architectures").As<Napi::Array>();
   for (uint32_t i = 0; i < arches.Length(); i++) p.architectures.push_back(arches.Get(i).As<Napi::String>());
@@ -195,6 +198,43 @@ Napi::Value SeccompVersion(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), tsrun::seccomp::libraryVersion());
 }
 
+// recvMsg(fd, size) -> { data: Buffer, fds: number[] }  (data empty at end of file)
+Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd, size;
+  if (!intArg(info, 0, &fd) || !intArg(info, 1, &size) || size <= 0) return throwType(env, "recvMsg(fd: number, size: number)");
+  tsrun::Received r = tsrun::recvWithFds(fd, size);
+  if (r.err) return throwErrno(env, r.err, "recvmsg");
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("data", Napi::Buffer<uint8_t>::Copy(env, r.data.data(), r.data.size()));
+  Napi::Array fds = Napi::Array::New(env, r.fds.size());
+  for (uint32_t i = 0; i < r.fds.size(); i++) fds.Set(i, r.fds[i]);
+  o.Set("fds", fds);
+  return o;
+}
+
+// sendToUnixSocket(path: string, data: Buffer, fds: number[]) -> undefined
+Napi::Value SendToUnixSocket(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsBuffer() || !info[2].IsArray())
+    return throwType(env, "sendToUnixSocket(path: string, data: Buffer, fds: number[])");
+  std::string path = info[0].As<Napi::String>();
+  Napi::Buffer<uint8_t> buf = info[1].As<Napi::Buffer<uint8_t>>();
+  std::vector<uint8_t> data(buf.Data(), buf.Data() + buf.Length());
+  Napi::Array arr = info[2].As<Napi::Array>();
+  std::vector<int> fds;
+  for (uint32_t i = 0; i < arr.Length(); i++) fds.push_back(arr.Get(i).As<Napi::Number>().Int32Value());
+  const char* syscall = "";
+  int rc = tsrun::sendToUnixSocket(path, data, fds, &syscall);
+  if (rc < 0) return throwErrno(env, -rc, syscall, path);
+  return env.Undefined();
+}
+
+// seccompFilterFlags() -> the SECCOMP_FILTER_FLAG_* bits this kernel accepts
+Napi::Value SeccompFilterFlags(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), tsrun::seccomp::kernelFilterFlags());
+}
+
 // attachDeviceProgram(cgroupDir: string, program: Buffer) -> undefined
 Napi::Value AttachDeviceProgram(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -208,7 +248,38 @@ Napi::Value AttachDeviceProgram(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// consoleListen(path) -> fd; consoleReceive(listenFd) -> pty master fd; setWinsize(fd, rows, cols)
+Napi::Value ConsoleListen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) return throwType(env, "consoleListen(path: string)");
+  std::string path = info[0].As<Napi::String>();
+  int fd = tsrun::consoleListen(path.c_str());
+  if (fd < 0) return throwErrno(env, -fd, "bind", path);
+  return Napi::Number::New(env, fd);
+}
+
+Napi::Value ConsoleReceive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd;
+  if (!intArg(info, 0, &fd)) return throwType(env, "consoleReceive(listenFd: number)");
+  int master = tsrun::consoleReceive(fd);
+  if (master < 0) return throwErrno(env, -master, "recvmsg");
+  return Napi::Number::New(env, master);
+}
+
+Napi::Value SetWinsize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd, rows, cols;
+  if (!intArg(info, 0, &fd) || !intArg(info, 1, &rows) || !intArg(info, 2, &cols)) return throwType(env, "setWinsize(fd, rows, cols)");
+  int rc = tsrun::setWinsize(fd, rows, cols);
+  if (rc < 0) return throwErrno(env, -rc, "ioctl(TIOCSWINSZ)");
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("consoleListen", Napi::Function::New(env, ConsoleListen));
+  exports.Set("consoleReceive", Napi::Function::New(env, ConsoleReceive));
+  exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
   exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
   exports.Set("waitPidAsync", Napi::Function::New(env, WaitPidAsync));
@@ -220,6 +291,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));
   exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));
+  exports.Set("recvMsg", Napi::Function::New(env, RecvMsg));
+  exports.Set("sendToUnixSocket", Napi::Function::New(env, SendToUnixSocket));
+  exports.Set("seccompFilterFlags", Napi::Function::New(env, SeccompFilterFlags));
   return exports;
 }
 

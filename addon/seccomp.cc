@@ -5,10 +5,12 @@
 
 #include <dlfcn.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <map>
 #include <set>
 
 namespace tsrun::seccomp {
@@ -51,29 +53,33 @@ bool bind(Lib& lib, F& fn, const char* name) {
   return fn != nullptr;
 }
 
-// Loaded once, never unloaded (the runtime is a short-lived process).
-const Lib& library() {
-  static const Lib lib = [] {
-    Lib l;
-    l.handle = dlopen("libseccomp.so.2", RTLD_NOW | RTLD_LOCAL);
-    if (l.handle == nullptr) {
-      const char* e = dlerror();
-      l.error = e ? e : "libseccomp.so.2: cannot be loaded";
-      return l;
-    }
-    bool ok = bind(l, l.init, "seccomp_init") & bind(l, l.release, "seccomp_release") &
-              bind(l, l.arch_resolve_name, "seccomp_arch_resolve_name") &
-              bind(l, l.arch_add, "seccomp_arch_add") & bind(l, l.arch_remove, "seccomp_arch_remove") &
-              bind(l, l.syscall_resolve_name, "seccomp_syscall_resolve_name") &
-              bind(l, l.rule_add_array, "seccomp_rule_add_array") & bind(l, l.attr_set, "seccomp_attr_set") &
-              bind(l, l.export_bpf, "seccomp_export_bpf") & bind(l, l.version, "seccomp_version");
-    if (!ok) {
-      dlclose(l.handle);
-      l.handle = nullptr;
-    }
+Lib load(const std::string& name) {
+  Lib l;
+  l.handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (l.handle == nullptr) {
+    const char* e = dlerror();
+    l.error = e ? e : name + ": cannot be loaded";
     return l;
-  }();
-  return lib;
+  }
+  bool ok = bind(l, l.init, "seccomp_init") & bind(l, l.release, "seccomp_release") &
+            bind(l, l.arch_resolve_name, "seccomp_arch_resolve_name") &
+            bind(l, l.arch_add, "seccomp_arch_add") & bind(l, l.arch_remove, "seccomp_arch_remove") &
+            bind(l, l.syscall_resolve_name, "seccomp_syscall_resolve_name") &
+            bind(l, l.rule_add_array, "seccomp_rule_add_array") & bind(l, l.attr_set, "seccomp_attr_set") &
+            bind(l, l.export_bpf, "seccomp_export_bpf") & bind(l, l.version, "seccomp_version");
+  if (!ok) {
+    dlclose(l.handle);
+    l.handle = nullptr;
+  }
+  return l;
+}
+
+// Each name is loaded once and never unloaded (the runtime is a short-lived process).
+const Lib& library(const std::string& name) {
+  static std::map<std::string, Lib> loaded;
+  auto it = loaded.find(name);
+  if (it == loaded.end()) it = loaded.emplace(name, load(name)).first;
+  return it->second;
 }
 
 Result fail(Result& r, int rc, const char* syscall, std::string detail) {
@@ -103,7 +109,7 @@ int readAll(int fd, std::vector<uint8_t>& out) {
 
 Result compile(const Profile& profile) {
   Result r;
-  const Lib& lib = library();
+  const Lib& lib = library(profile.library);
   if (lib.handle == nullptr) return fail(r, ENOSYS, "dlopen", lib.error);
 
   // Resolve the architecture tokens first: an unknown name is an error, not a skip.
@@ -168,8 +174,21 @@ Result compile(const Profile& profile) {
   return r;
 }
 
+uint32_t kernelFilterFlags() {
+  // seccomp(2) checks the flags before it reads the program: a NULL program is EFAULT for a
+  // known flag and EINVAL for an unknown one, and nothing is ever loaded.
+  // WAIT_KILLABLE_RECV is only valid with NEW_LISTENER, so it is probed with it.
+  constexpr uint32_t NEW_LISTENER = 8, WAIT_KILLABLE_RECV = 32;
+  uint32_t supported = 0;
+  for (uint32_t flag = 1; flag <= WAIT_KILLABLE_RECV; flag <<= 1) {
+    uint32_t probe = flag == WAIT_KILLABLE_RECV ? flag | NEW_LISTENER : flag;
+    if (syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, probe, nullptr) < 0 && errno == EFAULT) supported |= flag;
+  }
+  return supported;
+}
+
 std::string libraryVersion() {
-  const Lib& lib = library();
+  const Lib& lib = library(DEFAULT_LIBRARY);
   if (lib.handle == nullptr) return "";
   const scmp_version* v = lib.version();
   if (v == nullptr) return "";

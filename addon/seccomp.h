@@ -21,7 +21,10 @@ struct Rule {
   std::vector<Arg> args;
 };
 
+constexpr const char* DEFAULT_LIBRARY = "libseccomp.so.2";
+
 struct Profile {
+  std::string library = DEFAULT_LIBRARY;  // the soname to dlopen
   uint32_t defaultAction;
   std::vector<std::string> architectures;  // libseccomp names: "x86_64", "x86", "x32", "aarch64", ...
   std::vector<Rule> rules;
@@ -37,7 +40,10 @@ struct Result {
 
 Result compile(const Profile& profile);
 
-// The library version ("2.5.4") or "" when libseccomp.so.2 cannot be loaded.
+// The SECCOMP_FILTER_FLAG_* bits the running kernel accepts (probed without loading anything).
+uint32_t kernelFilterFlags();
+
+// The version ("2.5.4") of DEFAULT_LIBRARY, or "" when it cannot be loaded.
 std::string libraryVersion();
 
 }  // namespace tsrun::seccomp

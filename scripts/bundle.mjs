@@ -5,6 +5,7 @@
 // - dist/yargs.cjs and dist/validators.cjs: the two large leaves (yargs, ~190 KB, only for help
 //   and unusual lines; the ajv validators, ~240 KB, only for config.json), required on first
 //   use so that no other command parses them. Neither holds state shared with src/.
+// - dist/soak.js: the soak script (bench/soak.ts, the runtime's library API in one long-lived process).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,15 +23,15 @@ rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist');
 // dist/*.js are CommonJS although the package is "type": "module".
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
-await build({
+const fromSrc = {
   ...common,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/tsrun.js',
   plugins: [leavesExternal],
   // src/ is ES modules: give import.meta.url its CommonJS value.
   define: { 'import.meta.url': '__tsrunModuleUrl' },
   banner: { js: "const __tsrunModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+};
+await build({ ...fromSrc, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tsrun.js' });
+await build({ ...fromSrc, entryPoints: ['bench/soak.ts'], outfile: 'dist/soak.js' });
 // yargs' ES module build (what src/ imports), whose default export is what require() returns.
 const yargsEntry = { contents: "export { default } from 'yargs';", resolveDir: '.' };
 await build({ ...common, stdin: yargsEntry, outfile: 'dist/yargs.cjs', footer: { js: 'module.exports = module.exports.default;' } });

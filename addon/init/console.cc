@@ -12,6 +12,7 @@
 #include "fail.h"
 #include "fs.h"
 #include "ops.h"
+#include "sync.h"
 
 namespace tsrun {
 
@@ -24,26 +25,6 @@ static int connect_socket(const char* path) {
   if (fd < 0) fail_errno("socket", path);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) fail_errno("connect", path);
   return fd;
-}
-
-// Sends the master with SCM_RIGHTS; the data is the pty name, as runc sends it.
-static void send_fd(int sock, int fd, const char* name, const char* path) {
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  iovec iov = {const_cast<char*>(name), strlen(name)};
-  msghdr mh = {};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ssize_t n;
-  do n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) fail_errno("sendmsg", path);
 }
 
 void op_console_connect(const char* socket_path) {
@@ -78,7 +59,8 @@ void op_console(const char* socket_path, uint64_t rows, uint64_t cols) {
     ws.ws_col = static_cast<unsigned short>(cols);
     if (ioctl(master, TIOCSWINSZ, &ws) < 0) fail_errno("ioctl(TIOCSWINSZ)", name);
   }
-  send_fd(sock, master, name, socket_path);
+  // The data is the pty name, as runc sends it.
+  send_with_fd_or_fail(sock, name, strlen(name), master, socket_path);
   close(master);
   close(sock);
   g.console_sock = -1;

@@ -1,7 +1,9 @@
 #include "fs.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
+#include <sys/vfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fail.h"
 #include "ops.h"
 
 #ifndef SYS_openat2
@@ -133,6 +136,33 @@ int resolve_parent(const char* path, char* name, unsigned name_size, const char*
   if (slash) slash[1] = 0;
   else strcpy(dir, "/");
   return resolve_in_root(dir, Create::Dir, syscall);
+}
+
+// True if `path` names `top` ("proc", "sys/fs/cgroup") itself (when `self`) or something below it.
+static bool under(const char* path, const char* top, bool self) {
+  while (*path == '/') path++;
+  size_t n = strlen(top);
+  if (strncmp(path, top, n) || (path[n] != '/' && path[n] != 0)) return false;
+  path += n;
+  while (*path == '/' || (path[0] == '.' && (path[1] == '/' || !path[1]))) path++;
+  return self || *path != 0;
+}
+static bool below(const char* path, const char* top) { return under(path, top, false); }
+
+void check_mount_target(const char* path, int fd) {
+  bool proc = below(path, "proc"), sys = below(path, "sys");
+  if (!proc && !sys) return;
+  struct statfs sf;
+  if (fstatfs(fd, &sf) < 0) fail_errno("fstatfs", path);
+  unsigned long t = static_cast<unsigned long>(sf.f_type);
+  if (proc && t == PROC_SUPER_MAGIC) return;
+  if (sys && t == SYSFS_MAGIC) return;
+  // The cgroup mount of a v1 host is a tmpfs with one cgroup hierarchy per directory.
+  if (sys && under(path, "sys/fs/cgroup", true) && (t == TMPFS_MAGIC || t == CGROUP_SUPER_MAGIC || t == CGROUP2_SUPER_MAGIC))
+    return;
+  static char why[PATH_MAX + 64];
+  snprintf(why, sizeof why, "%s: target is not on %s (f_type 0x%lx)", path, proc ? "procfs" : "sysfs", t);
+  fail(EPERM, "fstatfs", why);
 }
 
 }  // namespace tsrun

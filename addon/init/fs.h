@@ -19,6 +19,11 @@ int open_in_root(const char* path, int flags);
 // (never "", "." or "..") and creates the missing parents.
 int resolve_parent(const char* path, char* name, unsigned name_size, const char** syscall);
 
+// A mount (or mask) onto a path below /proc or /sys must land on procfs or sysfs itself (a
+// symlink or an earlier mount in the rootfs could redirect it elsewhere, the CVE-2025-31133 /
+// 52565 / 52881 class): fails the step with EPERM otherwise. `fd` is the resolved target.
+void check_mount_target(const char* path, int fd);
+
 // "/proc/self/fd/<fd>": the target handed to mount(2) for a resolved fd.
 struct FdPath {
   char buf[32];

@@ -34,7 +34,7 @@ static void run(const Record& r) {
     case OP_ROOTFS: set_step("bind rootfs %s", a[0].str); return op_rootfs(a[0].str);
     case OP_MOUNT:
       set_step("mount %s", a[1].str);
-      return op_mount(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num, a[5].str, a[6].num);
+      return op_mount(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num, a[5].str, a[6].num, a[7].num);
     case OP_MKNOD:
       set_step("mknod %s", a[0].str);
       return op_mknod(a[0].str, a[1].num, a[2].num, a[3].num, a[4].num, a[5].num);
@@ -74,6 +74,11 @@ static void run(const Record& r) {
     case OP_IOPRIO: set_step("io priority"); return op_ioprio(a[0].num);
     case OP_PERSONALITY: set_step("personality"); return op_personality(a[0].num);
     case OP_CPU_AFFINITY: set_step("cpu affinity"); return op_cpu_affinity(a[0]);
+    case OP_MOUNT_SETATTR: set_step("mount_setattr %s", a[0].str); return op_mount_setattr(a[0].str, a[1].num, a[2].num, a[3].num);
+    case OP_IDMAP_TREE: set_step("idmapped tree %s", a[0].str); return op_idmap_tree(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num);
+    case OP_MOUNT_TREE:
+      set_step("mount %s", a[1].str);
+      return op_mount_tree(a[0].num, a[1].str, a[2].num, a[3].num, a[4].num, a[5].num);
     case OP_LOG:
       set_step("name process");
       prctl(PR_SET_NAME, a[0].str, 0, 0, 0);  // cosmetic: never fails the plan

@@ -17,7 +17,8 @@
 namespace tsrun {
 
 static constexpr unsigned long ATIME_FLAGS = MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME;
-static constexpr unsigned long REMOUNT_FLAGS = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | ATIME_FLAGS;
+static constexpr unsigned long REMOUNT_FLAGS =
+    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOSYMFOLLOW | ATIME_FLAGS;
 
 static int must_resolve(const char* path, Create create) {
   const char* sc;
@@ -26,28 +27,35 @@ static int must_resolve(const char* path, Create create) {
   return fd;
 }
 
-// Applies flags to the bind mount whose root `fd` is. In a user namespace the kernel refuses
-// to clear flags locked on the source mount (mount(2) EPERM, mount_namespaces(7) "locked"),
-// so the flags statvfs reports for it are kept; a locked read-only is kept only on EPERM,
-// so that real root can still make a writable bind of a read-only mount.
-static void bind_remount(int fd, unsigned long flags, const char* path) {
-  struct statvfs sv;
-  if (fstatvfs(fd, &sv) < 0) fail_errno("fstatvfs", path);
-  unsigned long f = MS_REMOUNT | MS_BIND | (flags & REMOUNT_FLAGS);
+// The flags statvfs reports for a mount, as mount(2) flags.
+static unsigned long mount_flags_of(const struct statvfs& sv) {
+  unsigned long f = 0;
+  if (sv.f_flag & ST_RDONLY) f |= MS_RDONLY;
   if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
   if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
   if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
-  if (!(flags & ATIME_FLAGS)) {
-    if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
-    if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
-    if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
-  }
+  if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+  return f;
+}
+
+// Applies flags to the bind mount whose root `fd` is: mount(2) ignores them on the bind itself.
+// The exact request is tried first; in a user namespace the kernel refuses (EPERM) to clear a
+// flag locked on the source mount (mount_namespaces(7) "locked"), so it is retried with the
+// source's flags (statvfs) added, unless the config explicitly cleared one of them ("rw",
+// "suid", ...) or asked for another atime mode: then EPERM stands, as in runc.
+static void bind_remount(int fd, unsigned long flags, unsigned long cleared, const char* path) {
   FdPath target(fd);
+  unsigned long f = MS_REMOUNT | MS_BIND | (flags & REMOUNT_FLAGS);
   if (mount(nullptr, target, nullptr, f, nullptr) == 0) return;
-  if (errno == EPERM && (sv.f_flag & ST_RDONLY) && !(f & MS_RDONLY) &&
-      mount(nullptr, target, nullptr, f | MS_RDONLY, nullptr) == 0)
-    return;
-  fail_errno("mount", path);
+  if (errno != EPERM) fail_errno("mount", path);
+  struct statvfs sv;
+  if (fstatvfs(fd, &sv) < 0) fail_errno("fstatvfs", path);
+  unsigned long locked = mount_flags_of(sv);
+  bool atime_conflict = (f & ATIME_FLAGS) && (f & ATIME_FLAGS) != (locked & ATIME_FLAGS);
+  if ((locked & cleared) || atime_conflict || (f | locked) == f) fail(EPERM, "mount", path);
+  if (mount(nullptr, target, nullptr, f | locked, nullptr) < 0) fail_errno("mount", path);
 }
 
 void op_mount_propagation(uint64_t flags) {
@@ -62,9 +70,25 @@ void op_rootfs(const char* path) {
   g.rootfs = path;
 }
 
+// What follows the mount itself: the bind flags, the propagation. The old fd is the
+// directory under the new mount; the path is looked up again to get the mount.
+static void finish_mount(const char* dest, uint64_t flags, uint64_t cleared, uint64_t prop, bool bind) {
+  bool remount = bind && (flags & REMOUNT_FLAGS);
+  if (!remount && !prop) return;
+  int fd = must_resolve(dest, Create::None);
+  if (remount) bind_remount(fd, flags, cleared, dest);
+  if (prop && mount(nullptr, FdPath(fd), nullptr, prop, nullptr) < 0) fail_errno("mount", dest);
+  close(fd);
+}
+
 void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
-              const char* data, uint64_t mode) {
-  int fd = must_resolve(dest, mode == 1 ? Create::File : Create::Dir);
+              const char* data, uint64_t mode, uint64_t cleared) {
+  int fd = must_resolve(dest, mode == MOUNT_FILE ? Create::File : Create::Dir);
+  check_mount_target(dest, fd);
+  // tmpcopyup: the directory under the mount, opened before the mount hides it.
+  int below = -1;
+  if (mode == MOUNT_COPYUP && (below = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    fail_errno("openat", dest);
   FdPath target(fd);
   const char* src = *source ? source : nullptr;
   if (flags & MS_BIND) {
@@ -75,12 +99,33 @@ void op_mount(const char* source, const char* dest, const char* fstype, uint64_t
       fail_errno("mount", dest);
   }
   close(fd);
-  bool remount = (flags & MS_BIND) && (flags & REMOUNT_FLAGS);
-  if (!remount && !prop) return;
-  // The old fd is the directory under the new mount; look the path up again to get the mount.
-  fd = must_resolve(dest, Create::None);
-  if (remount) bind_remount(fd, flags, dest);
-  if (prop && mount(nullptr, FdPath(fd), nullptr, prop, nullptr) < 0) fail_errno("mount", dest);
+  if (below >= 0) {
+    int above = must_resolve(dest, Create::None);
+    copy_up(below, above, dest);
+    close(above);
+    close(below);
+  }
+  finish_mount(dest, flags, cleared, prop, flags & MS_BIND);
+}
+
+void op_mount_tree(uint64_t index, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop) {
+  int tree = take_tree(index);
+  int fd = must_resolve(dest, mode == MOUNT_FILE ? Create::File : Create::Dir);
+  check_mount_target(dest, fd);
+  if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    fail_errno("move_mount", dest);
+  close(tree);
+  close(fd);
+  finish_mount(dest, flags, cleared, prop, true);
+}
+
+void op_mount_setattr(const char* dest, uint64_t set, uint64_t clear, uint64_t recursive) {
+  int fd = must_resolve(dest, Create::None);
+  struct mount_attr attr = {};
+  attr.attr_set = set;
+  attr.attr_clr = clear;
+  if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    fail_errno("mount_setattr", dest);
   close(fd);
 }
 
@@ -90,8 +135,14 @@ void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, u
   int dir = resolve_parent(dest, name, sizeof name, &sc);
   if (dir < 0) fail_errno(sc, dest);
   if (mknodat(dir, name, mode, makedev(major, minor)) < 0) {
-    if (errno == EEXIST) return (void)close(dir);  // the rootfs brings its own node: keep it, as runc does
-    fail_errno("mknodat", dest);
+    if (errno != EEXIST) fail_errno("mknodat", dest);
+    // The rootfs brings its own node: kept if it is the requested device, else an error
+    // (config-linux.md#devices: "a file ... that does not match the requested device").
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) fail_errno("fstatat", dest);
+    bool same = (st.st_mode & S_IFMT) == (mode & S_IFMT) && (S_ISFIFO(st.st_mode) || st.st_rdev == makedev(major, minor));
+    if (!same) fail(EEXIST, "mknodat", dest);
+    return (void)close(dir);
   }
   // The umask applied to mknodat; the device gets exactly the requested permissions.
   if (fchmodat(dir, name, mode & 07777, 0) < 0) fail_errno("fchmodat", dest);
@@ -101,6 +152,16 @@ void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, u
 
 void op_bind_device(const char* host, const char* dest) {
   int fd = must_resolve(dest, Create::File);
+  // What is already there must be the same device, or an empty file (a bind target such as
+  // resolve_in_root makes): config-linux.md#devices.
+  struct stat have, want;
+  if (fstat(fd, &have) < 0) fail_errno("fstat", dest);
+  if (stat(host, &want) < 0) fail_errno("stat", host);
+  bool device = S_ISCHR(want.st_mode) || S_ISBLK(want.st_mode) || S_ISFIFO(want.st_mode);
+  bool placeholder = S_ISREG(have.st_mode) && have.st_size == 0;
+  bool same = device && (have.st_mode & S_IFMT) == (want.st_mode & S_IFMT) && have.st_rdev == want.st_rdev;
+  if (!placeholder && !same) fail(EEXIST, "mount", dest);
+  if (!device) fail(ENODEV, "stat", host);
   if (mount(host, FdPath(fd), nullptr, MS_BIND, nullptr) < 0) fail_errno("mount", dest);
   close(fd);
 }
@@ -158,40 +219,71 @@ static int resolve_existing(const char* path) {
 static int dev_null() {
   static int fd = -1;
   if (fd >= 0) return fd;
-  const char* sc;
-  fd = resolve_in_root("/dev/null", Create::None, &sc);
-  if (fd < 0) fail_errno(sc, "/dev/null");
+  // O_NOFOLLOW: a symlink named /dev/null is itself refused, whatever it points to.
+  fd = open_in_root("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail_errno("openat2", "/dev/null");
   struct stat st;
   if (fstat(fd, &st) < 0) fail_errno("fstat", "/dev/null");
-  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) fail(EPERM, "fstat", "/dev/null is not the 1:3 device");
+  if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) fail(EPERM, "fstat", "/dev/null is not the 1:3 character device");
   return fd;
+}
+
+// After pivot_root these ops use only fds and the new mount API (open_tree, fsopen/fsmount,
+// move_mount, mount_setattr(2)): no /proc/self/fd path is looked up in the container's /proc,
+// which may not be mounted, or be what a racing mount redirected (the CVE-2025-52881 class).
+static void attach(int tree, int fd, const char* path) {
+  if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) fail_errno("move_mount", path);
+  close(tree);
+}
+
+// Sets read-only on the one mount whose root `fd` is, keeping every other flag (as runc's
+// remount with the statfs flags does; nothing locked is ever cleared).
+static void set_readonly(int fd, const char* path) {
+  struct mount_attr attr = {};
+  attr.attr_set = MOUNT_ATTR_RDONLY;
+  if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) fail_errno("mount_setattr", path);
+}
+
+// An empty read-only tmpfs, detached.
+static int empty_tmpfs(const char* path) {
+  int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (fs < 0) fail_errno("fsopen", path);
+  if (fsconfig(fs, FSCONFIG_SET_FLAG, "ro", nullptr, 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
+    fail_errno("fsconfig", path);
+  int tree = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+  if (tree < 0) fail_errno("fsmount", path);
+  close(fs);
+  return tree;
 }
 
 void op_mask_path(const char* path) {
   int fd = resolve_existing(path);
   if (fd < 0) return;
+  check_mount_target(path, fd);
   struct stat st;
   if (fstat(fd, &st) < 0) fail_errno("fstat", path);
-  int r = S_ISDIR(st.st_mode) ? mount("tmpfs", FdPath(fd), "tmpfs", MS_RDONLY, nullptr)
-                              : mount(FdPath(dev_null()), FdPath(fd), nullptr, MS_BIND, nullptr);
-  if (r < 0) fail_errno("mount", path);
+  int tree = S_ISDIR(st.st_mode) ? empty_tmpfs(path)
+                                 : open_tree(dev_null(), "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  if (tree < 0) fail_errno("open_tree", "/dev/null");
+  attach(tree, fd, path);
   close(fd);
 }
 
 void op_readonly_path(const char* path) {
   int fd = resolve_existing(path);
   if (fd < 0) return;
-  if (mount(FdPath(fd), FdPath(fd), nullptr, MS_BIND | MS_REC, nullptr) < 0) fail_errno("mount", path);
-  close(fd);
-  fd = resolve_existing(path);
-  if (fd < 0) fail(ENOENT, "openat2", path);
-  bind_remount(fd, MS_RDONLY, path);
+  check_mount_target(path, fd);
+  // The bind onto itself, cut as a detached copy so that it is made read-only before it is visible.
+  int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+  if (tree < 0) fail_errno("open_tree", path);
+  set_readonly(tree, path);
+  attach(tree, fd, path);
   close(fd);
 }
 
 void op_remount_ro(const char* path) {
   int fd = must_resolve(path, Create::None);
-  bind_remount(fd, MS_RDONLY, path);
+  set_readonly(fd, path);
   close(fd);
 }
 

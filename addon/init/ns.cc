@@ -2,7 +2,9 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/magic.h>
 #include <sys/prctl.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -44,9 +46,7 @@ void op_unshare(uint64_t flags) {
   if (unshare(static_cast<int>(flags)) < 0) fail_errno("unshare", detail);
 }
 
-void op_write_file(const char* path, const char* data, uint32_t len) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) fail_errno("open", path);
+static void write_all(int fd, const char* path, const char* data, uint32_t len) {
   while (len) {
     ssize_t n = write(fd, data, len);
     if (n < 0 && errno == EINTR) continue;
@@ -55,6 +55,12 @@ void op_write_file(const char* path, const char* data, uint32_t len) {
     len -= n;
   }
   close(fd);
+}
+
+void op_write_file(const char* path, const char* data, uint32_t len) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail_errno("open", path);
+  write_all(fd, path, data, len);
 }
 
 void op_fork() {
@@ -100,7 +106,14 @@ void op_sysctl(const char* key, const char* value) {
   int n = snprintf(path, sizeof path, "/proc/sys/%s", key);
   if (n < 0 || static_cast<size_t>(n) >= sizeof path) fail(ENAMETOOLONG, "open", key);
   for (char* p = path + 10; *p; p++) *p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
-  op_write_file(path, value, strlen(value));
+  // The file must be procfs's own: without a proc mount, or with something mounted over
+  // /proc/sys, the write would land elsewhere (the CVE-2025-52881 class).
+  int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) fail_errno("open", path);
+  struct statfs sf;
+  if (fstatfs(fd, &sf) < 0) fail_errno("fstatfs", path);
+  if (sf.f_type != PROC_SUPER_MAGIC) fail(EPERM, "fstatfs", path);
+  write_all(fd, path, value, strlen(value));
 }
 
 }  // namespace tsrun

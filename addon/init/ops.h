@@ -33,8 +33,12 @@ void op_sysctl(const char* key, const char* value);
 // mount.cc: the filesystem
 void op_mount_propagation(uint64_t flags);
 void op_rootfs(const char* path);
+// OP_MOUNT mode argument
+constexpr uint64_t MOUNT_DIR = 0, MOUNT_FILE = 1, MOUNT_COPYUP = 2;
 void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
-              const char* data, uint64_t mode);
+              const char* data, uint64_t mode, uint64_t cleared);
+void op_mount_tree(uint64_t index, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop);
+void op_mount_setattr(const char* dest, uint64_t set, uint64_t clear, uint64_t recursive);
 void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, uint64_t uid, uint64_t gid);
 void op_bind_device(const char* host, const char* dest);
 void op_symlink(const char* target, const char* link);
@@ -43,6 +47,13 @@ void op_chroot();
 void op_mask_path(const char* path);
 void op_readonly_path(const char* path);
 void op_remount_ro(const char* path);
+
+// copyup.cc: copy the tree under directory fd `from` into directory fd `to` (tmpcopyup)
+void copy_up(int from, int to, const char* what);
+
+// idmap.cc: stage-1 idmapped trees, taken by index in stage 2
+void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap);
+int take_tree(uint64_t index);
 
 // console.cc
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);

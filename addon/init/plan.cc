@@ -21,7 +21,7 @@ static const char* signature(uint16_t op) {
     case OP_FORK: return "";
     case OP_MOUNT_PROPAGATION: return "i";
     case OP_ROOTFS: return "s";
-    case OP_MOUNT: return "sssiisi";
+    case OP_MOUNT: return "sssiisii";
     case OP_MKNOD: return "siiiii";
     case OP_BIND_DEVICE: return "ss";
     case OP_SYMLINK: return "ss";
@@ -56,6 +56,9 @@ static const char* signature(uint16_t op) {
     case OP_LOG: return "s";
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";
+    case OP_MOUNT_SETATTR: return "siii";
+    case OP_IDMAP_TREE: return "sssii";
+    case OP_MOUNT_TREE: return "isiiii";
     case OP_TIMESTAMP: return "s";
     default: return nullptr;
   }

@@ -184,8 +184,18 @@ void op_seccomp(const Arg& program, uint64_t flags) {
   long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(flags), &prog);
   if (r < 0) fail_errno("seccomp", "SECCOMP_SET_MODE_FILTER");
   free(insns);
-  // With SECCOMP_FILTER_FLAG_NEW_LISTENER r is the listener fd; handing it over is a later
-  // issue (protocol.h), until then OP_PRESERVE_FDS closes it.
+  if (!(flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)) return;
+  // r is the listener: the runtime hands it to the agent at listenerPath (config-linux.md#seccomp).
+  int listener = static_cast<int>(r);
+  if (sync_fd() < 0) fail(EBADF, "sendmsg", "seccomp listener: the sync socket is closed");
+  send_fd_or_fail(MSG_SECCOMP_FD, listener);
+  close(listener);
+  Message m;
+  expect_msg(MSG_SECCOMP_DONE, &m);
+  int32_t status = 0;
+  if (m.len >= 4) memcpy(&status, m.payload, 4);
+  free(m.payload);
+  if (status) fail(status, "sendmsg", "seccomp listener to listenerPath");
 }
 
 // Closes fds [from, to]; close_range(2) may be missing or refused by a seccomp profile,

@@ -66,6 +66,9 @@ enum MsgType : uint32_t {
                          //   container's state JSON with status "creating", a NUL, and the state with status
                          //   "created" (to the end of the message), kept for OP_RUN_HOOK (createContainer
                          //   hooks get the first, startContainer hooks the second)
+  MSG_SECCOMP_FD = 10,   // init -> runtime: no payload, the seccomp listener fd in SCM_RIGHTS; the runtime
+                         //   sends it with the container process state to linux.seccomp.listenerPath
+  MSG_SECCOMP_DONE = 11, // runtime -> init: i32 0 when the listener was delivered, else the errno to fail with
   MSG_CREATED_ACK = 30,  // runtime -> init: the container's pid is in state.json; only now may the init close
                          //   the socket and wait on exec.fifo. Until then a runtime killed mid-create leaves
                          //   an init that sees EOF and exits, never one that nobody knows about.
@@ -91,12 +94,17 @@ enum Op : uint16_t {
   //      openat2(RESOLVE_IN_ROOT) and never escape it; missing parents are created 0755) ----
   OP_MOUNT_PROPAGATION = 10,  // (i flags)  mount(NULL, "/", NULL, flags, NULL), e.g. MS_REC|MS_SLAVE
   OP_ROOTFS = 11,        // (s abs host path)  bind the rootfs onto itself (MS_BIND|MS_REC), remember it
-  OP_MOUNT = 12,         // (s source, s dest in rootfs, s fstype, i flags, i propagation flags, s data, i mode)
+  OP_MOUNT = 12,         // (s source, s dest in rootfs, s fstype, i flags, i propagation flags, s data, i mode,
+                         //   i cleared flags)
                          //   mode: 0 = dest is a directory (mkdir), 1 = dest is a file (create empty file,
-                         //   for binds of non-directories). flags are MS_* for mount(2); when flags has
-                         //   MS_BIND and any of MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|atime flags,
-                         //   a second mount(MS_REMOUNT|MS_BIND|flags) applies them, OR'ing in the flags
-                         //   the kernel has locked on the source (statvfs f_flag) so it works in a userns.
+                         //   for binds of non-directories), 2 = a directory whose contents are copied into
+                         //   the new mount (tmpcopyup). flags are MS_* for mount(2); when flags has
+                         //   MS_BIND and any of MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_NOSYMFOLLOW|atime
+                         //   flags, a second mount(MS_REMOUNT|MS_BIND|flags) applies them; on EPERM it is
+                         //   retried OR'ing in the flags the kernel has locked on the source (statvfs
+                         //   f_flag), unless one of them is in `cleared` (the config asked for "rw",
+                         //   "suid", ...) or another atime mode was asked for. A dest below /proc or /sys
+                         //   must resolve onto procfs / sysfs (fstatfs), else EPERM.
                          //   propagation flags (MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC)
                          //   are applied with a third mount(NULL, dest, NULL, prop, NULL) when non-zero.
                          //   The mount is made on the /proc/self/fd/N of the resolved destination.
@@ -109,9 +117,12 @@ enum Op : uint16_t {
   OP_PIVOT_ROOT = 17,    // ()  chdir(rootfs); pivot_root(".", "."); umount2(".", MNT_DETACH); chdir("/")
   OP_CHROOT = 18,        // ()  --no-pivot: chdir(rootfs); mount(rootfs, "/", MS_MOVE); chroot("."); chdir("/")
   // ---- stage 2: after pivot_root, paths are container paths ----
-  OP_MASK_PATH = 20,     // (s path)  bind /dev/null over a file, or mount an empty ro tmpfs on a directory; ENOENT ignored
-  OP_READONLY_PATH = 21, // (s path)  bind onto itself and remount MS_RDONLY (keeping locked flags); ENOENT ignored
-  OP_REMOUNT_RO = 22,    // (s path)  remount an existing mount read-only (bind remount), used for "/" with root.readonly
+  //   OP_MASK_PATH, OP_READONLY_PATH, OP_REMOUNT_RO use only fds (open_tree, fsmount, move_mount,
+  //   mount_setattr), never /proc/self/fd; a path below /proc or /sys must resolve onto procfs / sysfs.
+  OP_MASK_PATH = 20,     // (s path)  a clone of /dev/null (refused unless the 1:3 char device, not a symlink) over
+                         //   a file, or an empty ro tmpfs on a directory; ENOENT ignored
+  OP_READONLY_PATH = 21, // (s path)  a recursive clone of the path, made MOUNT_ATTR_RDONLY, moved onto it; ENOENT ignored
+  OP_REMOUNT_RO = 22,    // (s path)  MOUNT_ATTR_RDONLY on the mount at path, other flags kept; "/" with root.readonly
   OP_SETHOSTNAME = 23,   // (s name)
   OP_SETDOMAINNAME = 24, // (s name)
   OP_CONSOLE = 25,       // (s console socket path or "" after OP_CONSOLE_CONNECT, i rows, i cols)  open a pty, send the master over the
@@ -133,7 +144,7 @@ enum Op : uint16_t {
                          //   close the sync socket, block reading 1 byte from the fifo
                          //   opened by OP_OPEN_FIFO; EOF or error -> exit 1 without exec
   // ---- stage 2: the process (after the start handshake, in this order) ----
-  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64)
+  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64); the compiler puts it before OP_CREATED
   OP_NO_NEW_PRIVS = 41,  // ()  prctl(PR_SET_NO_NEW_PRIVS, 1)
   OP_USER = 42,          // (i uid, i gid, s additional gids as a list of u32 LE, i keep caps 0|1)
                          //   setgroups(additional) (skipped when the list is empty and setgroups is denied);
@@ -147,8 +158,9 @@ enum Op : uint16_t {
   OP_UMASK = 44,         // (i mask)
   OP_CWD = 45,           // (s path)  chdir
   OP_SECCOMP = 46,       // (s BPF program: struct sock_filter[] bytes, i flags SECCOMP_FILTER_FLAG_*)
-                         //   seccomp(SECCOMP_SET_MODE_FILTER); if flags has NEW_LISTENER the listener fd is
-                         //   sent with OP_SECCOMP_LISTENER semantics (later issue)
+                         //   seccomp(SECCOMP_SET_MODE_FILTER); if flags has NEW_LISTENER: send the listener
+                         //   fd in MSG_SECCOMP_FD, wait for MSG_SECCOMP_DONE, close it (so the sync socket
+                         //   must still be open: the compiler puts such a filter before OP_CREATED)
   OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed before execve
   OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
   OP_CAPS_BOUNDING = 49, // (i bounding mask)  before OP_USER, while CAP_SETPCAP is effective: PR_CAPBSET_DROP
@@ -165,6 +177,16 @@ enum Op : uint16_t {
   OP_CONSOLE_CONNECT = 81,  // (s console socket path)  connect now, in stage 1 (exec: before joining the mount
                             //   namespace, where the host path is gone); a later OP_CONSOLE with an empty
                             //   path uses this connection
+  // ---- filesystem, continued ----
+  OP_MOUNT_SETATTR = 70, // (s dest in rootfs, i MOUNT_ATTR_* to set, i MOUNT_ATTR_* to clear, i recursive 0|1)
+                         //   mount_setattr(2) on the mount at dest (AT_RECURSIVE: the r* options of config.md)
+  OP_IDMAP_TREE = 71,    // stage 1, before any namespace op: (s source host path, s uid_map text, s gid_map
+                         //   text, i rbind 0|1, i ridmap 0|1)  a user namespace holding the maps (a child
+                         //   unshares, the maps are written, its ns fd kept), open_tree(OPEN_TREE_CLONE,
+                         //   AT_RECURSIVE if rbind), mount_setattr(MOUNT_ATTR_IDMAP, AT_RECURSIVE if ridmap);
+                         //   the detached tree is kept, numbered from 0 in plan order
+  OP_MOUNT_TREE = 72,    // (i tree number, s dest in rootfs, i mode, i flags, i cleared flags, i propagation)
+                         //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
   OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan

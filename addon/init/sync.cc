@@ -25,6 +25,27 @@ void send_or_fail(uint32_t type, const void* payload, size_t len) {
   if (!send_msg(type, payload, len)) fail_errno("sendmsg", "sync socket");
 }
 
+void send_with_fd_or_fail(int sock, const void* data, size_t len, int fd, const char* what) {
+  iovec iov = {const_cast<void*>(data), len};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr mh = {};
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = control;
+  mh.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  __builtin_memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  ssize_t n;
+  do n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(len)) fail(n < 0 ? errno : EIO, "sendmsg", what);
+}
+
+void send_fd_or_fail(uint32_t type, int fd) { send_with_fd_or_fail(sync_fd(), &type, 4, fd, "sync socket (fd)"); }
+
 void expect_msg(uint32_t type, Message* m) {
   int fd = sync_fd();
   // MSG_PEEK|MSG_TRUNC returns the real size of the next packet (unix(7), recv(2)),

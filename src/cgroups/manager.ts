@@ -6,11 +6,11 @@ import type { LinuxResources } from '../spec/types.js';
 import { realCgroupIO } from './io.js';
 import { detectHostCgroups } from './layout.js';
 import { containerPaths, defaultCgroupsPath, parseSystemdPath } from './path.js';
-import type { CgroupIO, CgroupStats, HostCgroups } from './types.js';
+import type { CgroupIO, CgroupStats, HostCgroups, OomState } from './types.js';
 import { V1Manager } from './v1/manager.js';
 import { V2Manager } from './v2/manager.js';
 
-export type { CgroupStats, HostCgroups } from './types.js';
+export type { CgroupStats, HostCgroups, OomState } from './types.js';
 export { hasResources } from './controllers/index.js';
 
 export interface CgroupManager {
@@ -33,8 +33,8 @@ export interface CgroupManager {
   destroy(): void;
   /** runc `events --stats` data (cpu, memory, pids, blkio, hugetlb) */
   stats(): CgroupStats;
-  /** OOM kills so far (memory.oom_control / memory.events oom_kill) */
-  oomEvents?(): number;
+  /** OOM kills so far (memory.oom_control / memory.events oom_kill), and whether it is stalled under OOM now (v1 with the OOM killer disabled) */
+  oomState(): OomState;
 }
 
 export interface CgroupManagerOptions {

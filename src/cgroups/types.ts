@@ -99,3 +99,10 @@ export interface CgroupStats {
   };
   hugetlb: Record<string, { usage: number; max: number; failcnt: number }>;
 }
+
+/** What `events` watches for `oom` events. */
+export interface OomState {
+  kills: number;
+  /** v1 memory.oom_control under_oom: tasks wait for memory because disableOOMKiller is set. */
+  underOom: boolean;
+}

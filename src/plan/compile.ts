@@ -7,10 +7,11 @@ import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, processSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
-import { afterPivotSteps, rootfsSteps } from './rootfs.js';
-import type { HostFacts, IdMap, Plan, PlanStep } from './types.js';
+import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
+import { sysctlSteps } from './sysctl.js';
+import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** Fields of the spec tsrun does not implement yet: create refuses them by name. */
 function refuseUnsupported(spec: Spec): void {
@@ -19,8 +20,6 @@ function refuseUnsupported(spec: Spec): void {
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
-    [l?.mountLabel !== undefined, 'linux.mountLabel'],
-    [l?.seccomp?.listenerPath !== undefined, 'linux.seccomp.listenerPath (SCMP_ACT_NOTIFY)'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
 }
@@ -49,7 +48,7 @@ function mapsZero(maps: IdMap[]): boolean {
 
 /** What the runtime compiled before planning (it needs the native library, the planner must not). */
 export interface Precompiled {
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
 }
 
 export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
@@ -60,9 +59,9 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // process.user is not REQUIRED by the schema: no user means root, as runc treats it.
   const process = { ...spec.process!, user: spec.process!.user ?? { uid: 0, gid: 0 } };
   requireField((process.args ?? []).length > 0, '/process/args', 'must have at least one entry', 'config.md#process');
-  // command-line-interface.md#create: the pty master goes to --console-socket; without one,
-  // only a foreground run could relay (not implemented yet).
-  if (process.terminal && !facts.consoleSocket) throw new NotSupportedError('process.terminal without --console-socket');
+  // command-line-interface.md#create: the pty master goes to --console-socket; a foreground
+  // run or exec is its own console socket (process/terminal.ts). Nothing else can hold it (runc).
+  if (process.terminal && !facts.consoleSocket) throw new UsageError('process.terminal needs --console-socket: a detached container cannot use tsrun\'s terminal (a foreground run relays to it)');
   if (!process.terminal && facts.consoleSocket) throw new UsageError('--console-socket needs process.terminal: true');
   const namespaces = spec.linux?.namespaces ?? [];
   const has = (t: string) => namespaces.some((n) => n.type === t);
@@ -73,6 +72,11 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   }
   if (spec.hostname !== undefined) requireField(has('uts'), '/hostname', 'needs a uts namespace', 'config.md#hostname');
   if (spec.domainname !== undefined) requireField(has('uts'), '/domainname', 'needs a uts namespace', 'config.md#domainname');
+  // config-linux.md#mount-label: an SELinux context; runc refuses SELinux labels on a host without it.
+  if (spec.linux?.mountLabel !== undefined) {
+    requireField(!!facts.lsm?.selinux, '/linux/mountLabel', 'needs SELinux, which is not enabled on this host', 'config-linux.md#mount-label');
+    throw new NotSupportedError('linux.mountLabel (SELinux mount contexts)');
+  }
 
   const ns = namespaceSteps(namespaces);
   // The fifo is opened first, with the runtime's own credentials: the state directory is 0700
@@ -81,6 +85,8 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
     { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
     ...initialAffinitySteps(process),
+    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials.
+    ...idmapTreeSteps(spec, facts),
     ...ns.steps,
   ];
   const attrs = processAttrSteps(process, facts.lsm, spec.linux?.personality);
@@ -114,22 +120,33 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
+  // config-linux.md#rootfs-mount-propagation. Until pivot_root every mount is made a slave (or
+  // private) of the host's, so nothing the container mounts propagates back to the host; the
+  // configured mode is applied to the container's "/" after pivot_root, as runc does.
   const rootPropagation = spec.linux?.rootfsPropagation;
-  const propagation = rootPropagation ? propagationFlags(rootPropagation) : MS.SLAVE | MS.REC;
-  requireField(propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation! | MS.REC] });
-  const inUserNs = rootless || has('user');
+  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
+  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
+  const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
+  steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
+  const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
+  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
   steps.push(...afterPivotSteps(spec));
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
-  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) steps.push({ op: Op.SYSCTL, args: [key, value] });
-  steps.push(...attrs.rest);
+  steps.push(...sysctlSteps(spec));
+  steps.push(...attrs.rest, ...rlimitSteps(process));
+  const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
+  // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
+  // the listener goes back over the sync socket, and the runtime is only there until created.
+  const early = !!pre.seccomp?.notify;
+  if (early) steps.push(...credentialSteps(input));
   steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
-  steps.push(...processSteps({ process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings }));
+  if (!early) steps.push(...credentialSteps(input));
+  steps.push(...execSteps(input));
   return { steps, userns, warnings };
 }

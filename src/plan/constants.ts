@@ -27,13 +27,30 @@ export const MS = {
   BIND: 4096,
   MOVE: 8192,
   REC: 16384,
+  SILENT: 32768,
   UNBINDABLE: 1 << 17,
   PRIVATE: 1 << 18,
   SLAVE: 1 << 19,
   SHARED: 1 << 20,
   RELATIME: 1 << 21,
+  I_VERSION: 1 << 23,
   STRICTATIME: 1 << 24,
   LAZYTIME: 1 << 25,
+} as const;
+
+/** mount_setattr(2) attributes (linux/mount.h). RELATIME is the zero value of the atime field. */
+export const MOUNT_ATTR = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  _ATIME: 0x70,
+  RELATIME: 0x0,
+  NOATIME: 0x10,
+  STRICTATIME: 0x20,
+  NODIRATIME: 0x80,
+  IDMAP: 0x100000,
+  NOSYMFOLLOW: 0x200000,
 } as const;
 
 export const RLIMIT: Record<string, number> = {

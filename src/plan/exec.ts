@@ -6,7 +6,7 @@ import { CLONE_NEW } from './constants.js';
 import { sessionKeyringStep } from './keyring.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
-import type { LsmFacts, Plan, PlanStep } from './types.js';
+import type { LsmFacts, Plan, PlanSeccomp, PlanStep } from './types.js';
 
 /** /proc/<pid>/ns/<file> names of the spec's namespace types. */
 export const NS_FILE: Record<string, string> = {
@@ -20,7 +20,7 @@ export interface ExecTarget {
   namespaces: string[];
   capLastCap: number;
   preserveFds: number;
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
   consoleSocket?: string;
   /** The container's session keyring to join (absent when it was created with --no-new-keyring). */
   sessionKeyring?: string;

@@ -1,13 +1,16 @@
-// The process steps of a plan: what runs after the start handshake, in the order the kernel
-// needs (rlimits, no_new_privs, cwd, bounding set, user, capabilities, seccomp, fds, affinity, exec).
+// The process steps of a plan, in the order the kernel needs: rlimits (before the start handshake),
+// credentials (no_new_privs, umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds,
+// final affinity, execve). The credentials run after the handshake, unless a filter with
+// SCMP_ACT_NOTIFY moves them before it.
 import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Capabilities, Process, Rlimit } from '../spec/types.js';
 import { CAPABILITIES, RLIMIT } from './constants.js';
 import { finalAffinitySteps } from './process-attrs.js';
-import type { PlanStep } from './types.js';
+import type { PlanSeccomp, PlanStep } from './types.js';
 
 const CAP_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const;
+const CAP_SYS_ADMIN = BigInt(CAPABILITIES.indexOf('CAP_SYS_ADMIN'));
 
 export type CapMasks = Record<(typeof CAP_SETS)[number], bigint>;
 
@@ -72,7 +75,7 @@ export interface ProcessStepsInput {
   capLastCap: number;
   preserveFds: number;
   /** Compiled seccomp filter, if any: placed before the user switch or right before exec (see below). */
-  seccomp?: { bpf: Buffer; flags: number };
+  seccomp?: PlanSeccomp;
   warnings: string[];
 }
 
@@ -86,16 +89,28 @@ export function checkExecStep(process: Process): PlanStep {
   return { op: Op.CHECK_EXEC, args: [process.args![0], pathOf(env), process.cwd] };
 }
 
-export function processSteps(input: ProcessStepsInput): PlanStep[] {
+/**
+ * setrlimit of each process.rlimits entry. Placed before the start handshake, as runc sets them
+ * in its init: a limit the kernel refuses (a hard limit raised without CAP_SYS_RESOURCE) fails
+ * `create`, and startContainer hooks run under them too.
+ */
+export function rlimitSteps(p: Process): PlanStep[] {
+  checkRlimits(p.rlimits ?? []);
+  return (p.rlimits ?? []).map((r) => ({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
+}
+
+/** no_new_privs, umask, cwd, bounding set, user, capabilities and the seccomp filter. */
+export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   const { process: p, warnings } = input;
   const steps: PlanStep[] = [];
-  checkRlimits(p.rlimits ?? []);
-  (p.rlimits ?? []).forEach((r) => steps.push({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
   const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
-  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while still privileged
-  // (seccomp(2)); with it, load it last so that no setup syscall of ours is filtered.
-  if (input.seccomp && !p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
+  // Loading a filter needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)). Load it last, so that no
+  // setup syscall of ours is filtered, when one of them is still there after the user switch:
+  // no_new_privs, a kept CAP_SYS_ADMIN, or root without a capabilities list (nothing dropped);
+  // else before the switch, while still privileged (as runc).
+  const late = p.noNewPrivileges || (caps ? ((caps.effective >> CAP_SYS_ADMIN) & 1n) === 1n : p.user.uid === 0);
+  if (input.seccomp && !late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   // Without process.user.umask runc sets 0022 rather than leaving the runtime's own.
   steps.push({ op: Op.UMASK, args: [p.user.umask ?? 0o022] });
   steps.push({ op: Op.CWD, args: [p.cwd] });
@@ -104,10 +119,21 @@ export function processSteps(input: ProcessStepsInput): PlanStep[] {
   if (caps) steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
   steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), caps ? 1 : 0] });
   if (caps) steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
-  if (input.seccomp && p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
-  steps.push({ op: Op.PRESERVE_FDS, args: [input.preserveFds] });
-  steps.push(...finalAffinitySteps(p));
-  const args = p.args ?? [];
-  steps.push({ op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] });
+  if (input.seccomp && late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   return steps;
+}
+
+/** The last steps: close every fd that is not the container's, final cpu affinity, execve. */
+export function execSteps(input: ProcessStepsInput): PlanStep[] {
+  const p = input.process;
+  const args = p.args ?? [];
+  return [
+    { op: Op.PRESERVE_FDS, args: [input.preserveFds] },
+    ...finalAffinitySteps(p),
+    { op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] },
+  ];
+}
+
+export function processSteps(input: ProcessStepsInput): PlanStep[] {
+  return [...rlimitSteps(input.process), ...credentialSteps(input), ...execSteps(input)];
 }

@@ -1,11 +1,14 @@
 // The filesystem steps of a plan: mounts, devices, symlinks, masked and read-only paths.
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError, NotSupportedError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Device, Mount, Spec } from '../spec/types.js';
 import { MS, S_IFBLK, S_IFCHR, S_IFIFO } from './constants.js';
 import { parseMountOptions } from './mount-options.js';
-import type { HostFacts, PlanStep } from './types.js';
+import type { HostFacts, IdMap, PlanStep } from './types.js';
+
+/** OP_MOUNT's mode argument (protocol.h). */
+const MOUNT_MODE = { DIR: 0, FILE: 1, COPYUP: 2 } as const;
 
 /** config-linux.md#default-devices */
 export const DEFAULT_DEVICES: Required<Pick<Device, 'path' | 'type' | 'major' | 'minor'>>[] = [
@@ -34,27 +37,70 @@ export function mountDestination(m: Mount, index: number, warnings: string[]): s
   return '/' + m.destination;
 }
 
-function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[]): PlanStep[] {
+const bad = (index: number, field: string, rule: string): ConfigError =>
+  new ConfigError('config.json', [{ pointer: `/mounts/${index}/${field}`, rule, section: 'config.md#mounts' }]);
+
+/** Kernel uid_map / gid_map text (user_namespaces(7)): "inside outside count" per line. */
+const mapText = (maps: readonly IdMap[]) => maps.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
+
+function bindSource(m: Mount, index: number, facts: HostFacts): { source: string; mode: number } {
+  if (!m.source) throw bad(index, 'source', 'a bind mount must have a source');
+  const source = resolve(facts.bundle, m.source);
+  const kind = facts.sourceKind(source);
+  if (kind === 'missing') throw bad(index, 'source', `bind source ${source} does not exist`);
+  return { source, mode: kind === 'file' ? MOUNT_MODE.FILE : MOUNT_MODE.DIR };
+}
+
+function isIdmapped(m: Mount): boolean {
+  const options = m.options ?? [];
+  return options.includes('idmap') || options.includes('ridmap') || !!m.uidMappings || !!m.gidMappings;
+}
+
+/**
+ * Stage-1 steps of the idmapped mounts (config.md#posix-platform-mounts), in mount order:
+ * the tree OP_MOUNT_TREE number n moves is the n-th of these.
+ */
+export function idmapTreeSteps(spec: Spec, facts: HostFacts): PlanStep[] {
+  const hasUserns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
+  return (spec.mounts ?? []).flatMap((m, index) => {
+    if (!isIdmapped(m)) return [];
+    const o = parseMountOptions(m.options ?? []);
+    if (m.type !== 'bind' && !(o.flags & MS.BIND)) throw bad(index, 'options', 'idmap and ridmap apply only to bind mounts (as runc)');
+    if (!m.uidMappings !== !m.gidMappings) throw bad(index, m.uidMappings ? 'gidMappings' : 'uidMappings', 'uidMappings and gidMappings must be given together');
+    // Without mappings of its own the mount takes the container's (config.md#mounts "idmap").
+    const uid = m.uidMappings ?? (hasUserns ? spec.linux?.uidMappings : undefined);
+    const gid = m.gidMappings ?? (hasUserns ? spec.linux?.gidMappings : undefined);
+    if (!uid?.length || !gid?.length) throw bad(index, 'uidMappings', 'an idmapped mount needs uidMappings and gidMappings, or a container user namespace with mappings');
+    const { source } = bindSource(m, index, facts);
+    const rbind = (o.flags & MS.REC) !== 0 ? 1 : 0;
+    return [{ op: Op.IDMAP_TREE, args: [source, mapText(uid), mapText(gid), rbind, o.extensions.has('ridmap') ? 1 : 0] }];
+  });
+}
+
+function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[], nextTree: () => number): PlanStep[] {
   const dest = mountDestination(m, index, warnings);
-  const options = parseMountOptions(m.options ?? []);
-  if (options.unsupported.length > 0) {
-    throw new NotSupportedError(`mounts[${index}].options: ${options.unsupported.join(', ')}`);
-  }
-  if (m.uidMappings || m.gidMappings) throw new NotSupportedError(`mounts[${index}].uidMappings/gidMappings (idmapped mounts)`);
-  const isBind = m.type === 'bind' || (options.flags & MS.BIND) !== 0;
-  if (m.type === 'cgroup') return cgroupMountSteps(dest, options.flags, facts);
-  if (isBind) {
-    if (!m.source) throw new ConfigError('config.json', [{ pointer: `/mounts/${index}/source`, rule: 'a bind mount must have a source', section: 'config.md#mounts' }]);
-    const source = resolve(facts.bundle, m.source);
-    const kind = facts.sourceKind(source);
-    if (kind === 'missing') {
-      throw new ConfigError('config.json', [{ pointer: `/mounts/${index}/source`, rule: `bind source ${source} does not exist`, section: 'config.md#mounts' }]);
+  const o = parseMountOptions(m.options ?? []);
+  if (m.type === 'cgroup') return cgroupMountSteps(dest, o.flags, facts);
+  const isBind = m.type === 'bind' || (o.flags & MS.BIND) !== 0;
+  const steps: PlanStep[] = [];
+  if (isIdmapped(m)) {
+    const { mode } = bindSource(m, index, facts);
+    steps.push({ op: Op.MOUNT_TREE, args: [nextTree(), dest, mode, o.flags | MS.BIND, o.cleared, o.propagation] });
+  } else if (isBind) {
+    const { source, mode } = bindSource(m, index, facts);
+    steps.push({ op: Op.MOUNT, args: [source, dest, '', o.flags | MS.BIND, o.propagation, o.data, mode, o.cleared] });
+  } else {
+    const type = m.type ?? '';
+    let mode: number = MOUNT_MODE.DIR;
+    if (o.extensions.has('tmpcopyup')) {
+      // runc copies up only into a tmpfs and ignores the option elsewhere.
+      if (type === 'tmpfs') mode = MOUNT_MODE.COPYUP;
+      else warnings.push(`config.json: /mounts/${index}/options: tmpcopyup ignored on a ${type || 'typeless'} mount (it applies to tmpfs only)`);
     }
-    const flags = options.flags | MS.BIND;
-    return [{ op: Op.MOUNT, args: [source, dest, '', flags, options.propagation, options.data, kind === 'file' ? 1 : 0] }];
+    steps.push({ op: Op.MOUNT, args: [m.source ?? type, dest, type, o.flags, o.propagation, o.data, mode, o.cleared] });
   }
-  const type = m.type ?? '';
-  return [{ op: Op.MOUNT, args: [m.source ?? type, dest, type, options.flags, options.propagation, options.data, 0] }];
+  if (o.recursiveSet || o.recursiveClear) steps.push({ op: Op.MOUNT_SETATTR, args: [dest, o.recursiveSet, o.recursiveClear, 1] });
+  return steps;
 }
 
 /**
@@ -63,12 +109,12 @@ function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[
  */
 function cgroupMountSteps(dest: string, flags: number, facts: HostFacts): PlanStep[] {
   const common = flags & (MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RDONLY);
-  if (facts.cgroupUnified) return [{ op: Op.MOUNT, args: ['cgroup2', dest, 'cgroup2', flags, 0, '', 0] }];
+  if (facts.cgroupUnified) return [{ op: Op.MOUNT, args: ['cgroup2', dest, 'cgroup2', flags, 0, '', MOUNT_MODE.DIR, 0] }];
   const steps: PlanStep[] = [
-    { op: Op.MOUNT, args: ['tmpfs', dest, 'tmpfs', common & ~MS.RDONLY, 0, 'mode=755', 0] },
+    { op: Op.MOUNT, args: ['tmpfs', dest, 'tmpfs', common & ~MS.RDONLY, 0, 'mode=755', MOUNT_MODE.DIR, 0] },
   ];
   for (const bind of facts.cgroupBinds) {
-    steps.push({ op: Op.MOUNT, args: [bind.hostPath, `${dest}/${bind.name}`, '', MS.BIND | common, 0, '', 0] });
+    steps.push({ op: Op.MOUNT, args: [bind.hostPath, `${dest}/${bind.name}`, '', MS.BIND | common, 0, '', MOUNT_MODE.DIR, 0] });
   }
   if (common & MS.RDONLY) steps.push({ op: Op.REMOUNT_RO, args: [dest] });
   return steps;
@@ -90,7 +136,8 @@ export function rootfsSteps(spec: Spec, facts: HostFacts, inUserNs: boolean, war
   const root = spec.root!;
   const steps: PlanStep[] = [{ op: Op.ROOTFS, args: [resolve(facts.bundle, root.path)] }];
   const mounts = spec.mounts ?? [];
-  mounts.forEach((m, i) => steps.push(...mountSteps(m, i, facts, warnings)));
+  let trees = 0;
+  mounts.forEach((m, i) => steps.push(...mountSteps(m, i, facts, warnings, () => trees++)));
 
   const configured = new Set((spec.linux?.devices ?? []).map((d) => d.path));
   const devices = [...DEFAULT_DEVICES.filter((d) => !configured.has(d.path)), ...(spec.linux?.devices ?? [])];

@@ -10,6 +10,14 @@ export interface PlanStep {
   args: PlanArg[];
 }
 
+/** A compiled seccomp filter for OP_SECCOMP. */
+export interface PlanSeccomp {
+  bpf: Buffer;
+  flags: number;
+  /** SCMP_ACT_NOTIFY is used: the filter must load while the runtime can take the listener. */
+  notify?: unknown;
+}
+
 export interface IdMap {
   containerID: number;
   hostID: number;
@@ -39,6 +47,8 @@ export interface HostFacts {
   /** The runtime's effective uid and gid. */
   euid: number;
   egid: number;
+  /** The runtime itself runs in a non-initial user namespace (rootless podman): devices are bound, not made. */
+  inUserNs?: boolean;
   /** Absolute bundle directory. */
   bundle: string;
   /** Path of exec.fifo in the state directory. */

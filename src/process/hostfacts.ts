@@ -1,6 +1,7 @@
 // Collects the HostFacts the plan compiler needs (the compiler itself touches nothing).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { HostFacts, LsmFacts } from '../plan/types.js';
+import { runningInUserNs } from './userns.js';
 
 function capLastCap(): number {
   try {
@@ -92,6 +93,7 @@ export function collectHostFacts(input: {
   return {
     euid: process.geteuid!(),
     egid: process.getegid!(),
+    inUserNs: runningInUserNs(),
     bundle: input.bundle,
     fifoPath: input.fifoPath,
     capLastCap: capLastCap(),

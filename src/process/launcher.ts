@@ -1,7 +1,9 @@
 // Drives tsrun-init through the sync protocol (addon/init/protocol.h) until the container
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
+import { closeSync } from 'node:fs';
+import { constants } from 'node:os';
 import { crashPoint } from '../crash-point.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, SyscallError } from '../errors.js';
 import { spawnInit, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import { withTimestamps } from '../plan/timestamps.js';
@@ -21,6 +23,8 @@ export interface LaunchOptions {
   untilExec?: boolean;
   /** Runs the runtime's hooks when the init reaches OP_HOOKS_SYNC; returns the state JSON the init keeps. */
   onHooks?: (containerPid: number) => string;
+  /** Hands the seccomp listener (MSG_SECCOMP_FD) to linux.seccomp.listenerPath; the launcher closes the fd. */
+  onSeccompListener?: (containerPid: number, listenerFd: number) => void;
   /**
    * Records the created container (pid file, state.json) when the init reports MSG_CREATED; the
    * init waits for MSG_CREATED_ACK, sent after this returns, so a runtime that dies before the
@@ -32,6 +36,8 @@ export interface LaunchOptions {
   /** Add OP_TIMESTAMP marks to the plan and log their times (--debug). */
   timings?: boolean;
 }
+
+const EPROTO = constants.errno.EPROTO;
 
 function int32(n: number): Buffer {
   const b = Buffer.alloc(4);
@@ -45,6 +51,20 @@ function killQuietly(pid: number): void {
   } catch {
     /* already gone */
   }
+}
+
+/** MSG_SECCOMP_FD: deliver its fd, answer MSG_SECCOMP_DONE with 0 or the errno, close the fd. */
+function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) => void): void {
+  try {
+    if (fds.length !== 1) throw new RuntimeError(`tsrun-init sent ${fds.length} descriptors for the seccomp listener, expected 1`);
+    deliver(fds[0]);
+  } catch (e) {
+    sync.send(Msg.SECCOMP_DONE, int32(e instanceof SyscallError ? e.errno : EPROTO));
+    throw e;
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+  sync.send(Msg.SECCOMP_DONE, int32(0));
 }
 
 /** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
@@ -95,6 +115,8 @@ export function launch(opts: LaunchOptions): number {
     debug(`init ${initPid}: plan sent (${steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
+      // Only MSG_SECCOMP_FD may carry a descriptor; never keep one that came otherwise.
+      if (msg && msg.type !== Msg.SECCOMP_FD) msg.fds.forEach((fd) => closeSync(fd));
       if (!msg && opts.untilExec && containerPid) {
         debug(`exec process ${containerPid}: started`);
         return containerPid;
@@ -139,6 +161,13 @@ export function launch(opts: LaunchOptions): number {
           sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
           break;
         }
+        case Msg.SECCOMP_FD:
+          forwardListener(sync, msg.fds, (fd) => {
+            if (!opts.onSeccompListener) throw new RuntimeError('tsrun-init sent a seccomp listener nobody asked for');
+            opts.onSeccompListener(containerPid, fd);
+          });
+          debug(`container ${containerPid}: seccomp listener delivered`);
+          break;
         case Msg.TIMESTAMP:
           at(msg.payload.subarray(8).toString(), msg.payload.readBigUInt64LE(0));
           break;

@@ -15,6 +15,8 @@ export const Msg = {
   ERROR: 6,
   HOOKS: 7,
   HOOKS_DONE: 8,
+  SECCOMP_FD: 10,
+  SECCOMP_DONE: 11,
   CREATED_ACK: 30,
   TIMESTAMP: 50,
 } as const;
@@ -66,6 +68,9 @@ export const Op = {
   PERSONALITY: 52,
   CPU_AFFINITY: 53,
   LOG: 60,
+  MOUNT_SETATTR: 70,
+  IDMAP_TREE: 71,
+  MOUNT_TREE: 72,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
   TIMESTAMP: 110,

@@ -1,20 +1,22 @@
 // The runtime's end of the sync socket (SOCK_SEQPACKET: one read is one message).
 // Messages and their order are documented in addon/init/protocol.h.
-import { closeSync, readSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { SyscallError } from '../errors.js';
+import { recvMsg } from '../native/index.js';
 import { MAX_MESSAGE, Msg } from './protocol.js';
 
 export interface Message {
   type: number;
   payload: Buffer;
+  /** Descriptors passed with the message (SCM_RIGHTS), close-on-exec; the receiver closes them. */
+  fds: number[];
 }
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
 export const errnoName = (n: number): string => ERRNO_NAMES.get(n) ?? `errno ${n}`;
 
 export class SyncSocket {
-  private readonly buf = Buffer.alloc(64 * 1024);
   constructor(readonly fd: number) {}
 
   send(type: number, payload: Buffer = Buffer.alloc(0)): void {
@@ -26,9 +28,10 @@ export class SyncSocket {
 
   /** The next message, or undefined when the init closed its end (it exited). */
   recv(): Message | undefined {
-    const n = readSync(this.fd, this.buf, 0, this.buf.length, null);
-    if (n === 0) return undefined;
-    return { type: this.buf.readUInt32LE(0), payload: Buffer.from(this.buf.subarray(4, n)) };
+    // recvmsg, not read: MSG_SECCOMP_FD carries a descriptor, which a plain read would drop.
+    const { data, fds } = recvMsg(this.fd, 64 * 1024);
+    if (data.length === 0) return undefined;
+    return { type: data.readUInt32LE(0), payload: data.subarray(4), fds };
   }
 
   close(): void {

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import { crashPoint } from '../crash-point.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, SyscallError } from '../errors.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
@@ -13,6 +13,8 @@ import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
 import { launch, PlanTooLargeError } from '../process/launcher.js';
 import { largestPlanPart } from '../spec/limits.js';
+import { isRootless } from '../process/userns.js';
+import { pointerForStep } from '../spec/step-pointer.js';
 import { loadBundleSpec } from '../spec/load.js';
 import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
@@ -20,7 +22,7 @@ import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
-import { seccompFor } from './seccomp.js';
+import { deliverListener, seccompFor } from './seccomp.js';
 import { createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
@@ -45,7 +47,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   const store = new ContainerStore(opts.root);
   const preserveFds = listenFds + (opts.preserveFds ?? 0);
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
-  const rootless = process.geteuid!() !== 0;
+  const rootless = isRootless();
   const resources = createResources(spec, rootless);
   const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup });
   if (!cgroup) {
@@ -54,7 +56,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
   const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroupPaths: cgroup?.paths });
-  const plan = compilePlan(spec, facts, { seccomp: seccompFor(spec) });
+  const seccomp = seccompFor(spec);
+  const plan = compilePlan(spec, facts, { seccomp });
   plan.warnings.forEach(warn);
 
   const dir = store.create(opts.id);
@@ -104,7 +107,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroup?.apply(resources);
     crashPoint('cgroup');
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, debug, timings: debugEnabled() });
+    const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
+    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     dir.unlock();
     return record;
   } catch (e) {
@@ -123,6 +127,9 @@ export function create(opts: CreateOptions): ContainerRecord {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }
     dir.remove();
+    // An init step failed: name the config field it came from, as a config error would.
+    const pointer = e instanceof SyscallError ? pointerForStep(e.step, spec) : undefined;
+    if (pointer) (e as SyscallError).message = `config.json: ${pointer}: ${(e as SyscallError).message}`;
     if (e instanceof PlanTooLargeError) {
       const part = largestPlanPart(spec as unknown as Record<string, unknown>);
       throw new ConfigError('config.json', [{ pointer: part, rule: `${e.message}; this is its largest part`, section: '' }]);

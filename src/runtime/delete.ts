@@ -1,7 +1,9 @@
 // delete (runtime.md#delete): remove a stopped container; --force kills it first. As runc
 // does, a container that is created but never started is deleted without --force.
 import { loadCgroupManager } from '../cgroups/manager.js';
-import { RuntimeError, StateTransitionError } from '../errors.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ContainerNotFoundError, RuntimeError, StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { signalContainer, waitGone } from './signal-process.js';
@@ -9,7 +11,16 @@ import { stateOf, statusOf } from './status.js';
 import { runRuntimeHooksLogged } from './hooks.js';
 
 export function deleteContainer(opts: GlobalOptions & { id: string; force: boolean }): void {
-  const dir = new ContainerStore(opts.root).open(opts.id, true, false);
+  let dir;
+  try {
+    dir = new ContainerStore(opts.root).open(opts.id, true, false);
+  } catch (e) {
+    // runc: `delete --force` of a container that does not exist (containerd's shim sends one
+    // after its `delete`) succeeds, removing a directory an aborted create may have left.
+    if (!(e instanceof ContainerNotFoundError) || !opts.force) throw e;
+    rmSync(join(opts.root, opts.id), { recursive: true, force: true });
+    return;
+  }
   try {
     // Holding the lock, no state.json means its create died right after mkdir (a live create
     // holds the lock until state.json exists): nothing else of it exists yet.

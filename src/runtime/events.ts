@@ -2,8 +2,8 @@
 // OOM kills are counted by the kernel (v1 memory.oom_control "oom_kill", v2 memory.events
 // "oom_kill"); polling that counter sees every kill, also one that ends the container, where
 // runc's eventfd (v1 cgroup.event_control) or inotify (v2) would only add a wake-up.
-import type { CgroupStats } from '../cgroups/types.js';
-import { StateTransitionError } from '../errors.js';
+import type { CgroupStats, OomState } from '../cgroups/types.js';
+import { ContainerNotFoundError, StateTransitionError } from '../errors.js';
 import { ContainerStore } from '../state/store.js';
 import { containerCgroup } from './cgroup.js';
 import { statusOf } from './status.js';
@@ -16,7 +16,7 @@ const OOM_POLL_MS = 100;
 
 interface Sample {
   stopped: boolean;
-  ooms: number;
+  oom: OomState;
   stats?: CgroupStats;
 }
 
@@ -29,7 +29,7 @@ function sample(opts: GlobalOptions & { id: string }, withStats: boolean): Sampl
     if (status === 'creating') throw new StateTransitionError(opts.id, 'events', status);
     const cg = containerCgroup(record, 'get events of');
     const stopped = status === 'stopped';
-    return { stopped, ooms: cg.oomEvents?.() ?? 0, stats: withStats && !stopped ? cg.stats() : undefined };
+    return { stopped, oom: cg.oomState(), stats: withStats && !stopped ? cg.stats() : undefined };
   } finally {
     dir.unlock();
   }
@@ -42,18 +42,31 @@ export function statsEvent(opts: GlobalOptions & { id: string }): ContainerEvent
   return { type: 'stats', id: opts.id, data: s.stats };
 }
 
+/** 'oom' events between two looks: one per kill, or one when tasks start waiting under OOM with no kill (disableOOMKiller). */
+export function newOoms(before: OomState, now: OomState): number {
+  const kills = Math.max(0, now.kills - before.kills);
+  return kills > 0 ? kills : now.underOom && !before.underOom ? 1 : 0;
+}
+
 /**
- * `events`: stats every `intervalMs` and an 'oom' event per OOM kill from now on, until the
- * container stops (after reporting the kills that stopped it) or `signal` aborts.
+ * `events`: stats every `intervalMs` and 'oom' events from now on, until the container stops
+ * (after reporting the kills that stopped it) or `signal` aborts.
  */
 export async function watchEvents(opts: GlobalOptions & { id: string; intervalMs: number; signal?: AbortSignal }, emit: (e: ContainerEvent) => void): Promise<void> {
-  let ooms: number | undefined;
+  let oom: OomState | undefined;
   let nextStats = 0;
   while (!opts.signal?.aborted) {
     const due = Date.now() >= nextStats;
-    const s = sample(opts, due);
-    for (let n = ooms ?? s.ooms; n < s.ooms; n++) emit({ type: 'oom', id: opts.id });
-    ooms = s.ooms;
+    let s: Sample;
+    try {
+      s = sample(opts, due);
+    } catch (e) {
+      // Deleted while watched: the stream ends, as when it stops (but not before the first look).
+      if (e instanceof ContainerNotFoundError && oom !== undefined) return;
+      throw e;
+    }
+    for (let n = newOoms(oom ?? s.oom, s.oom); n > 0; n--) emit({ type: 'oom', id: opts.id });
+    oom = s.oom;
     if (s.stopped) return;
     if (due && s.stats) {
       emit({ type: 'stats', id: opts.id, data: s.stats });

@@ -3,21 +3,22 @@
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { loadCgroupManager } from '../cgroups/manager.js';
-import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
+import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { lsmFacts } from '../process/hostfacts.js';
 import { launch } from '../process/launcher.js';
+import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
 import { loadBundleSpec } from '../spec/load.js';
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
-import { seccompFor } from './seccomp.js';
+import { deliverListener, seccompFor } from './seccomp.js';
 import type { GlobalOptions } from './options.js';
-import { statusOf } from './status.js';
+import { stateOf, statusOf } from './status.js';
 
 export interface ExecOptions extends GlobalOptions {
   id: string;
@@ -60,9 +61,6 @@ function buildProcess(base: Process, o: ExecOptions): Process {
   }
   if (o.apparmor) p.apparmorProfile = o.apparmor;
   if (o.processLabel) p.selinuxLabel = o.processLabel;
-  // The same refusals as create (plan/compile.ts): an LSM label tsrun cannot apply is an error.
-  if (p.apparmorProfile) throw new NotSupportedError('process.apparmorProfile (exec --apparmor)');
-  if (p.selinuxLabel) throw new NotSupportedError('process.selinuxLabel (exec --process-label)');
   return p;
 }
 
@@ -77,6 +75,8 @@ function namespacesToJoin(pid: number, types: string[]): string[] {
 export async function exec(opts: ExecOptions): Promise<number> {
   const dir = new ContainerStore(opts.root).open(opts.id, false);
   let pid: number;
+  let server: ConsoleServer | undefined;
+  let relay: Relay | undefined;
   try {
     const record = dir.read();
     const status = statusOf(record, dir);
@@ -87,27 +87,37 @@ export async function exec(opts: ExecOptions): Promise<number> {
     }
     const { spec } = loadBundleSpec(record.bundle);
     const process_ = buildProcess(spec.process!, opts);
-    if (process_.terminal && !opts.consoleSocket) throw new NotSupportedError('exec --tty without --console-socket');
     if (opts.consoleSocket) process_.terminal = true;
+    // runc: a terminal without --console-socket is tsrun's own, relayed; impossible detached.
+    if (process_.terminal && !opts.consoleSocket) {
+      if (opts.detach) throw new UsageError('exec --tty --detach needs --console-socket: nothing would hold the terminal');
+      server = openConsoleServer();
+    }
+    const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
+    const seccomp = seccompFor(spec);
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),
       capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
       preserveFds: opts.preserveFds,
-      seccomp: seccompFor(spec),
-      consoleSocket: opts.consoleSocket,
+      seccomp,
+      consoleSocket,
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
       lsm: lsmFacts(),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
+    // The exec'd process gets its own filter and listener; the state is the container's.
+    const onSeccompListener = (execPid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf(record, status === 'paused' ? 'paused' : 'running'), execPid, fd);
     // runc exec: the new process joins the container's cgroup before it runs anything, so its limits apply.
     const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0 ? loadCgroupManager(record.cgroupPaths) : undefined;
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, debug, timings: debugEnabled() });
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, onSeccompListener, debug, timings: debugEnabled() });
+    relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {
+    server?.close();
     dir.unlock();
   }
   if (opts.detach) return 0;
@@ -122,6 +132,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
   forwarded.forEach((s) => process.on(s, forward));
   const status = await waitPidAsync(pid);
   forwarded.forEach((s) => process.off(s, forward));
+  if (relay) await finishRelay(relay);
   if (status.exitCode < 0 && status.signal === 0) throw new RuntimeError(`exec process ${pid}: unknown exit`);
   return status.signal ? 128 + status.signal : status.exitCode;
 }

@@ -2,10 +2,13 @@
 // the same tables the compiler uses, so it cannot claim more than the code does.
 import { CAPABILITIES } from '../plan/constants.js';
 import { RECOGNIZED_MOUNT_OPTIONS } from '../plan/mount-options.js';
+import { seccompFilterFlags } from '../native/index.js';
 import { ACTIONS, ARCHITECTURES, FILTER_FLAGS, OPERATORS } from '../seccomp/compile.js';
 import { OCI_VERSION, TSRUN_VERSION } from '../version.js';
 
 export function features(): Record<string, unknown> {
+  // features-linux.md#seccomp: supportedFlags are those of the runtime that the kernel has too.
+  const kernelFlags = seccompFilterFlags();
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
@@ -17,16 +20,17 @@ export function features(): Record<string, unknown> {
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
       seccomp: {
         enabled: true,
-        actions: Object.keys(ACTIONS).filter((a) => a !== 'SCMP_ACT_NOTIFY'),
+        actions: Object.keys(ACTIONS),
         operators: Object.keys(OPERATORS),
         archs: Object.keys(ARCHITECTURES),
         knownFlags: Object.keys(FILTER_FLAGS),
-        supportedFlags: Object.keys(FILTER_FLAGS),
+        supportedFlags: Object.keys(FILTER_FLAGS).filter((f) => kernelFlags & FILTER_FLAGS[f]),
       },
-      apparmor: { enabled: false },
-      selinux: { enabled: false },
+      // features-linux.md: whether support is built in, unrelated to the host's LSMs.
+      apparmor: { enabled: true },
+      selinux: { enabled: true },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
     },
     annotations: {

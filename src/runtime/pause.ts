@@ -1,5 +1,6 @@
 // pause: freeze every process of a running container (runc pause; not in runtime.md).
 import { StateTransitionError } from '../errors.js';
+import { canPause } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import { containerCgroup } from './cgroup.js';
 import { statusOf } from './status.js';
@@ -10,7 +11,7 @@ export function pause(opts: GlobalOptions & { id: string }): void {
   try {
     const record = dir.read();
     const status = statusOf(record, dir);
-    if (status !== 'running') throw new StateTransitionError(opts.id, 'pause', status);
+    if (!canPause(status)) throw new StateTransitionError(opts.id, 'pause', status);
     containerCgroup(record, 'pause').freeze();
   } finally {
     dir.unlock();

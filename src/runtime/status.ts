@@ -24,8 +24,9 @@ export { OCI_VERSION };
 export function statusOf(record: ContainerRecord, dir: ContainerDir): Status {
   if (record.status === 'creating') return 'creating';
   if (!isAlive(record.pid, record.pidStartTime)) return 'stopped';
-  if (existsSync(dir.fifoPath)) return 'created';
-  return isFrozen(record) ? 'paused' : 'running';
+  // As runc (refreshState): a frozen cgroup reads paused, also for a container not started yet.
+  if (isFrozen(record)) return 'paused';
+  return existsSync(dir.fifoPath) ? 'created' : 'running';
 }
 
 /** The state document of runtime.md#state. */

@@ -1,5 +1,6 @@
 // update: apply new linux.resources to a live container's cgroup (runc update).
 import { StateTransitionError } from '../errors.js';
+import { warn } from '../log.js';
 import type { LinuxResources } from '../spec/types.js';
 import { ContainerStore } from '../state/store.js';
 import { containerCgroup } from './cgroup.js';
@@ -13,7 +14,10 @@ export function update(opts: GlobalOptions & { id: string; resources: LinuxResou
     const record = dir.read();
     const status = statusOf(record, dir);
     if (status === 'stopped' || status === 'creating') throw new StateTransitionError(opts.id, 'update', status);
-    return containerCgroup(record, 'update').apply(opts.resources);
+    // runc update does not change device rules (they are fixed at create, with runc's defaults).
+    const ignored = opts.resources.devices !== undefined ? ['linux.resources.devices is ignored by update: device rules are set at create'] : [];
+    ignored.forEach(warn);
+    return [...ignored, ...containerCgroup(record, 'update').apply({ ...opts.resources, devices: undefined })];
   } finally {
     dir.unlock();
   }

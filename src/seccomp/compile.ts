@@ -1,11 +1,13 @@
 // Seccomp policy (config-linux.md#seccomp): OCI names → libseccomp numbers, decided here in
 // TypeScript; the addon (addon/seccomp.cc) only runs libseccomp on the result and exports BPF.
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError, type ConfigIssue, RuntimeError, SyscallError } from '../errors.js';
 import { compileSeccompNative } from '../native/index.js';
 import type { Seccomp } from '../spec/types.js';
 import type { NativeSeccompArg, NativeSeccompRule, NormalizedSeccomp } from './types.js';
 
 const SECTION = 'config-linux.md#seccomp';
+/** The library runc, crun and youki use, loaded at run time so that building needs no -dev package. */
+export const LIBSECCOMP = 'libseccomp.so.2';
 const EPERM = 1;
 
 /** Action values from libseccomp 2.5 <seccomp.h> (SCMP_ACT_*), data bits still clear. */
@@ -88,12 +90,13 @@ export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
 export const SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 16;
 
 const U64 = (1n << 64n) - 1n;
+const ALL_FLAGS = 0xffffffff;
 
 /**
  * OCI seccomp → the profile the addon compiles (all numbers), plus the load flags and the
  * names dropped by policy. Pure. Every broken field is reported in one ConfigError.
  */
-export function normalizeSeccomp(s: Seccomp, arch: string = process.arch): NormalizedSeccomp {
+export function normalizeSeccomp(s: Seccomp, arch: string = process.arch, kernelFlags = ALL_FLAGS): NormalizedSeccomp {
   const issues: ConfigIssue[] = [];
   const issue = (pointer: string, rule: string): void => {
     issues.push({ pointer: `/linux/seccomp${pointer}`, rule, section: SECTION });
@@ -130,9 +133,12 @@ export function normalizeSeccomp(s: Seccomp, arch: string = process.arch): Norma
   if (architectures.length === 0 && NODE_ARCH[arch] !== undefined) architectures.push(NODE_ARCH[arch]);
 
   let flags = 0;
+  const dropped: string[] = [];
   (s.flags ?? []).forEach((f, i) => {
     const bit = FILTER_FLAGS[f];
     if (bit === undefined) issue(`/flags/${i}`, `unknown flag ${String(f)}`);
+    // runc applies only the flags the kernel has (libseccomp's API level decides there).
+    else if (!(kernelFlags & bit)) dropped.push(f);
     else flags |= bit;
   });
 
@@ -175,10 +181,13 @@ export function normalizeSeccomp(s: Seccomp, arch: string = process.arch): Norma
     flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
     // The kernel refuses TSYNC together with NEW_LISTENER unless TSYNC_ESRCH is set.
     if (flags & SECCOMP_FILTER_FLAG_TSYNC) flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+  } else if (flags & FILTER_FLAGS.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) {
+    // It concerns notifications only, and seccomp(2) is EINVAL for it without a listener.
+    flags &= ~FILTER_FLAGS.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
   }
 
   if (issues.length > 0 || defaultAction === undefined) throw new ConfigError('config.json', issues);
-  return { defaultAction, architectures, rules, flags, skipped, notify };
+  return { defaultAction, architectures, rules, flags, skipped, notify, droppedFlags: dropped };
 }
 
 /** A JSON number (or bigint) as u64; negative values wrap as in C. undefined when not an integer. */
@@ -195,11 +204,33 @@ function u64(v: unknown): bigint | undefined {
  * Compile an OCI seccomp profile to classic BPF (struct sock_filter[]) for the init to load.
  * `skipped`: names dropped by policy (action = default) and names libseccomp does not know.
  */
-export function compileSeccomp(s: Seccomp, arch: string = process.arch): { bpf: Buffer; flags: number; skipped: string[] } {
-  const n = normalizeSeccomp(s, arch);
-  const profile = { defaultAction: n.defaultAction, architectures: n.architectures, rules: n.rules };
-  const out = compileSeccompNative(profile);
+export function compileSeccomp(s: Seccomp, opts: { arch?: string; kernelFlags?: number; library?: string } = {}): CompiledSeccomp {
+  const n = normalizeSeccomp(s, opts.arch, opts.kernelFlags);
+  const library = opts.library ?? LIBSECCOMP;
+  const profile = { library, defaultAction: n.defaultAction, architectures: n.architectures, rules: n.rules };
+  let out: { bpf: Buffer; skipped: string[] };
+  try {
+    out = compileSeccompNative(profile);
+  } catch (e) {
+    if (e instanceof SyscallError && e.syscall === 'dlopen') {
+      throw new RuntimeError(`linux.seccomp needs ${library} (libseccomp, Debian package libseccomp2), which cannot be loaded: ${e.message}`, { cause: e });
+    }
+    throw e;
+  }
   const skipped = [...n.skipped];
   for (const name of out.skipped) if (!skipped.includes(name)) skipped.push(name);
-  return { bpf: out.bpf, flags: n.flags, skipped };
+  return { bpf: out.bpf, flags: n.flags, skipped, droppedFlags: n.droppedFlags, notify: n.notify };
+}
+
+export interface CompiledSeccomp {
+  /** struct sock_filter[] for OP_SECCOMP. */
+  bpf: Buffer;
+  /** SECCOMP_FILTER_FLAG_* for the load. */
+  flags: number;
+  /** Syscall names dropped: rule equal to the default action, or unknown to libseccomp. */
+  skipped: string[];
+  /** Flags of the profile the kernel lacks, not applied. */
+  droppedFlags: string[];
+  /** A rule uses SCMP_ACT_NOTIFY: the listener goes to listenerPath. */
+  notify: boolean;
 }

@@ -21,6 +21,8 @@ export interface NativeSeccompRule {
 }
 
 export interface NativeSeccompProfile {
+  /** The libseccomp soname to dlopen (LIBSECCOMP; a test names a missing one). */
+  library?: string;
   /** libseccomp action value for syscalls no rule matches. */
   defaultAction: number;
   /** libseccomp architecture names ("x86_64", "x86", "aarch64", ...); empty only when the native arch is unknown to tsrun (libseccomp then uses its native one). */
@@ -36,4 +38,6 @@ export interface NormalizedSeccomp extends NativeSeccompProfile {
   skipped: string[];
   /** True when a rule uses SCMP_ACT_NOTIFY: the init must pass the listener fd to listenerPath. */
   notify: boolean;
+  /** Flags of the profile the running kernel lacks: not applied (as runc). */
+  droppedFlags: string[];
 }

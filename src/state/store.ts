@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { ContainerExistsError, ContainerNotFoundError, RuntimeError, UsageError } from '../errors.js';
 import { flock, LOCK_EX, LOCK_SH } from '../native/index.js';
+import { runningInUserNs } from '../process/userns.js';
 import type { ContainerRecord } from './record.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}$/;
@@ -15,10 +16,18 @@ export function checkId(id: string): void {
   }
 }
 
+/**
+ * runc's default root and its shouldHonorXDGRuntimeDir: /run/tsrun for the real root;
+ * $XDG_RUNTIME_DIR/tsrun for anyone else, root of a user namespace included (rootless podman
+ * runs the runtime so) unless USER is root; an empty XDG_RUNTIME_DIR counts as unset (root
+ * podman passes one); else a per-user directory in /tmp.
+ */
 export function defaultRoot(): string {
-  if (process.geteuid?.() === 0) return '/run/tsrun';
   const xdg = process.env.XDG_RUNTIME_DIR;
-  return xdg ? join(xdg, 'tsrun') : `/tmp/tsrun-${process.geteuid?.()}`;
+  const euid = process.geteuid!();
+  if (euid === 0 && !runningInUserNs()) return '/run/tsrun';
+  if (xdg && (euid !== 0 || process.env.USER !== 'root')) return join(xdg, 'tsrun');
+  return euid === 0 ? '/run/tsrun' : `/tmp/tsrun-${euid}`;
 }
 
 export class ContainerDir {

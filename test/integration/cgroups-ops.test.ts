@@ -1,5 +1,6 @@
-// pause / resume / ps / update / events / kill --all on a container record whose process is a
-// plain `sleep` placed in a real cgroup (the lifecycle commands do not create cgroups yet).
+// pause / resume / ps / update / events / kill --all as library calls, on a container record
+// whose process is a plain `sleep` placed in a real cgroup; the same commands on real
+// containers are in cgroups-containers.test.ts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,7 @@
 // rlimits, noNewPrivileges, oomScoreAdj, umask, personality, scheduler, ioPriority,
 // execCPUAffinity, apparmorProfile and selinuxLabel. Where the kernel refuses a value to an
 // unprivileged user, the rootless test checks that create fails clearly and leaves nothing.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -42,6 +42,19 @@ forEachMode((t) => {
   it('rlimits: soft above hard fails create with a ConfigError naming the field', async () => {
     await refused({ process: { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 2048, hard: 1024 }] } }, /\/process\/rlimits\/0\/soft: soft limit 2048 must not exceed hard limit 1024 \(config.md#posix-process\)/);
   });
+
+  const nofileHard = Number(/^Max open files\s+\S+\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1]);
+  if (t.mode === 'root') {
+    const can = hostRootHas(CAP_SYS_RESOURCE);
+    it.skipIf(!can)(`rlimits: a hard limit above the runtime's (needs CAP_SYS_RESOURCE)${can ? '' : ' — SKIPPED: this host\'s root lacks CAP_SYS_RESOURCE'}`, async () => {
+      const p = await probe({ process: { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: nofileHard + 1000 }] } });
+      expect(p.rlimits.RLIMIT_NOFILE).toEqual({ soft: 1024, hard: nofileHard + 1000 });
+    });
+  } else {
+    it('rlimits: raising a hard limit fails create, the kernel refuses it without CAP_SYS_RESOURCE in the initial user namespace', async () => {
+      await refused({ process: { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: nofileHard + 1000 }] } }, /rlimit 7: prlimit64 resource 7 soft 1024 hard \d+: EPERM \(errno 1\)/);
+    });
+  }
 
   it('noNewPrivileges: no_new_privs is set', async () => {
     expect((await probe({ process: { noNewPrivileges: true } })).noNewPrivs).toBe(1);
@@ -114,6 +127,11 @@ forEachMode((t) => {
       await refused({ process: { scheduler: { policy: 'SCHED_FIFO', priority: 10 } } }, /scheduler: sched_setattr policy 1 priority 10 nice 0: EPERM \(errno 1\)/);
     });
 
+    it('scheduler SCHED_DEADLINE: the kernel refuses it without CAP_SYS_NICE in the initial user namespace', async () => {
+      const ms = 1_000_000;
+      await refused({ process: { scheduler: { policy: 'SCHED_DEADLINE', runtime: 2 * ms, deadline: 20 * ms, period: 20 * ms } } }, /sched_setattr policy 6 .*EPERM/);
+    });
+
     it('scheduler nice -5: the kernel refuses raising the priority without CAP_SYS_NICE', async () => {
       await refused({ process: { scheduler: { policy: 'SCHED_OTHER', nice: -5 } } }, /sched_setattr .*EPERM/);
     });
@@ -147,5 +165,31 @@ forEachMode((t) => {
 
   it.skipIf(selinux)(`selinuxLabel on a host without SELinux fails create, as runc${selinux ? ' — SKIPPED: this host has SELinux' : ''}`, async () => {
     await refused({ process: { selinuxLabel: 'system_u:system_r:container_t:s0' } }, /\/process\/selinuxLabel: selinux label is specified in config, but selinux is disabled or not supported/);
+  });
+
+  it('exec --process applies the same fields to the new process (oomScoreAdj, scheduler, ioPriority, capabilities, execCPUAffinity)', async () => {
+    const id = t.id('exec');
+    expectOk(await t.tsrun(['run', '-d', id, '-b', t.bundle(t.args(['sleep', '1000']))]));
+    const base = t.base().process!;
+    const proc = {
+      ...base,
+      args: probeArgs(),
+      oomScoreAdj: 600,
+      scheduler: { policy: 'SCHED_BATCH', nice: 7 },
+      ioPriority: { class: 'IOPRIO_CLASS_BE', priority: 5 },
+      capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] },
+      execCPUAffinity: { final: '0' },
+    };
+    const file = join(t.scratch(), `${id}.process.json`);
+    writeFileSync(file, JSON.stringify(proc), { mode: 0o644 });
+    const r = expectOk(await t.tsrun(['exec', '--process', file, id]));
+    const p = parseProbe(r.stdout);
+    expect(p.oomScoreAdj, show(r)).toBe(600);
+    expect(p.sched).toMatchObject({ policy: 3, nice: 7 });
+    expect(p.ioprio).toEqual({ class: 2, priority: 5 });
+    expect(p.caps.bounding).toBe('0000000000000020');
+    expect(p.cpus).toEqual([0]);
+    writeFileSync(file, JSON.stringify({ ...proc, rlimits: [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 5 }] }));
+    expectFail(await t.tsrun(['exec', '--process', file, id]), /\/process\/rlimits\/0\/soft: soft limit 10 must not exceed hard limit 5/);
   });
 });

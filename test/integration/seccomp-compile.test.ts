@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SyscallError } from '../../src/errors.js';
-import { seccompVersion } from '../../src/native/index.js';
+import { RuntimeError, SyscallError } from '../../src/errors.js';
+import { seccompFilterFlags, seccompVersion } from '../../src/native/index.js';
 import { compileSeccomp } from '../../src/seccomp/compile.js';
 import type { Seccomp } from '../../src/spec/types.js';
 
@@ -58,5 +59,21 @@ describe('seccomp compile (libseccomp via dlopen)', () => {
     } else {
       expect((fn() as { bpf: Buffer }).bpf.length % 8).toBe(0);
     }
+  });
+
+  it('without libseccomp (here: a soname that does not exist) a profile is a clear error naming the library', () => {
+    const fn = () => compileSeccomp(denyMkdir, { library: 'libseccomp-tsrun-missing.so.0' });
+    expect(fn).toThrow(RuntimeError);
+    expect(fn).toThrow(/^linux\.seccomp needs libseccomp-tsrun-missing\.so\.0 \(libseccomp, Debian package libseccomp2\), which cannot be loaded: .*dlopen .*cannot open shared object file/);
+  });
+
+  it('probes the filter flags of the running kernel without loading a filter', () => {
+    const filters = () => /^Seccomp_filters:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    const before = filters();
+    const flags = seccompFilterFlags();
+    expect(filters()).toBe(before);
+    // TSYNC (3.17) and NEW_LISTENER (5.0) are in every kernel tsrun supports.
+    expect(flags & 1).toBe(1);
+    expect(flags & 8).toBe(8);
   });
 });

@@ -34,6 +34,7 @@ describe('normalizeSeccomp', () => {
       flags: 0,
       skipped: [],
       notify: false,
+      droppedFlags: [],
     });
   });
 
@@ -126,7 +127,10 @@ describe('normalizeSeccomp', () => {
   });
 
   it('maps flags; NOTIFY adds NEW_LISTENER (and TSYNC_ESRCH with TSYNC)', () => {
-    expect(normalizeSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'] }).flags).toBe(2 | 4 | 32);
+    // WAIT_KILLABLE_RECV concerns notifications only: without a NOTIFY rule it is not applied.
+    expect(normalizeSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'] }).flags).toBe(2 | 4);
+    const killable = normalizeSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/a', flags: ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'], syscalls: [{ names: ['mount'], action: 'SCMP_ACT_NOTIFY' }] });
+    expect(killable.flags).toBe(8 | 32);
     const n = normalizeSeccomp({
       defaultAction: 'SCMP_ACT_ALLOW',
       listenerPath: '/run/agent.sock',
@@ -136,6 +140,12 @@ describe('normalizeSeccomp', () => {
     expect(n.notify).toBe(true);
     expect(n.flags).toBe(1 | 8 | 16);
     expect(n.rules[0]!.action).toBe(0x7fc00000);
+  });
+
+  it('flags the kernel lacks are dropped and reported, not applied (as runc)', () => {
+    const n = normalizeSeccomp({ defaultAction: 'SCMP_ACT_ALLOW', flags: ['SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW'] }, 'x64', 1 | 2);
+    expect(n.flags).toBe(2);
+    expect(n.droppedFlags).toEqual(['SECCOMP_FILTER_FLAG_SPEC_ALLOW']);
   });
 
   it('reports every broken field with its JSON pointer', () => {

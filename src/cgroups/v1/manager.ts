@@ -1,20 +1,20 @@
 // cgroup v1 backend: one directory per mounted hierarchy (cgroup-v1/cgroups.rst).
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { RuntimeError } from '../../errors.js';
 import { warn } from '../../log.js';
 import type { LinuxResources } from '../../spec/types.js';
-import { release } from 'node:os';
 import { translateV1 } from '../controllers/index.js';
 import { kmemLimitsWork } from '../controllers/memory.js';
 import { errCode } from '../io.js';
 import { keyOf } from '../layout.js';
 import type { CgroupManager } from '../manager.js';
 import { pageSizes, readProcs, removeWithRetry, signalPids, waitFor } from '../procs.js';
-import type { CgroupIO, CgroupStats } from '../types.js';
+import type { CgroupIO, CgroupStats, OomState } from '../types.js';
 import { applyTranslation, CgroupWriteError } from '../write.js';
 import { inheritCpuset } from './cpuset.js';
 import { freezerState, freezeV1, thawV1 } from './freezer.js';
-import { oomKillsV1, statsV1 } from './stats.js';
+import { oomStateV1, statsV1 } from './stats.js';
 
 const SIGKILL = 9;
 /** How long destroy() waits for killed processes to leave the cgroup. */
@@ -139,9 +139,9 @@ export class V1Manager implements CgroupManager {
     return statsV1(read, sizes);
   }
 
-  oomEvents(): number {
+  oomState(): OomState {
     const dir = this.dirOf('memory');
-    if (dir === undefined || !this.io.exists(join(dir, 'memory.oom_control'))) return 0;
-    return oomKillsV1(this.io.read(join(dir, 'memory.oom_control')));
+    if (dir === undefined || !this.io.exists(join(dir, 'memory.oom_control'))) return { kills: 0, underOom: false };
+    return oomStateV1(this.io.read(join(dir, 'memory.oom_control')));
   }
 }

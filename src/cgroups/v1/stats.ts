@@ -1,7 +1,7 @@
 // `events --stats` from v1 files (cgroup-v1/memory.rst "usage_in_bytes", cpuacct.rst,
 // sched-bwc.rst "Statistics", blkio-controller.rst, hugetlb.rst, pids.rst).
 import { blkioV1Lines, emptyStats, flatKeyed, numberList, single } from '../stats-parse.js';
-import type { CgroupStats, StatsEntry } from '../types.js';
+import type { CgroupStats, OomState, StatsEntry } from '../types.js';
 
 /** Reads `file` of the hierarchy holding `controller`; undefined when either is missing. */
 export type V1Reader = (controller: string, file: string) => string | undefined;
@@ -53,5 +53,8 @@ export function statsV1(read: V1Reader, hugePageSizes: string[]): CgroupStats {
   return s;
 }
 
-/** memory.oom_control "oom_kill N" (kernel >= 4.13). */
-export const oomKillsV1 = (oomControl: string | undefined): number => flatKeyed(oomControl).oom_kill ?? 0;
+/** memory.oom_control "oom_kill N" (kernel >= 4.13) and "under_oom 0|1" (cgroup-v1/memory.rst 10. OOM Control). */
+export function oomStateV1(oomControl: string | undefined): OomState {
+  const f = flatKeyed(oomControl);
+  return { kills: f.oom_kill ?? 0, underOom: f.under_oom === 1 };
+}

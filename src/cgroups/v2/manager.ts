@@ -8,7 +8,7 @@ import { encodeProgram } from '../devices/bpf.js';
 import { errCode } from '../io.js';
 import type { CgroupManager } from '../manager.js';
 import { pageSizes, readProcs, removeWithRetry, signalPids, waitFor } from '../procs.js';
-import type { CgroupIO, CgroupStats } from '../types.js';
+import type { CgroupIO, CgroupStats, OomState } from '../types.js';
 import { applyTranslation, CgroupWriteError } from '../write.js';
 import { frozenV2, setFrozenV2 } from './freezer.js';
 import { oomKillsV2, statsV2 } from './stats.js';
@@ -107,8 +107,9 @@ export class V2Manager implements CgroupManager {
     return statsV2(read, this.io.exists(this.dir) ? pageSizes(this.io.files(this.dir), 'max') : []);
   }
 
-  oomEvents(): number {
+  oomState(): OomState {
     const file = join(this.dir, 'memory.events');
-    return this.io.exists(file) ? oomKillsV2(this.io.read(file)) : 0;
+    // v2 has no way to disable the OOM killer: never stalled.
+    return { kills: this.io.exists(file) ? oomKillsV2(this.io.read(file)) : 0, underOom: false };
   }
 }

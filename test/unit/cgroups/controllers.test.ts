@@ -13,6 +13,7 @@ import { pids } from '../../../src/cgroups/controllers/pids.js';
 import { rdma } from '../../../src/cgroups/controllers/rdma.js';
 import { unifiedV1, unifiedV2 } from '../../../src/cgroups/controllers/unified.js';
 import { NotSupportedError, RuntimeError } from '../../../src/errors.js';
+import { createResources } from '../../../src/runtime/cgroup.js';
 
 const files = (t: { writes: { file: string; value: string }[] }): string[] => t.writes.map((w) => `${w.file}=${w.value}`);
 
@@ -223,5 +224,20 @@ describe('hasResources', () => {
     expect(hasResources({ devices: [{ allow: false, access: 'rwm' }] })).toBe(false);
     expect(hasResources({ pids: { limit: 5 } })).toBe(true);
     expect(hasResources({ unified: { 'memory.high': '1' } })).toBe(true);
+  });
+});
+
+describe('createResources', () => {
+  const spec = { ociVersion: '1.3.0', linux: { resources: { pids: { limit: 5 }, devices: [{ allow: false, access: 'rwm' }] }, devices: [{ path: '/dev/fuse', type: 'c', major: 10, minor: 229 }] } };
+  it("root: the config's rules, runc's defaults, every created device", () => {
+    const r = createResources(spec, false);
+    expect(r.pids).toEqual({ limit: 5 });
+    const entries = (r.devices ?? []).map(deviceEntry);
+    expect(entries[0]).toBe('a');
+    expect(entries).toEqual(expect.arrayContaining(['c *:* m', 'c 1:3 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 10:229 rwm']));
+    expect(createResources({ ociVersion: '1.3.0' }, false).devices?.every((d) => d.allow)).toBe(true);
+  });
+  it('rootless: no device rules at all', () => {
+    expect(createResources(spec, true)).toEqual({ pids: { limit: 5 }, devices: undefined });
   });
 });

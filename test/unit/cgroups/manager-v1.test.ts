@@ -177,7 +177,7 @@ describe('v1 manager on a fake cgroupfs', () => {
     expect(s.cpu.usage).toEqual({ total: 123456, percpu: [100000, 23456], user: 30_000_000, kernel: 10_000_000 });
     expect(s.cpu.throttling).toEqual({ periods: 10, throttled_periods: 2, throttled_time: 999 });
     expect(s.pids).toEqual({ current: 3, limit: 0 });
-    expect(m.oomEvents?.()).toBe(2);
+    expect(m.oomState()).toEqual({ kills: 2, underOom: false });
   });
 
   it('loadCgroupManager reopens from saved paths', () => {

@@ -133,7 +133,7 @@ describe('v2 manager on a fake cgroupfs', () => {
       { major: 8, minor: 0, op: 'Write', value: 200 },
     ]);
     expect(Object.keys(s.hugetlb)).toEqual(['2MB']);
-    expect(m.oomEvents?.()).toBe(1);
+    expect(m.oomState()).toEqual({ kills: 1, underOom: false });
   });
 
   it('rootless: writable delegated subtree gives a manager', () => {

@@ -5,22 +5,12 @@ import { encodePlan } from '../../../src/plan/encode.js';
 import type { HostFacts } from '../../../src/plan/types.js';
 import { defaultSpec } from '../../../src/runtime/spec.js';
 import { validateConfig } from '../../../src/spec/validate.js';
+import { testFacts } from '../plan/facts.js';
 import { mutate, rng } from './mutate.js';
 
 const COUNT = 2000;
 
-const facts: HostFacts = {
-  euid: 0,
-  egid: 0,
-  bundle: '/b',
-  fifoPath: '/run/tsrun/x/exec.fifo',
-  capLastCap: 40,
-  noPivot: false,
-  preserveFds: 0,
-  sourceKind: () => 'directory',
-  cgroupBinds: [],
-  cgroupUnified: false,
-};
+const facts: HostFacts = testFacts({ sourceKind: () => 'directory', cgroupBinds: [] });
 
 describe('mutated configs', () => {
   it(`${COUNT} mutations each compile or fail with a ConfigError naming the JSON path (or NotSupportedError naming the field)`, () => {

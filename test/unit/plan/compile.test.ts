@@ -3,23 +3,12 @@ import { ConfigError, NotSupportedError, RuntimeError } from '../../../src/error
 import { compilePlan } from '../../../src/plan/compile.js';
 import { MS } from '../../../src/plan/constants.js';
 import { encodePlan } from '../../../src/plan/encode.js';
-import type { HostFacts, PlanStep } from '../../../src/plan/types.js';
+import type { PlanStep } from '../../../src/plan/types.js';
 import { Op, PLAN_MAGIC } from '../../../src/process/protocol.js';
 import type { Spec } from '../../../src/spec/types.js';
+import { testFacts } from './facts.js';
 
-const facts = (over: Partial<HostFacts> = {}): HostFacts => ({
-  euid: 0,
-  egid: 0,
-  bundle: '/b',
-  fifoPath: '/run/tsrun/x/exec.fifo',
-  capLastCap: 40,
-  noPivot: false,
-  preserveFds: 0,
-  sourceKind: (p) => (p.endsWith('.txt') ? 'file' : p.includes('missing') ? 'missing' : 'directory'),
-  cgroupBinds: [{ name: 'memory', hostPath: '/sys/fs/cgroup/memory/tsrun/x' }],
-  cgroupUnified: false,
-  ...over,
-});
+const facts = testFacts;
 
 const spec = (over: Partial<Spec> = {}): Spec => ({
   ociVersion: '1.3.0',
@@ -82,7 +71,7 @@ describe('compilePlan', () => {
       facts(),
     );
     const m = find(steps, Op.MOUNT)[0];
-    expect(m.args).toEqual(['/b/d', '/data', '', MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID, MS.PRIVATE | MS.REC, 'size=1', 0]);
+    expect(m.args).toEqual(['/b/d', '/data', '', MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID, MS.PRIVATE | MS.REC, 'size=1', 0, 0]);
   });
 
   it('binds a file source on a file mount point', () => {
@@ -118,7 +107,7 @@ describe('compilePlan', () => {
 
   it('refuses what is wrong or not implemented, naming the field', () => {
     expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_NOPE'] } } }), facts())).toThrow(ConfigError);
-    expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(new NotSupportedError('process.terminal without --console-socket'));
+    expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(/process.terminal needs --console-socket/);
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }] } }), facts())).toThrow(NotSupportedError);
     expect(() => compilePlan(spec(), facts({ euid: 1000 }))).toThrow(RuntimeError);
     expect(() => compilePlan(spec({ hostname: 'x', linux: { namespaces: [{ type: 'mount' }] } }), facts())).toThrow(/\/hostname: needs a uts namespace/);

@@ -1,0 +1,120 @@
+// A private containerd for the tests: its own config, root, state and sockets under the test
+// sandbox (no CRI plugin), started by the test and stopped by its pid; and a busybox image
+// built here as an OCI image layout tarball (one uncompressed layer: the test rootfs) for
+// `ctr image import`. Containers run through the runc v2 shim with --runc-binary.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { poll } from './host.js';
+import { testRootfs } from './rootfs.js';
+import { sandbox } from './sandbox.js';
+
+export const CTR_IMAGE = 'localhost/tsrun-busybox:test';
+
+export interface CtrResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Containerd {
+  dir: string;
+  namespace: string;
+  /** ctr against this containerd and namespace. */
+  ctr(args: string[]): Promise<CtrResult>;
+  stop(): Promise<void>;
+}
+
+function blob(dir: string, data: Buffer): { digest: string; size: number } {
+  const hex = createHash('sha256').update(data).digest('hex');
+  writeFileSync(join(dir, 'blobs', 'sha256', hex), data);
+  return { digest: `sha256:${hex}`, size: data.length };
+}
+
+/** image-layout.md: oci-layout, index.json and the blobs of one manifest, tarred. */
+function ociImageTar(dir: string): string {
+  const layout = join(dir, 'layout');
+  rmSync(layout, { recursive: true, force: true });
+  mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
+  const layerTar = join(dir, 'layer.tar');
+  execFileSync('tar', ['-C', testRootfs(), '-cf', layerTar, '.']);
+  const layer = blob(layout, readFileSync(layerTar));
+  const config = Buffer.from(JSON.stringify({ architecture: process.arch === 'arm64' ? 'arm64' : 'amd64', os: 'linux', config: { Cmd: ['sh'], Env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'] }, rootfs: { type: 'layers', diff_ids: [layer.digest] } }));
+  const cfg = blob(layout, config);
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...cfg },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
+  }));
+  const man = blob(layout, manifest);
+  const annotations = { 'io.containerd.image.name': CTR_IMAGE, 'org.opencontainers.image.ref.name': 'test' };
+  writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...man, annotations }] }));
+  writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  const tar = join(dir, 'image.tar');
+  execFileSync('tar', ['-C', layout, '-cf', tar, '.']);
+  return tar;
+}
+
+export async function startContainerd(): Promise<Containerd> {
+  const dir = join(sandbox(), 'containerd');
+  mkdirSync(dir, { recursive: true });
+  const sock = join(dir, 'c.sock');
+  const plugins = ['cri', 'snapshotter.v1.btrfs', 'snapshotter.v1.zfs', 'snapshotter.v1.devmapper', 'snapshotter.v1.aufs'];
+  writeFileSync(
+    join(dir, 'config.toml'),
+    [
+      'version = 2',
+      `root = "${join(dir, 'root')}"`,
+      `state = "${join(dir, 'state')}"`,
+      `disabled_plugins = [${plugins.map((p) => `"io.containerd.${p.startsWith('cri') ? 'grpc.v1.cri' : p}"`).join(', ')}]`,
+      '[grpc]',
+      `  address = "${sock}"`,
+      '[ttrpc]',
+      `  address = "${sock}.ttrpc"`,
+      '[debug]',
+      '  address = ""',
+      '[metrics]',
+      '  address = ""',
+      '',
+    ].join('\n'),
+  );
+  const daemon: ResultPromise = execa('containerd', ['--config', join(dir, 'config.toml')], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: join(dir, 'containerd.log') } });
+  if (!(await poll(() => existsSync(sock), 15_000, 50))) {
+    daemon.kill('SIGKILL');
+    throw new Error(`containerd did not start: ${readFileSync(join(dir, 'containerd.log'), 'utf8').slice(-2000)}`);
+  }
+  const namespace = `tsrun-itest-${process.pid}`;
+  const ctr = async (args: string[]): Promise<CtrResult> => {
+    const r = await execa('ctr', ['--address', sock, '--namespace', namespace, ...args], { reject: false, stdin: 'ignore', timeout: 60_000 });
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  };
+  const imported = await ctr(['image', 'import', '--snapshotter', 'native', ociImageTar(dir)]);
+  if (imported.exitCode !== 0) throw new Error(`ctr image import: ${imported.stderr}`);
+  return {
+    dir,
+    namespace,
+    ctr,
+    async stop() {
+      const tasks = await ctr(['task', 'ls', '-q']);
+      for (const id of tasks.stdout.split('\n').filter(Boolean)) {
+        await ctr(['task', 'kill', '-s', 'SIGKILL', id]);
+        await ctr(['task', 'delete', '--force', id]);
+      }
+      const containers = await ctr(['container', 'ls', '-q']);
+      for (const id of containers.stdout.split('\n').filter(Boolean)) await ctr(['container', 'delete', id]);
+      daemon.kill('SIGTERM');
+      await Promise.race([daemon, new Promise((r) => setTimeout(r, 10_000))]);
+      if (daemon.exitCode === undefined) daemon.kill('SIGKILL');
+      await daemon;
+      // The shim keeps runc's state root per namespace outside our directories; empty now.
+      try {
+        rmdirSync(`/run/containerd/runc/${namespace}`);
+      } catch {
+        /* never made, or not empty: left for a look */
+      }
+    },
+  };
+}
