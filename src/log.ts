@@ -1,6 +1,7 @@
 // The runtime's log: --log FILE (appended) in --log-format text|json, as runc writes it
 // (json lines {"level","msg","time"}, which containerd's shim reads). Without --log, stderr.
 import { appendFileSync } from 'node:fs';
+import { printError } from './output.js';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error';
 
@@ -32,7 +33,11 @@ export function log(level: Level, msg: string): void {
       /* fall through to stderr */
     }
   }
-  process.stderr.write(options.file || options.format === 'json' ? line(level, msg) : `tsrun: ${level === 'error' ? '' : level + ': '}${msg}\n`);
+  try {
+    printError(options.file || options.format === 'json' ? line(level, msg) : `tsrun: ${level === 'error' ? '' : level + ': '}${msg}\n`);
+  } catch {
+    /* a log line that cannot be written (stderr a closed pipe) does not fail the command */
+  }
 }
 
 export const debug = (msg: string): void => log('debug', msg);

@@ -1,6 +1,6 @@
 import { features } from '../../runtime/features.js';
 import { defineCommand } from '../command.js';
-import { print } from '../print.js';
+import { print } from '../../output.js';
 
 export const featuresCommand = defineCommand({
   command: 'features',

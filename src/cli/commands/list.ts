@@ -1,6 +1,6 @@
 import { list } from '../../runtime/list.js';
 import { defineCommand } from '../command.js';
-import { print } from '../print.js';
+import { print } from '../../output.js';
 
 export const listCommand = defineCommand({
   command: 'list',

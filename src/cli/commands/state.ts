@@ -1,6 +1,6 @@
 import { state } from '../../runtime/state.js';
 import { defineCommand } from '../command.js';
-import { print } from '../print.js';
+import { print } from '../../output.js';
 
 export const stateCommand = defineCommand({
   command: 'state <id>',
