@@ -1,10 +1,11 @@
-// Bundles the CLI into dist/ with esbuild: one entry plus one chunk per lazily loaded command.
+// Bundles the CLI into dist/ with esbuild: one entry plus one chunk per lazily loaded command;
+// and the soak script (bench/soak.ts, the runtime's library API in one long-lived process).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { tsrun: 'src/cli/main.ts' },
+  entryPoints: { tsrun: 'src/cli/main.ts', soak: 'bench/soak.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

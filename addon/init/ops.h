@@ -59,7 +59,6 @@ int take_tree(uint64_t index);
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);
 void op_console_connect(const char* socket_path);
 
-
 // keyring.cc
 void op_session_keyring(const char* name, uint64_t add_perm);
 
@@ -87,5 +86,8 @@ void op_scheduler(uint64_t policy, uint64_t flags, uint64_t nice, uint64_t prior
 void op_ioprio(uint64_t value);
 void op_personality(uint64_t persona);
 void op_cpu_affinity(const Arg& mask);
+
+// timestamp.cc: --debug timings of the init path
+void op_timestamp(const char* label, uint32_t len);
 
 }  // namespace tsrun
