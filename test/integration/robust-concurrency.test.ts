@@ -4,7 +4,7 @@
 //    "container with id ... already exists" and do not disturb the winner;
 //  - concurrent start/state/kill/list, then delete/state/kill, on one container: every
 //    state.json read parses, the container is never reported missing before it is deleted,
-//    exactly one delete wins and nothing is left.
+//    every delete --force succeeds as in runc (one does the work) and nothing is left.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
@@ -138,7 +138,7 @@ forEachMode((t) => {
     expect((await t.state(id)).status).toBe('running');
   });
 
-  it('concurrent delete --force, state, kill on one container: exactly one delete wins, the rest see it gone, nothing is left', async () => {
+  it('concurrent delete --force, state, kill on one container: every delete --force succeeds (runc), one does the work, nothing is left', async () => {
     const id = t.id('delstorm');
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(SLEEP))]));
     expectOk(await t.tsrun(['start', id]));
@@ -162,7 +162,10 @@ forEachMode((t) => {
       if (name === 'kill' && r.exitCode !== 0) expect(r.stderr, show(r)).toMatch(/does not exist|not running|is stopped/);
     }
     console.log(`[${t.mode}] delete storm ops: ${results.length}, deletes won: ${deletes}`);
-    expect(deletes).toBe(1);
+    // runc (and containerd's shim, which sends `delete --force` after its `delete`): --force of
+    // a container already gone is no error. So every delete --force succeeds; the lock makes
+    // exactly one of them do the work, and the checks below show it was done once and fully.
+    expect(deletes).toBe(results.filter(([name]) => name === 'delete').length);
     expect(await poll(() => !pidAlive(pid!), 3000)).toBe(true);
     expect(cgroupDirsOf(id)).toEqual([]);
     expect(await poll(() => liveDescendants().length === 0, 3000), liveDescendants().join(', ')).toBe(true);
