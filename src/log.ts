@@ -36,4 +36,5 @@ export function log(level: Level, msg: string): void {
 }
 
 export const debug = (msg: string): void => log('debug', msg);
+export const debugEnabled = (): boolean => !!options.debug;
 export const warn = (msg: string): void => log('warning', msg);

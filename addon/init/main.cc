@@ -83,6 +83,7 @@ static void run(const Record& r) {
       set_step("name process");
       prctl(PR_SET_NAME, a[0].str, 0, 0, 0);  // cosmetic: never fails the plan
       return;
+    case OP_TIMESTAMP: return op_timestamp(a[0].str, a[0].len);
   }
   fail(EINVAL, "plan", "unknown op");  // unreachable: the decoder checked every op
 }

@@ -87,4 +87,7 @@ void op_ioprio(uint64_t value);
 void op_personality(uint64_t persona);
 void op_cpu_affinity(const Arg& mask);
 
+// timestamp.cc: --debug timings of the init path
+void op_timestamp(const char* label, uint32_t len);
+
 }  // namespace tsrun

@@ -59,6 +59,7 @@ static const char* signature(uint16_t op) {
     case OP_MOUNT_SETATTR: return "siii";
     case OP_IDMAP_TREE: return "sssii";
     case OP_MOUNT_TREE: return "isiiii";
+    case OP_TIMESTAMP: return "s";
     default: return nullptr;
   }
 }

@@ -72,6 +72,8 @@ enum MsgType : uint32_t {
   MSG_CREATED_ACK = 30,  // runtime -> init: the container's pid is in state.json; only now may the init close
                          //   the socket and wait on exec.fifo. Until then a runtime killed mid-create leaves
                          //   an init that sees EOF and exits, never one that nobody knows about.
+  MSG_TIMESTAMP = 50,    // init -> runtime: u64 CLOCK_MONOTONIC ns, then the label (to the end); no reply.
+                         //   Sent by OP_TIMESTAMP, only in --debug plans: the init path's timings
 };
 
 enum HookPoint : uint32_t {
@@ -142,7 +144,7 @@ enum Op : uint16_t {
                          //   close the sync socket, block reading 1 byte from the fifo
                          //   opened by OP_OPEN_FIFO; EOF or error -> exit 1 without exec
   // ---- stage 2: the process (after the start handshake, in this order) ----
-  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64)
+  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64); the compiler puts it before OP_CREATED
   OP_NO_NEW_PRIVS = 41,  // ()  prctl(PR_SET_NO_NEW_PRIVS, 1)
   OP_USER = 42,          // (i uid, i gid, s additional gids as a list of u32 LE, i keep caps 0|1)
                          //   setgroups(additional) (skipped when the list is empty and setgroups is denied);
@@ -188,6 +190,8 @@ enum Op : uint16_t {
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
+  OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan
+                         //   (the runtime compares it with its own monotonic clock: --debug init timings)
 };
 
 }  // namespace tsrun

@@ -7,7 +7,7 @@ import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, credentialSteps, execSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
@@ -141,7 +141,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   steps.push(...sysctlSteps(spec));
-  steps.push(...attrs.rest);
+  steps.push(...attrs.rest, ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
   // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
   // the listener goes back over the sync socket, and the runtime is only there until created.

@@ -6,6 +6,7 @@ import { crashPoint } from '../crash-point.js';
 import { RuntimeError, SyscallError } from '../errors.js';
 import { spawnInit, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
+import { withTimestamps } from '../plan/timestamps.js';
 import type { Plan } from '../plan/types.js';
 import { writeIdMaps } from './idmap.js';
 import { Msg } from './protocol.js';
@@ -32,6 +33,8 @@ export interface LaunchOptions {
   onCreated?: (containerPid: number) => void;
   /** Debug log of protocol progress. */
   debug?: (msg: string) => void;
+  /** Add OP_TIMESTAMP marks to the plan and log their times (--debug). */
+  timings?: boolean;
 }
 
 const EPROTO = constants.errno.EPROTO;
@@ -82,9 +85,16 @@ function sendPlan(sync: SyncSocket, bytes: Buffer): void {
 
 /** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
 export function launch(opts: LaunchOptions): number {
+  // Node's hrtime is CLOCK_MONOTONIC, the clock of MSG_TIMESTAMP.
+  const t0 = process.hrtime.bigint();
   const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
   const sync = new SyncSocket(syncFd);
   const debug = opts.debug ?? (() => {});
+  // --debug timings: milliseconds since just before the spawn, on both sides of the socket.
+  const at = (label: string, ns = process.hrtime.bigint()) => {
+    if (opts.timings) debug(`init ${initPid}: ${label} at +${(Number(ns - t0) / 1e6).toFixed(3)} ms`);
+  };
+  at('spawned');
   let containerPid = 0;
   let initReaped = false;
   const reapInit = () => {
@@ -97,10 +107,12 @@ export function launch(opts: LaunchOptions): number {
   try {
     crashPoint('init-spawned');
     opts.beforePlan?.(initPid);
+    at('placed');
     crashPoint('init-in-cgroup');
-    sendPlan(sync, encodePlan(opts.plan.steps));
+    const steps = opts.timings ? withTimestamps(opts.plan.steps) : opts.plan.steps;
+    sendPlan(sync, encodePlan(steps));
     crashPoint('plan-sent');
-    debug(`init ${initPid}: plan sent (${opts.plan.steps.length} steps)`);
+    debug(`init ${initPid}: plan sent (${steps.length} steps)`);
     for (;;) {
       const msg = sync.recv();
       // Only MSG_SECCOMP_FD may carry a descriptor; never keep one that came otherwise.
@@ -155,6 +167,9 @@ export function launch(opts: LaunchOptions): number {
             opts.onSeccompListener(containerPid, fd);
           });
           debug(`container ${containerPid}: seccomp listener delivered`);
+          break;
+        case Msg.TIMESTAMP:
+          at(msg.payload.subarray(8).toString(), msg.payload.readBigUInt64LE(0));
           break;
         case Msg.ERROR:
           throw decodeInitError(msg.payload);

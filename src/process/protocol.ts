@@ -18,6 +18,7 @@ export const Msg = {
   SECCOMP_FD: 10,
   SECCOMP_DONE: 11,
   CREATED_ACK: 30,
+  TIMESTAMP: 50,
 } as const;
 export type MsgType = (typeof Msg)[keyof typeof Msg];
 
@@ -72,5 +73,6 @@ export const Op = {
   MOUNT_TREE: 72,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
+  TIMESTAMP: 110,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

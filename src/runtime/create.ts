@@ -3,9 +3,9 @@
 import { join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import { crashPoint } from '../crash-point.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, SyscallError } from '../errors.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
-import { debug, warn } from '../log.js';
+import { debug, debugEnabled, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { sessionKeyringName } from '../plan/keyring.js';
@@ -14,6 +14,7 @@ import { runHooks } from '../process/hooks.js';
 import { launch, PlanTooLargeError } from '../process/launcher.js';
 import { largestPlanPart } from '../spec/limits.js';
 import { isRootless } from '../process/userns.js';
+import { pointerForStep } from '../spec/step-pointer.js';
 import { loadBundleSpec } from '../spec/load.js';
 import { readProcStat } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
@@ -107,7 +108,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     crashPoint('cgroup');
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
-    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug });
+    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     dir.unlock();
     return record;
   } catch (e) {
@@ -126,6 +127,9 @@ export function create(opts: CreateOptions): ContainerRecord {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }
     dir.remove();
+    // An init step failed: name the config field it came from, as a config error would.
+    const pointer = e instanceof SyscallError ? pointerForStep(e.step, spec) : undefined;
+    if (pointer) (e as SyscallError).message = `config.json: ${pointer}: ${(e as SyscallError).message}`;
     if (e instanceof PlanTooLargeError) {
       const part = largestPlanPart(spec as unknown as Record<string, unknown>);
       throw new ConfigError('config.json', [{ pointer: part, rule: `${e.message}; this is its largest part`, section: '' }]);

@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { loadCgroupManager } from '../cgroups/manager.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
-import { debug, warn } from '../log.js';
+import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
@@ -113,7 +113,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     // runc exec: the new process joins the container's cgroup before it runs anything, so its limits apply.
     const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0 ? loadCgroupManager(record.cgroupPaths) : undefined;
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, onSeccompListener, debug });
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, onSeccompListener, debug, timings: debugEnabled() });
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {

@@ -26,7 +26,7 @@ export const runCommand = defineCommand({
       consoleSocket: a['console-socket'],
       noPivot: a['no-pivot'],
       preserveFds: a['preserve-fds'],
-      noNewKeyring: a['no-new-keyring'],
       systemdCgroup: a['systemd-cgroup'],
+      noNewKeyring: a['no-new-keyring'],
     }),
 });
