@@ -4,6 +4,7 @@
       "target_name": "tsrun_native",
       "sources": [
         "addon/binding.cc",
+        "addon/console.cc",
         "addon/spawn.cc",
         "addon/process.cc",
         "addon/seccomp.cc",

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bpf.h"
+#include "console.h"
 #include "process.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -247,7 +248,38 @@ Napi::Value AttachDeviceProgram(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// consoleListen(path) -> fd; consoleReceive(listenFd) -> pty master fd; setWinsize(fd, rows, cols)
+Napi::Value ConsoleListen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) return throwType(env, "consoleListen(path: string)");
+  std::string path = info[0].As<Napi::String>();
+  int fd = tsrun::consoleListen(path.c_str());
+  if (fd < 0) return throwErrno(env, -fd, "bind", path);
+  return Napi::Number::New(env, fd);
+}
+
+Napi::Value ConsoleReceive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd;
+  if (!intArg(info, 0, &fd)) return throwType(env, "consoleReceive(listenFd: number)");
+  int master = tsrun::consoleReceive(fd);
+  if (master < 0) return throwErrno(env, -master, "recvmsg");
+  return Napi::Number::New(env, master);
+}
+
+Napi::Value SetWinsize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd, rows, cols;
+  if (!intArg(info, 0, &fd) || !intArg(info, 1, &rows) || !intArg(info, 2, &cols)) return throwType(env, "setWinsize(fd, rows, cols)");
+  int rc = tsrun::setWinsize(fd, rows, cols);
+  if (rc < 0) return throwErrno(env, -rc, "ioctl(TIOCSWINSZ)");
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("consoleListen", Napi::Function::New(env, ConsoleListen));
+  exports.Set("consoleReceive", Napi::Function::New(env, ConsoleReceive));
+  exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
   exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
   exports.Set("waitPidAsync", Napi::Function::New(env, WaitPidAsync));

@@ -59,7 +59,6 @@ int take_tree(uint64_t index);
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);
 void op_console_connect(const char* socket_path);
 
-
 // keyring.cc
 void op_session_keyring(const char* name, uint64_t add_perm);
 

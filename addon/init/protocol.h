@@ -144,7 +144,7 @@ enum Op : uint16_t {
                          //   close the sync socket, block reading 1 byte from the fifo
                          //   opened by OP_OPEN_FIFO; EOF or error -> exit 1 without exec
   // ---- stage 2: the process (after the start handshake, in this order) ----
-  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64)
+  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64); the compiler puts it before OP_CREATED
   OP_NO_NEW_PRIVS = 41,  // ()  prctl(PR_SET_NO_NEW_PRIVS, 1)
   OP_USER = 42,          // (i uid, i gid, s additional gids as a list of u32 LE, i keep caps 0|1)
                          //   setgroups(additional) (skipped when the list is empty and setgroups is denied);

@@ -27,6 +27,9 @@ interface NativeModule {
   recvMsg(fd: number, size: number): { data: Buffer; fds: number[] };
   sendToUnixSocket(path: string, data: Buffer, fds: number[]): void;
   attachDeviceProgram(cgroupDir: string, program: Buffer): void;
+  consoleListen(path: string): number;
+  consoleReceive(listenFd: number): number;
+  setWinsize(fd: number, rows: number, cols: number): void;
 }
 
 let loaded: NativeModule | undefined;
@@ -109,6 +112,20 @@ export function seccompVersion(): string {
 /** Load a BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to a cgroup v2 directory (BPF_F_ALLOW_MULTI), detaching the ones it had. */
 export function attachDeviceProgram(cgroupDir: string, program: Buffer): void {
   call(`attach the device program to ${cgroupDir}`, () => native().attachDeviceProgram(cgroupDir, program));
+}
+
+/** A listening unix socket at `path` (the runtime's own console socket). */
+export function consoleListen(path: string): number {
+  return call(`listen on ${path}`, () => native().consoleListen(path));
+}
+
+/** Accepts one connection and receives the pty master sent with SCM_RIGHTS. */
+export function consoleReceive(listenFd: number): number {
+  return call('receive the pty master', () => native().consoleReceive(listenFd));
+}
+
+export function setWinsize(fd: number, rows: number, cols: number): void {
+  call('set the terminal size', () => native().setWinsize(fd, rows, cols));
 }
 
 /** SECCOMP_FILTER_FLAG_* bits the running kernel accepts. */

@@ -7,7 +7,7 @@ import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, credentialSteps, execSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
@@ -59,9 +59,9 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // process.user is not REQUIRED by the schema: no user means root, as runc treats it.
   const process = { ...spec.process!, user: spec.process!.user ?? { uid: 0, gid: 0 } };
   requireField((process.args ?? []).length > 0, '/process/args', 'must have at least one entry', 'config.md#process');
-  // command-line-interface.md#create: the pty master goes to --console-socket; without one,
-  // only a foreground run could relay (not implemented yet).
-  if (process.terminal && !facts.consoleSocket) throw new NotSupportedError('process.terminal without --console-socket');
+  // command-line-interface.md#create: the pty master goes to --console-socket; a foreground
+  // run or exec is its own console socket (process/terminal.ts). Nothing else can hold it (runc).
+  if (process.terminal && !facts.consoleSocket) throw new UsageError('process.terminal needs --console-socket: a detached container cannot use tsrun\'s terminal (a foreground run relays to it)');
   if (!process.terminal && facts.consoleSocket) throw new UsageError('--console-socket needs process.terminal: true');
   const namespaces = spec.linux?.namespaces ?? [];
   const has = (t: string) => namespaces.some((n) => n.type === t);
@@ -138,7 +138,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   steps.push(...sysctlSteps(spec));
-  steps.push(...attrs.rest);
+  steps.push(...attrs.rest, ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
   // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
   // the listener goes back over the sync socket, and the runtime is only there until created.

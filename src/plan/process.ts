@@ -1,5 +1,7 @@
-// The process steps of a plan: what runs after the start handshake, in the order the kernel
-// needs (rlimits, no_new_privs, cwd, bounding set, user, capabilities, seccomp, fds, affinity, exec).
+// The process steps of a plan, in the order the kernel needs: rlimits (before the start handshake),
+// credentials (no_new_privs, umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds,
+// final affinity, execve). The credentials run after the handshake, unless a filter with
+// SCMP_ACT_NOTIFY moves them before it.
 import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Capabilities, Process, Rlimit } from '../spec/types.js';
@@ -8,6 +10,7 @@ import { finalAffinitySteps } from './process-attrs.js';
 import type { PlanSeccomp, PlanStep } from './types.js';
 
 const CAP_SETS = ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const;
+const CAP_SYS_ADMIN = BigInt(CAPABILITIES.indexOf('CAP_SYS_ADMIN'));
 
 export type CapMasks = Record<(typeof CAP_SETS)[number], bigint>;
 
@@ -86,17 +89,28 @@ export function checkExecStep(process: Process): PlanStep {
   return { op: Op.CHECK_EXEC, args: [process.args![0], pathOf(env), process.cwd] };
 }
 
-/** rlimits, no_new_privs, umask, cwd, bounding set, user, capabilities and the seccomp filter. */
+/**
+ * setrlimit of each process.rlimits entry. Placed before the start handshake, as runc sets them
+ * in its init: a limit the kernel refuses (a hard limit raised without CAP_SYS_RESOURCE) fails
+ * `create`, and startContainer hooks run under them too.
+ */
+export function rlimitSteps(p: Process): PlanStep[] {
+  checkRlimits(p.rlimits ?? []);
+  return (p.rlimits ?? []).map((r) => ({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
+}
+
+/** no_new_privs, umask, cwd, bounding set, user, capabilities and the seccomp filter. */
 export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   const { process: p, warnings } = input;
   const steps: PlanStep[] = [];
-  checkRlimits(p.rlimits ?? []);
-  (p.rlimits ?? []).forEach((r) => steps.push({ op: Op.RLIMIT, args: [RLIMIT[r.type], BigInt(r.soft), BigInt(r.hard)] }));
   const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
-  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while still privileged
-  // (seccomp(2)); with it, load it last so that no setup syscall of ours is filtered.
-  if (input.seccomp && !p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
+  // Loading a filter needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)). Load it last, so that no
+  // setup syscall of ours is filtered, when one of them is still there after the user switch:
+  // no_new_privs, a kept CAP_SYS_ADMIN, or root without a capabilities list (nothing dropped);
+  // else before the switch, while still privileged (as runc).
+  const late = p.noNewPrivileges || (caps ? ((caps.effective >> CAP_SYS_ADMIN) & 1n) === 1n : p.user.uid === 0);
+  if (input.seccomp && !late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   // Without process.user.umask runc sets 0022 rather than leaving the runtime's own.
   steps.push({ op: Op.UMASK, args: [p.user.umask ?? 0o022] });
   steps.push({ op: Op.CWD, args: [p.cwd] });
@@ -105,7 +119,7 @@ export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   if (caps) steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
   steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), caps ? 1 : 0] });
   if (caps) steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
-  if (input.seccomp && p.noNewPrivileges) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
+  if (input.seccomp && late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   return steps;
 }
 
@@ -121,5 +135,5 @@ export function execSteps(input: ProcessStepsInput): PlanStep[] {
 }
 
 export function processSteps(input: ProcessStepsInput): PlanStep[] {
-  return [...credentialSteps(input), ...execSteps(input)];
+  return [...rlimitSteps(input.process), ...credentialSteps(input), ...execSteps(input)];
 }

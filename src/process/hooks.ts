@@ -1,6 +1,6 @@
 // Runs the hooks the runtime itself executes (prestart, createRuntime, poststart, poststop) in
 // the runtime's namespaces, with the container's state JSON on stdin (config.md#posix-platform-hooks).
-import { spawnSync } from 'node:child_process';
+import { spawnSync } from './child-process.js';
 import { RuntimeError } from '../errors.js';
 import type { Hook } from '../spec/types.js';
 

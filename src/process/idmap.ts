@@ -1,6 +1,6 @@
 // Writes the id maps of a new user namespace (user_namespaces(7)): directly where the kernel
 // lets this process, through the setuid newuidmap/newgidmap helpers (uidmap package) otherwise.
-import { spawnSync } from 'node:child_process';
+import { spawnSync } from './child-process.js';
 import { writeFileSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
 import type { IdMap, Plan } from '../plan/types.js';

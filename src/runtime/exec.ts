@@ -3,13 +3,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { loadCgroupManager } from '../cgroups/manager.js';
-import { NotSupportedError, RuntimeError, StateTransitionError, UsageError } from '../errors.js';
+import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { lsmFacts } from '../process/hostfacts.js';
 import { launch } from '../process/launcher.js';
+import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
 import { loadBundleSpec } from '../spec/load.js';
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
@@ -60,9 +61,6 @@ function buildProcess(base: Process, o: ExecOptions): Process {
   }
   if (o.apparmor) p.apparmorProfile = o.apparmor;
   if (o.processLabel) p.selinuxLabel = o.processLabel;
-  // The same refusals as create (plan/compile.ts): an LSM label tsrun cannot apply is an error.
-  if (p.apparmorProfile) throw new NotSupportedError('process.apparmorProfile (exec --apparmor)');
-  if (p.selinuxLabel) throw new NotSupportedError('process.selinuxLabel (exec --process-label)');
   return p;
 }
 
@@ -77,6 +75,8 @@ function namespacesToJoin(pid: number, types: string[]): string[] {
 export async function exec(opts: ExecOptions): Promise<number> {
   const dir = new ContainerStore(opts.root).open(opts.id, false);
   let pid: number;
+  let server: ConsoleServer | undefined;
+  let relay: Relay | undefined;
   try {
     const record = dir.read();
     const status = statusOf(record, dir);
@@ -87,8 +87,13 @@ export async function exec(opts: ExecOptions): Promise<number> {
     }
     const { spec } = loadBundleSpec(record.bundle);
     const process_ = buildProcess(spec.process!, opts);
-    if (process_.terminal && !opts.consoleSocket) throw new NotSupportedError('exec --tty without --console-socket');
     if (opts.consoleSocket) process_.terminal = true;
+    // runc: a terminal without --console-socket is tsrun's own, relayed; impossible detached.
+    if (process_.terminal && !opts.consoleSocket) {
+      if (opts.detach) throw new UsageError('exec --tty --detach needs --console-socket: nothing would hold the terminal');
+      server = openConsoleServer();
+    }
+    const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
     const seccomp = seccompFor(spec);
     const plan = compileExecPlan(process_, {
@@ -97,7 +102,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
       preserveFds: opts.preserveFds,
       seccomp,
-      consoleSocket: opts.consoleSocket,
+      consoleSocket,
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
       lsm: lsmFacts(),
     });
@@ -109,8 +114,10 @@ export async function exec(opts: ExecOptions): Promise<number> {
     const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0 ? loadCgroupManager(record.cgroupPaths) : undefined;
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
     pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, onSeccompListener, debug, timings: debugEnabled() });
+    relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {
+    server?.close();
     dir.unlock();
   }
   if (opts.detach) return 0;
@@ -125,6 +132,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
   forwarded.forEach((s) => process.on(s, forward));
   const status = await waitPidAsync(pid);
   forwarded.forEach((s) => process.off(s, forward));
+  if (relay) await finishRelay(relay);
   if (status.exitCode < 0 && status.signal === 0) throw new RuntimeError(`exec process ${pid}: unknown exit`);
   return status.signal ? 128 + status.signal : status.exitCode;
 }

@@ -2,7 +2,7 @@
 // gets the flags' env/cwd/user/caps/no_new_privs, its exit status becomes tsrun's; --tty with
 // --console-socket hands a pty master to the test's receiver; exec into a stopped or paused
 // container fails clearly.
-import { closeSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startConsoleReceiver } from '../helpers/console.js';
@@ -127,6 +127,12 @@ forEachMode((t) => {
     const { id } = await running();
     const r = expectOk(await t.tsrun(['exec', id, 'grep', '-c', `_ses.${id}`, '/proc/keys']));
     expect(r.stdout.trim()).toBe('1');
+  });
+
+  const apparmor = existsSync('/sys/module/apparmor/parameters/enabled');
+  it.skipIf(apparmor)(`--apparmor on a host without AppArmor fails clearly, naming the field${apparmor ? ' — SKIPPED: this host has AppArmor' : ''}`, async () => {
+    const { id } = await running();
+    expectFail(await t.tsrun(['exec', '--apparmor', 'some-profile', id, 'true']), /apparmorProfile: apparmor is not enabled/);
   });
 
   it('into a stopped container fails clearly', async () => {

@@ -43,6 +43,19 @@ forEachMode((t) => {
     await refused({ process: { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 2048, hard: 1024 }] } }, /\/process\/rlimits\/0\/soft: soft limit 2048 must not exceed hard limit 1024 \(config.md#posix-process\)/);
   });
 
+  const nofileHard = Number(/^Max open files\s+\S+\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1]);
+  if (t.mode === 'root') {
+    const can = hostRootHas(CAP_SYS_RESOURCE);
+    it.skipIf(!can)(`rlimits: a hard limit above the runtime's (needs CAP_SYS_RESOURCE)${can ? '' : ' — SKIPPED: this host\'s root lacks CAP_SYS_RESOURCE'}`, async () => {
+      const p = await probe({ process: { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: nofileHard + 1000 }] } });
+      expect(p.rlimits.RLIMIT_NOFILE).toEqual({ soft: 1024, hard: nofileHard + 1000 });
+    });
+  } else {
+    it('rlimits: raising a hard limit fails create, the kernel refuses it without CAP_SYS_RESOURCE in the initial user namespace', async () => {
+      await refused({ process: { rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: nofileHard + 1000 }] } }, /rlimit 7: prlimit64 resource 7 soft 1024 hard \d+: EPERM \(errno 1\)/);
+    });
+  }
+
   it('noNewPrivileges: no_new_privs is set', async () => {
     expect((await probe({ process: { noNewPrivileges: true } })).noNewPrivs).toBe(1);
   });
@@ -112,6 +125,11 @@ forEachMode((t) => {
   } else {
     it('scheduler SCHED_FIFO: the kernel refuses it without CAP_SYS_NICE in the initial user namespace', async () => {
       await refused({ process: { scheduler: { policy: 'SCHED_FIFO', priority: 10 } } }, /scheduler: sched_setattr policy 1 priority 10 nice 0: EPERM \(errno 1\)/);
+    });
+
+    it('scheduler SCHED_DEADLINE: the kernel refuses it without CAP_SYS_NICE in the initial user namespace', async () => {
+      const ms = 1_000_000;
+      await refused({ process: { scheduler: { policy: 'SCHED_DEADLINE', runtime: 2 * ms, deadline: 20 * ms, period: 20 * ms } } }, /sched_setattr policy 6 .*EPERM/);
     });
 
     it('scheduler nice -5: the kernel refuses raising the priority without CAP_SYS_NICE', async () => {

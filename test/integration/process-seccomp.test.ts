@@ -106,6 +106,12 @@ forEachMode((t) => {
     expect(parseProbe(r.stdout).seccomp, show(r)).toBe(2);
   });
 
+  it('as root without a capabilities list (nothing dropped) the filter is loaded after the user switch too: a profile denying setresuid and capset runs', async () => {
+    const profile = allowBut([{ names: ['setresuid', 'setresgid', 'setgroups', 'capset'], action: 'SCMP_ACT_ERRNO' }]);
+    const r = expectOk(await run(probeArgs(), profile));
+    expect(parseProbe(r.stdout).seccomp, show(r)).toBe(2);
+  });
+
   it('with noNewPrivileges the filter is loaded after the user switch: a profile denying setresuid still runs as uid 1000', async () => {
     const profile = allowBut([{ names: ['setresuid', 'setresgid', 'setgroups', 'capset'], action: 'SCMP_ACT_ERRNO' }]);
     if (t.mode === 'rootless') {

@@ -83,7 +83,7 @@ const YARGS_LINES = [
 describe('fast command-line parser', () => {
   it('takes the lines engines send, giving the handler what yargs gives it', async () => {
     for (const argv of ENGINE_LINES) expect(await expectSame(argv), argv.join(' ')).toBe(true);
-  });
+  }, 60_000); // the first yargs load compiles it: a generous limit for a loaded machine
 
   it('leaves every other form to yargs', async () => {
     for (const argv of YARGS_LINES) expect(await parseFast(argv), argv.join(' ')).toBeUndefined();
@@ -122,5 +122,5 @@ describe('fast command-line parser', () => {
     }
     // The generator must exercise the fast path, or this test shows nothing.
     expect(fast).toBeGreaterThan(200);
-  });
+  }, 120_000); // 600 yargs parses: a generous limit for a loaded machine, not a speed check
 });

@@ -1,5 +1,6 @@
 import { list } from '../../runtime/list.js';
 import { defineCommand } from '../command.js';
+import { print } from '../print.js';
 
 export const listCommand = defineCommand({
   command: 'list',
@@ -10,12 +11,12 @@ export const listCommand = defineCommand({
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only ids' }),
   handler: (a) => {
     const rows = list({ root: a.root });
-    if (a.quiet) process.stdout.write(rows.map((r) => r.id + '\n').join(''));
-    else if (a.format === 'json') process.stdout.write(JSON.stringify(rows) + '\n');
+    if (a.quiet) print(rows.map((r) => r.id + '\n').join(''));
+    else if (a.format === 'json') print(JSON.stringify(rows) + '\n');
     else {
       const table = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER'], ...rows.map((r) => [r.id, String(r.pid), r.status, r.bundle, r.created, r.owner])];
       const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-      process.stdout.write(table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join('   ').trimEnd() + '\n').join(''));
+      print(table.map((row) => row.map((c, i) => c.padEnd(widths[i])).join('   ').trimEnd() + '\n').join(''));
     }
     return 0;
   },

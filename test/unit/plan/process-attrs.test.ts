@@ -83,4 +83,17 @@ describe('process attributes', () => {
     expect(writes).toContainEqual(['/proc/self/attr/apparmor/exec', 'exec p']);
     expect(writes).toContainEqual(['/proc/thread-self/attr/exec', 'system_u:system_r:container_t:s0']);
   });
+
+  it('loads the seccomp filter after the user switch whenever it still may (no_new_privs or CAP_SYS_ADMIN left)', () => {
+    const seccomp = { bpf: Buffer.alloc(8), flags: 0 };
+    const order = (p: Partial<Process>) => {
+      const o = ops(compilePlan(spec(p), facts, { seccomp }).steps);
+      return o.indexOf(Op.SECCOMP) > o.indexOf(Op.USER) ? 'late' : 'early';
+    };
+    expect(order({ noNewPrivileges: true, user: { uid: 1000, gid: 1000 } })).toBe('late');
+    expect(order({})).toBe('late'); // root, no capabilities list: nothing is dropped
+    expect(order({ capabilities: { bounding: ['CAP_SYS_ADMIN'], effective: ['CAP_SYS_ADMIN'], permitted: ['CAP_SYS_ADMIN'] } })).toBe('late');
+    expect(order({ capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] } })).toBe('early');
+    expect(order({ user: { uid: 1000, gid: 1000 } })).toBe('early');
+  });
 });

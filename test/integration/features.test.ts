@@ -1,0 +1,55 @@
+// `tsrun features` (features.md, features-linux.md) from the built CLI: it validates against our
+// features schema, and what it claims works here: every namespace it lists makes a container,
+// the hooks it lists run (hooks.test.ts runs all six), tmpcopyup (for podman) fills a tmpfs.
+import { existsSync, readlinkSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import type { NamespaceType } from '../../src/spec/types.js';
+import { validateFeatures } from '../../src/spec/validate.js';
+import { forEachMode } from '../helpers/modes.js';
+import { expectOk } from '../helpers/tsrun.js';
+
+interface Features {
+  hooks: string[];
+  mountOptions: string[];
+  linux: { namespaces: string[] };
+}
+
+forEachMode((t) => {
+  async function features(): Promise<Features> {
+    const r = expectOk(await t.tsrun(['features']));
+    const doc: unknown = JSON.parse(r.stdout);
+    expect(() => validateFeatures(doc)).not.toThrow();
+    return doc as Features;
+  }
+
+  it('validates against the features schema and lists the six hook kinds', async () => {
+    expect((await features()).hooks).toEqual(['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop']);
+  });
+
+  it('every namespace it lists makes a container whose process is in a new one of that type', async () => {
+    const { namespaces } = (await features()).linux;
+    const file: Record<string, string> = { pid: 'pid', network: 'net', mount: 'mnt', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
+    for (const type of namespaces) {
+      expect(existsSync(`/proc/self/ns/${file[type]}`), `this kernel has ${type} namespaces`).toBe(true);
+      const base = t.base();
+      const list = base.linux!.namespaces!.some((n) => n.type === type) ? base.linux!.namespaces! : [...base.linux!.namespaces!, { type: type as NamespaceType }];
+      // As root a new user namespace needs maps: the identity over the ids the base mounts use (devpts gid=5).
+      const maps = type === 'user' && t.mode === 'root' ? { uidMappings: [{ containerID: 0, hostID: 0, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 0, size: 65536 }] } : {};
+      const config = t.args(['readlink', `/proc/self/ns/${file[type]}`], { linux: { namespaces: list, ...maps } });
+      const r = expectOk(await t.tsrun(['run', t.id('ns'), '-b', t.bundle(config)]));
+      expect(r.stdout.trim(), type).toMatch(new RegExp(`^${file[type]}:\\[\\d+\\]$`));
+      expect(r.stdout.trim(), `${type}: a new namespace`).not.toBe(readlinkSync(`/proc/self/ns/${file[type]}`));
+    }
+  });
+
+  it('tmpcopyup, which it lists, starts a tmpfs with what the directory held', async () => {
+    expect((await features()).mountOptions).toContain('tmpcopyup');
+    const config = t.args(['sh', '-c', 'ls /etc | head -3; touch /etc/new && echo writable'], {
+      mounts: [...t.base().mounts!, { destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'tmpcopyup'] }],
+    });
+    const r = expectOk(await t.tsrun(['run', t.id('copyup'), '-b', t.bundle(config)]));
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe('writable');
+    expect(lines.length, 'files of the read-only root were copied into the tmpfs').toBeGreaterThan(1);
+  });
+});
