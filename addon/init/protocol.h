@@ -169,7 +169,7 @@ enum Op : uint16_t {
                          //   sched_setattr(2) on the calling process
   OP_IOPRIO = 51,        // (i IOPRIO_PRIO_VALUE(class, level))  ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
   OP_PERSONALITY = 52,   // (i persona)  personality(2): domain | flags
-  OP_CPU_AFFINITY = 53,  // (b cpu_set_t bytes, bit n = cpu n)  sched_setaffinity(0, ...)
+  OP_CPU_AFFINITY = 53,  // (b cpu mask, bit n = cpu n, a whole number of longs)  sched_setaffinity(0, len, mask)
   // ---- engines (issue 5) ----
   OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
                             //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,

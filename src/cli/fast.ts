@@ -16,6 +16,8 @@ interface Flag {
   default?: unknown;
   /** yargs applies it to the value given and to the default. */
   coerce?: (value: unknown) => unknown;
+  /** Repeatable (exec --env): only its default is taken here, a given one goes to yargs. */
+  array?: boolean;
   /** How it is written: `--name`, `--alias`, `-a`. */
   spellings: string[];
   /** The keys yargs fills: name, aliases and their camelCase forms. */
@@ -27,7 +29,7 @@ interface Shape {
   positionals: Map<string, PositionalOptions>;
 }
 
-const OPTION_KEYS = new Set(['type', 'alias', 'default', 'choices', 'describe', 'hidden', 'coerce']);
+const OPTION_KEYS = new Set(['type', 'alias', 'default', 'choices', 'describe', 'hidden', 'coerce', 'array']);
 const POSITIONAL_KEYS = new Set(['type', 'default', 'describe', 'demandOption']);
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 const keysOf = (names: string[]): string[] => [...new Set(names.flatMap((n) => [n, camel(n)]))];
@@ -37,7 +39,7 @@ function flagOf(name: string, o: Options): Flag | undefined {
   if (type !== 'string' && type !== 'boolean' && type !== 'number') return undefined;
   const aliases = o.alias === undefined ? [] : Array.isArray(o.alias) ? o.alias : [o.alias];
   const spellings = [name, ...aliases].map((a) => (a.length === 1 ? `-${a}` : `--${a}`));
-  return { name, type, choices: o.choices, default: o.default, coerce: o.coerce, spellings, keys: keysOf([name, ...aliases]) };
+  return { name, type, choices: o.choices, default: o.default, coerce: o.coerce, array: o.array, spellings, keys: keysOf([name, ...aliases]) };
 }
 
 /** Runs a yargs builder against a recorder; undefined when it uses anything but plain options and positionals. */
@@ -87,7 +89,7 @@ function take(argv: string[], i: number, flags: Flag[], args: Record<string, unk
   const eq = argv[i].startsWith('--') ? argv[i].indexOf('=') : -1;
   const spelling = eq < 0 ? argv[i] : argv[i].slice(0, eq);
   const flag = flags.find((f) => f.spellings.includes(spelling));
-  if (!flag || seen.has(flag)) return undefined;
+  if (!flag || seen.has(flag) || flag.array) return undefined;
   seen.add(flag);
   if (flag.type === 'boolean') {
     if (eq >= 0 || argv[i + 1] === 'true' || argv[i + 1] === 'false') return undefined;
@@ -104,7 +106,9 @@ function take(argv: string[], i: number, flags: Flag[], args: Record<string, unk
 }
 
 /** The command and its arguments, as yargs would give them to the handler; undefined: ask yargs. */
-export async function parseFast(argv: string[]): Promise<{ command: AnyCommand; args: ParsedArgs } | undefined> {
+export async function parseFast(line: string[]): Promise<{ command: AnyCommand; args: ParsedArgs; rest: string[] } | undefined> {
+  let argv = line;
+  let rest: string[] = [];
   const globals = record(globalFlags)!;
   const args: Record<string, unknown> = {};
   const seen = new Set<Flag>();
@@ -117,6 +121,8 @@ export async function parseFast(argv: string[]): Promise<{ command: AnyCommand; 
   const word = argv[i];
   if (word === undefined || !Object.hasOwn(COMMANDS, word)) return undefined;
   const command = await COMMANDS[word].load();
+  // exec: the program's arguments after the id are its own, cut off as yargs.ts does.
+  if (command.splitArgv) ({ argv, rest } = command.splitArgv(argv));
   const shape = record(command.builder as (y: Argv) => unknown);
   const positionals = shape && positionalsOf(command.command, shape);
   if (!shape || !positionals) return undefined;
@@ -141,5 +147,5 @@ export async function parseFast(argv: string[]): Promise<{ command: AnyCommand; 
     const value = n < values.length ? values[n] : p.o.default;
     if (value !== undefined) for (const k of keysOf([p.name])) args[k] = value;
   });
-  return { command, args: { _: [word], $0: 'tsrun', ...args } };
+  return { command, args: { _: [word], $0: 'tsrun', ...args }, rest };
 }

@@ -9,7 +9,7 @@ import { runCommand } from './registry.js';
 
 async function main(argv: string[]): Promise<number> {
   const fast = await parseFast(argv);
-  if (fast) return runCommand(fast.command, fast.args);
+  if (fast) return runCommand(fast.command, fast.args, fast.rest);
   return (await import('./yargs.js')).parseWithYargs(argv);
 }
 

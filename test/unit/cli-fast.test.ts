@@ -5,11 +5,11 @@ import type { ParsedArgs } from '../../src/cli/registry.js';
 import { parseWithYargs } from '../../src/cli/yargs.js';
 
 /** What yargs hands the handler, or the error it throws. */
-async function viaYargs(argv: string[]): Promise<{ command?: string; args?: ParsedArgs; error?: string }> {
+async function viaYargs(argv: string[]): Promise<{ command?: string; args?: ParsedArgs; rest?: string[]; error?: string }> {
   try {
-    let got: { command?: string; args?: ParsedArgs } = {};
-    await parseWithYargs(argv, async (c, args) => {
-      got = { command: c.command, args };
+    let got: { command?: string; args?: ParsedArgs; rest?: string[] } = {};
+    await parseWithYargs(argv, async (c, args, rest) => {
+      got = { command: c.command, args, rest };
       return 0;
     });
     return got;
@@ -23,7 +23,7 @@ async function expectSame(argv: string[]): Promise<boolean> {
   if (!fast) return false;
   const slow = await viaYargs(argv);
   expect(slow.error, argv.join(' ')).toBeUndefined();
-  expect({ command: fast.command.command, args: fast.args }, argv.join(' ')).toEqual({ command: slow.command, args: slow.args });
+  expect({ command: fast.command.command, args: fast.args, rest: fast.rest }, argv.join(' ')).toEqual({ command: slow.command, args: slow.args, rest: slow.rest });
   return true;
 }
 
@@ -51,6 +51,10 @@ const ENGINE_LINES = [
   ['resume', 'c1'],
   ['events', '--stats', '--interval', '3', 'c1'],
   ['update', '--memory', '256m', '--pids-limit', '64', 'c1'],
+  ['exec', 'c1', '/bin/true'],
+  ['exec', 'c1', 'sh', '-c', 'ls -l --color'],
+  ['--root', R, '--log', '/l.json', '--log-format', 'json', 'exec', '--process', '/p.json', '--detach', '--pid-file', '/p', 'c1'],
+  ['exec', '-t', '--console-socket', '/s', 'c1', '--', 'sh'],
 ];
 
 // Forms whose meaning under yargs is not plain: left to yargs.
@@ -70,7 +74,6 @@ const YARGS_LINES = [
   ['kill', 'c1', '-9'],
   ['delete', '-f=true', 'c1'],
   ['delete', '-fa', 'c1'],
-  ['exec', 'c1', '/bin/true'],
   ['spec', '--rootless'],
   ['ps', 'c1'],
   ['update', '--memory', '-1', 'c1'],
@@ -78,6 +81,9 @@ const YARGS_LINES = [
   ['update', '--pids-limit', '07', 'c1'],
   ['--root', '', 'state', 'c1'],
   ['-b', '/b', 'create', 'c1'],
+  ['exec', '--env', 'A=1', 'c1', 'true'],
+  ['exec', '-c', 'CAP_KILL', 'c1', 'true'],
+  ['exec', '--', 'c1', 'true'],
 ];
 
 describe('fast command-line parser', () => {
@@ -102,6 +108,7 @@ describe('fast command-line parser', () => {
       list: [['--format', 'json'], ['-f', 'table'], ['-q'], ['--quiet']],
       update: [['--memory', '1m'], ['--pids-limit', '9'], ['-r', '/r.json'], ['--cpuset-cpus', '0']],
       events: [['--stats'], ['--interval', '2']],
+      exec: [['-d'], ['--detach'], ['--pid-file', '/p'], ['-p', '/p.json'], ['-t'], ['--env', 'A=1'], ['--cwd', '/'], ['sh'], ['-c']],
     };
     const noise = [['--no-pivot'], ['--'], ['-x'], ['--unknown'], ['true'], ['-1'], [''], ['07'], ['--debug=true'], ['-fq'], ['c2'], ['--help=no']];
     let seed = 42;
