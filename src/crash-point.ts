@@ -22,8 +22,9 @@ export const CREATE_STEPS = [
   'hooks-done', // the hooks ran, the init not yet told
   'created-received', // the init says it is ready; nothing recorded yet
   'pid-file', // --pid-file written (configs given --pid-file only)
-  'state-created', // state.json says "created" with the pid; the init still waits for MSG_CREATED_ACK
-  'acked', // the init was told: it waits on exec.fifo; the container is complete
+  'state-pid', // state.json has the pid, still "creating"; the init still waits for MSG_CREATED_ACK
+  'acked', // the init was told: it waits on exec.fifo, state.json still says "creating"
+  'state-created', // state.json says "created": the container is complete
 ] as const;
 export type CreateStep = (typeof CREATE_STEPS)[number];
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "fail.h"
@@ -62,10 +63,14 @@ void op_personality(uint64_t persona) {
 }
 
 void op_cpu_affinity(const Arg& mask) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  memcpy(&set, mask.str, mask.len < sizeof set ? mask.len : sizeof set);
-  if (sched_setaffinity(0, sizeof set, &set) < 0) fail_errno("sched_setaffinity", "execCPUAffinity");
+  // The kernel takes a mask of any length in whole longs (sched_setaffinity(2)); the compiler
+  // sends one just long enough for the highest cpu, so copy it to aligned memory as it is.
+  if (mask.len == 0 || mask.len % sizeof(unsigned long)) fail(EINVAL, "sched_setaffinity", "mask length");
+  cpu_set_t* set = static_cast<cpu_set_t*>(malloc(mask.len));
+  if (!set) fail(ENOMEM, "malloc", "cpu mask");
+  memcpy(set, mask.str, mask.len);
+  if (sched_setaffinity(0, mask.len, set) < 0) fail_errno("sched_setaffinity", "execCPUAffinity");
+  free(set);
 }
 
 }  // namespace tsrun

@@ -169,14 +169,15 @@ enum Op : uint16_t {
                          //   sched_setattr(2) on the calling process
   OP_IOPRIO = 51,        // (i IOPRIO_PRIO_VALUE(class, level))  ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
   OP_PERSONALITY = 52,   // (i persona)  personality(2): domain | flags
-  OP_CPU_AFFINITY = 53,  // (b cpu_set_t bytes, bit n = cpu n)  sched_setaffinity(0, ...)
+  OP_CPU_AFFINITY = 53,  // (b cpu mask, bit n = cpu n, a whole number of longs)  sched_setaffinity(0, len, mask)
   // ---- engines (issue 5) ----
   OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
                             //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,
                             //   KEYCTL_SETPERM(current perm | bits) so the container's user can search it
-  OP_CONSOLE_CONNECT = 81,  // (s console socket path)  connect now, in stage 1 (exec: before joining the mount
-                            //   namespace, where the host path is gone); a later OP_CONSOLE with an empty
-                            //   path uses this connection
+  OP_CONSOLE_CONNECT = 81,  // (s console socket path)  connect now, in stage 1 with the runtime's credentials,
+                            //   before any namespace op (as runc connects in the runtime): the container's root
+                            //   may not reach the socket, and exec's mount namespace hides the host path; a
+                            //   later OP_CONSOLE with an empty path uses this connection
   // ---- filesystem, continued ----
   OP_MOUNT_SETATTR = 70, // (s dest in rootfs, i MOUNT_ATTR_* to set, i MOUNT_ATTR_* to clear, i recursive 0|1)
                          //   mount_setattr(2) on the mount at dest (AT_RECURSIVE: the r* options of config.md)

@@ -84,6 +84,9 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
     { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
+    // The console socket too, as runc connects it in the runtime: the container's root (another
+    // uid in a user namespace) may not reach the socket's directory.
+    ...(process.terminal ? [{ op: Op.CONSOLE_CONNECT, args: [facts.consoleSocket!] }] : []),
     ...initialAffinitySteps(process),
     // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials.
     ...idmapTreeSteps(spec, facts),
@@ -131,7 +134,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
-  if (process.terminal) steps.push(consoleStep(process, facts.consoleSocket!));
+  if (process.terminal) steps.push(consoleStep(process, ''));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
   if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
   steps.push(...afterPivotSteps(spec));

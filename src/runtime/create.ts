@@ -83,8 +83,10 @@ export function create(opts: CreateOptions): ContainerRecord {
     runHooks('createRuntime', spec.hooks?.createRuntime, json);
     return `${json}\0${JSON.stringify(stateOf({ ...record, pid }, 'created'))}`;
   };
-  // Recorded before the init is told it may wait on exec.fifo (MSG_CREATED_ACK): from then on
-  // delete --force finds the process by its pid; before, an orphaned init sees EOF and exits.
+  // The pid is recorded (still "creating") before the init is told it may wait on exec.fifo
+  // (MSG_CREATED_ACK): from then on delete --force finds the process by its pid; before, an
+  // orphaned init sees EOF and exits. "created" is written only after the ack, so a container
+  // whose create died is never listed as anything but creating or stopped.
   let pidFileWritten = false;
   const onCreated = (pid: number): void => {
     record.pid = pid;
@@ -94,9 +96,8 @@ export function create(opts: CreateOptions): ContainerRecord {
       pidFileWritten = true;
       crashPoint('pid-file');
     }
-    record.status = 'created';
     dir.write(record);
-    crashPoint('state-created');
+    crashPoint('state-pid');
   };
   try {
     dir.write(record);
@@ -109,6 +110,9 @@ export function create(opts: CreateOptions): ContainerRecord {
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
     launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
+    record.status = 'created';
+    dir.write(record);
+    crashPoint('state-created');
     dir.unlock();
     return record;
   } catch (e) {

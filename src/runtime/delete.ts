@@ -28,7 +28,9 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     const record = dir.read();
     const status = statusOf(record, dir);
     if ((status === 'running' || status === 'paused') && !opts.force) throw new StateTransitionError(opts.id, 'delete', status);
-    if (status === 'created' || status === 'running' || status === 'paused') {
+    // A create that died after recording the pid (src/crash-point.ts) may have left its init waiting.
+    const orphan = status === 'creating' && record.pid > 0;
+    if (status === 'created' || status === 'running' || status === 'paused' || orphan) {
       // A frozen process cannot act on SIGKILL until its cgroup is thawed.
       if (status === 'paused') loadCgroupManager(record.cgroupPaths!).thaw();
       try {

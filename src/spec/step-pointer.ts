@@ -63,7 +63,13 @@ export function pointerForStep(step: string, spec: Spec): string | undefined {
         return indexed(linux?.readonlyPaths, '/linux/readonlyPaths', (p) => same(p, arg));
       case 'mknod':
       case 'bind device':
-        return indexed(linux?.devices, '/linux/devices', (d) => same(d.path, arg));
+        // A default device (config-linux.md#default-devices) goes into the /dev the mounts give:
+        // the /dev mount, or with none the mounts that left /dev to the root filesystem.
+        return (
+          indexed(linux?.devices, '/linux/devices', (d) => same(d.path, arg)) ??
+          indexed(spec.mounts, '/mounts', (x) => asAbsolute(x.destination) === '/dev') ??
+          '/mounts'
+        );
       case 'bind rootfs':
         return '/root/path';
       case 'cwd':

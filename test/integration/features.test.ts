@@ -1,12 +1,16 @@
 // `tsrun features` (features.md, features-linux.md) from the built CLI: it validates against our
 // features schema, and what it claims works here: every namespace it lists makes a container,
 // the hooks it lists run (hooks.test.ts runs all six), tmpcopyup (for podman) fills a tmpfs.
-import { existsSync, readlinkSync } from 'node:fs';
+// And `tsrun spec` (--rootless as the unprivileged tier, --bundle) writes a config that runs.
+import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { NamespaceType } from '../../src/spec/types.js';
 import { validateFeatures } from '../../src/spec/validate.js';
 import { forEachMode } from '../helpers/modes.js';
-import { expectOk } from '../helpers/tsrun.js';
+import { isRoot, runnerOf } from '../helpers/host.js';
+import { testRootfs } from '../helpers/rootfs.js';
+import { expectFail, expectOk } from '../helpers/tsrun.js';
 
 interface Features {
   hooks: string[];
@@ -51,5 +55,18 @@ forEachMode((t) => {
     const lines = r.stdout.trim().split('\n');
     expect(lines.at(-1)).toBe('writable');
     expect(lines.length, 'files of the read-only root were copied into the tmpfs').toBeGreaterThan(1);
+  });
+
+  it('spec --bundle writes a config.json that runs as is (--rootless for the unprivileged tier), and never overwrites one', async () => {
+    const bundle = join(t.scratch(), `spec-${t.id('spec')}`);
+    mkdirSync(bundle);
+    if (isRoot) chownSync(bundle, runnerOf(t.mode).uid, runnerOf(t.mode).gid);
+    symlinkSync(testRootfs(), join(bundle, 'rootfs'));
+    expectOk(await t.tsrun(['spec', '--bundle', bundle, ...(t.mode === 'rootless' ? ['--rootless'] : [])]));
+    const config = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
+    expect(config.process.args).toEqual(['sh']);
+    // The default process is a shell reading stdin (/dev/null here): it exits 0 at once.
+    expectOk(await t.tsrun(['run', t.id('spec'), '-b', bundle]));
+    expectFail(await t.tsrun(['spec', '--bundle', bundle]), /already exists/);
   });
 });

@@ -51,6 +51,13 @@ forEachMode((t) => {
     expect(await call({ ...DEFAULT_PROFILE, defaultErrnoRet: 95 }, 'keyctl', 0)).toEqual({ ret: -1, errno: 95 });
   });
 
+  it('defaultErrnoRet with an action that takes no errno fails create, naming the field (config-linux.md#seccomp MUST)', async () => {
+    const id = t.id('sc');
+    const r = await t.tsrun(['create', id, '-b', t.bundle(t.args(['true'], { linux: { seccomp: { defaultAction: 'SCMP_ACT_ALLOW', defaultErrnoRet: 5 } } }))]);
+    expectFail(r, /\/linux\/seccomp\/defaultErrnoRet: SCMP_ACT_ALLOW does not take an errno \(config-linux.md#seccomp\)/);
+    expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
+  });
+
   it('SCMP_ACT_ERRNO with errnoRet, and without it EPERM', async () => {
     expect(await call(allowBut([{ names: ['getppid'], action: 'SCMP_ACT_ERRNO', errnoRet: 77 }]), 'getppid')).toEqual({ ret: -1, errno: 77 });
     expect(await call(allowBut([{ names: ['getppid'], action: 'SCMP_ACT_ERRNO' }]), 'getppid')).toEqual({ ret: -1, errno: EPERM });
@@ -158,6 +165,14 @@ forEachMode((t) => {
       expect(state.pid).toBeGreaterThan(0);
     });
   }
+
+  it('the listener fd does not leak into the container: its shell holds only 0, 1 and 2', async () => {
+    const agent = await startAgent(t.scratch(), `agent-fds-${t.mode}`, 1);
+    agents.push(agent);
+    const r = expectOk(await t.tsrun(['run', t.id('notify'), '-b', t.bundle(t.args(['sh', '-c', 'ls /proc/$$/fd; true'], { linux: { seccomp: notifyProfile(agent.socket) } }))]));
+    expect(agent.listenerReceived(), show(r)).toBe(true);
+    expect(r.stdout.split('\n').filter(Boolean).sort(), show(r)).toEqual(['0', '1', '2']);
+  });
 
   it('exec: the new process gets its own filter and its listener goes to the agent with the container\'s running state', async () => {
     const agent = await startAgent(t.scratch(), `agent-exec-${t.mode}`, 77, 2);

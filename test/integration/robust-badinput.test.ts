@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import type { Spec } from '../helpers/config.js';
 import { mountsUnder, poll } from '../helpers/host.js';
+import { rootfsCopy } from '../helpers/fs.js';
+import { sandbox } from '../helpers/sandbox.js';
 import { adoptOrphans, cgroupDirsOf, liveDescendants } from '../helpers/leftovers.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
 import { testRootfs } from '../helpers/rootfs.js';
@@ -117,25 +119,34 @@ async function judge(t: Tier, id: string, r: TsrunResult, pointer?: RegExp): Pro
   if (existsSync(t.stateDir(id))) problems.push(`state directory left: ${id}`);
   if (cgroupDirsOf(id).length) problems.push(`cgroup left: ${cgroupDirsOf(id).join(', ')}`);
   if (!(await poll(() => liveDescendants().length === 0, 3000))) problems.push(`processes left: ${liveDescendants().join(', ')}`);
-  const mounts = mountsUnder(testRootfs());
+  const mounts = mountsUnder(testRootfs()).concat(mountsUnder(sandbox()));
   if (mounts.length) problems.push(`mounts left: ${mounts.join(', ')}`);
   return { ran, problems };
 }
 
-function corpusBundle(t: Tier, c: Case): string {
-  if (c.text) return t.bundle(null, { text: c.text(t.base()) });
+/**
+ * The config moved onto a root of its own: a broken config may make the root writable or drop
+ * the /dev tmpfs (device nodes then go into the root itself), never into the shared test rootfs.
+ */
+function onOwnRoot(text: string, own: string): string {
+  return text.split(testRootfs()).join(own);
+}
+
+function corpusBundle(t: Tier, c: Case, own: string): string {
+  if (c.text) return t.bundle(null, { text: onOwnRoot(c.text(t.base()), own) });
   const config = structuredClone(t.base()) as Doc;
   c.edit!(config);
-  return t.bundle(config);
+  return t.bundle(null, { text: onOwnRoot(JSON.stringify(config), own) });
 }
 
 forEachMode((t) => {
   it(`a corpus of ${CORPUS.length} broken configs: each runs or fails naming the JSON path, never a crash or a leftover`, async () => {
     const problems: string[] = [];
     const ran: string[] = [];
+    const own = rootfsCopy();
     for (const c of CORPUS) {
       const id = t.id('corpus');
-      const r = await t.tsrun(['create', id, '-b', corpusBundle(t, c)], { env: DEBUG });
+      const r = await t.tsrun(['create', id, '-b', corpusBundle(t, c, own)], { env: DEBUG });
       const o = await judge(t, id, r, c.pointer);
       if (o.ran) ran.push(c.name);
       problems.push(...o.problems.map((p) => `${c.name}: ${p.replace(/(.)\1{200,}/g, '$1...').slice(0, 1500)}`));
@@ -150,10 +161,11 @@ forEachMode((t) => {
     const base = t.args(['true']) as unknown as Parameters<typeof mutate>[0];
     const problems: string[] = [];
     let ran = 0;
+    const own = rootfsCopy();
     for (let i = 0; i < N; i++) {
       const id = t.id('mut');
       const doc = mutate(base, random);
-      const r = await t.tsrun(['create', id, '-b', t.bundle(doc)], { env: DEBUG });
+      const r = await t.tsrun(['create', id, '-b', t.bundle(null, { text: onOwnRoot(JSON.stringify(doc), own) })], { env: DEBUG });
       const o = await judge(t, id, r);
       ran += o.ran ? 1 : 0;
       problems.push(...o.problems.map((p) => `mutation ${i} ${JSON.stringify(doc).slice(0, 300)}: ${p.replace(/(.)\1{200,}/g, '$1...').slice(0, 1500)}`));

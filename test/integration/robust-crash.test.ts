@@ -19,7 +19,7 @@ import { expectFail, expectOk, show, type TsrunResult } from '../helpers/tsrun.j
 /** Steps a config reaches only with a user namespace: the root tier's base config has none. */
 const USERNS_STEPS: CreateStep[] = ['userns-ready', 'maps-written'];
 /** After this step the container is complete; killing tsrun then is killing a finished create. */
-const COMPLETE: CreateStep = 'acked';
+const COMPLETE: CreateStep = 'state-created';
 
 beforeAll(() => adoptOrphans());
 

@@ -69,6 +69,21 @@ forEachMode((t) => {
     expect(r.out).toContain('got x-input');
   });
 
+  if (t.mode === 'root') {
+    it('run: the relay works when container root is another uid (user namespace): the init connects as the runtime', async () => {
+      const id = t.id('termns');
+      const maps = [{ containerID: 0, hostID: 200000, size: 65536 }];
+      const config = t.args(['sh', '-c', 'tty; cat /proc/self/uid_map'], {
+        process: { terminal: true },
+        linux: { namespaces: [...t.base().linux!.namespaces!, { type: 'user' }], uidMappings: maps, gidMappings: maps },
+      });
+      const r = await inTerminal(t, ['run', id, '-b', t.bundle(config)]);
+      expect(r.exitCode, r.out).toBe(0);
+      expect(r.out).toMatch(/^\/dev\/pts\/\d+$/m);
+      expect(r.out).toMatch(/^\s*0\s+200000\s+65536$/m);
+    });
+  }
+
   it('a terminal with nothing to hold it fails clearly: create without --console-socket, exec -t -d', async () => {
     const id = t.id('noterm');
     expectFail(await t.tsrun(['create', id, '-b', t.bundle(t.args(['true'], { process: { terminal: true } }))]), /process.terminal needs --console-socket/);

@@ -23,8 +23,13 @@ describe('pointerForStep: the config field a failed tsrun-init step came from', 
     ['sethostname', '/hostname'],
     ['cwd /nope', '/process/cwd'],
     ['exec lookup', '/process/args/0'],
+    ['bind device /dev/null', `/mounts/${spec.mounts!.findIndex((m) => m.destination === '/dev')}`],
   ])('%s → %s', (step, pointer) => {
     expect(pointerForStep(step, spec)).toBe(pointer);
+  });
+
+  it('a default device with no /dev mount → /mounts (the root filesystem holds /dev)', () => {
+    expect(pointerForStep('mknod /dev/null', { ...spec, mounts: [] })).toBe('/mounts');
   });
 
   it.each([['mount /not/a/mount'], ['receive plan'], ['fork'], ['startContainer hook /bin/x']])('%s → nothing (no field to name)', (step) => {

@@ -15,7 +15,11 @@ export const specCommand = defineCommand({
   handler: (a) => {
     const file = join(a.bundle, 'config.json');
     if (existsSync(file)) throw new RuntimeError(`${file} already exists; remove it first`);
-    const spec = defaultSpec(a.rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined);
+    // runc's global --rootless (true|false|auto) shares the key, and yargs then loses spec's own
+    // boolean: read the words after "spec" (`spec --rootless`, `--rootless=true`).
+    const words = process.argv.slice(process.argv.indexOf('spec') + 1);
+    const rootless = a.rootless === true || words.some((w) => w === '--rootless' || w === '--rootless=true');
+    const spec = defaultSpec(rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined);
     writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
     return 0;
   },

@@ -132,11 +132,13 @@ describe('encodePlan', () => {
 });
 
 describe('terminal', () => {
-  it('connects the console socket before pivot_root, with the console size', () => {
+  it('connects the console socket in stage 1, before any namespace op, and opens the pty before pivot_root, with the console size', () => {
     const s = spec({ process: { ...spec().process!, terminal: true, consoleSize: { height: 40, width: 120 } } });
     const { steps } = compilePlan(s, facts({ consoleSocket: '/tmp/c.sock' }));
     const o = ops(steps);
-    expect(find(steps, Op.CONSOLE)[0].args).toEqual(['/tmp/c.sock', 40, 120]);
+    expect(find(steps, Op.CONSOLE_CONNECT)[0].args).toEqual(['/tmp/c.sock']);
+    expect(o.indexOf(Op.CONSOLE_CONNECT)).toBeLessThan(o.indexOf(Op.UNSHARE));
+    expect(find(steps, Op.CONSOLE)[0].args).toEqual(['', 40, 120]);
     expect(o.indexOf(Op.CONSOLE)).toBeLessThan(o.indexOf(Op.PIVOT_ROOT));
   });
 });
