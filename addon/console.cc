@@ -1,5 +1,7 @@
 #include "console.h"
 
+#include "unixfd.h"
+
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -31,24 +33,12 @@ int consoleReceive(int listenFd) {
   do c = accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
   while (c < 0 && errno == EINTR);
   if (c < 0) return -errno;
-  char name[256], control[CMSG_SPACE(sizeof(int))] = {};
-  iovec iov = {name, sizeof name};
-  msghdr mh = {};
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  mh.msg_control = control;
-  mh.msg_controllen = sizeof control;
-  ssize_t n;
-  do n = recvmsg(c, &mh, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  int err = n < 0 ? errno : 0;
+  // The sender writes the pty name as the data and the master as the one descriptor.
+  Received r = recvWithFds(c, 256);
   close(c);
-  if (err) return -err;
-  cmsghdr* cm = CMSG_FIRSTHDR(&mh);
-  if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) return -EPROTO;
-  int fd;
-  memcpy(&fd, CMSG_DATA(cm), sizeof fd);
-  return fd;
+  if (r.err) return -r.err;
+  for (size_t i = 1; i < r.fds.size(); i++) close(r.fds[i]);
+  return r.fds.empty() ? -EPROTO : r.fds[0];
 }
 
 int setWinsize(int fd, int rows, int cols) {
