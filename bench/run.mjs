@@ -35,9 +35,9 @@ const which = (cmd) => ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/
 const NODE = /^#!(\S+)/.exec(readFileSync(TSRUN, 'utf8'))?.[1] ?? process.execPath;
 
 const TMP = mkdtempSync(join(tmpdir(), 'tsrun-bench-'));
-const EMPTY = join(TMP, 'empty.mjs'); // tsrun.js is an ES module: the floor is an empty one
+const EMPTY = join(TMP, 'empty.cjs'); // dist/tsrun.js is CommonJS: the floor is an empty CommonJS script
 writeFileSync(EMPTY, '');
-const FLOORS = { 'node -e 0': [NODE, '-e', '0'], 'node empty.mjs': [NODE, EMPTY] };
+const FLOORS = { 'node -e 0': [NODE, '-e', '0'], 'node empty.cjs': [NODE, EMPTY] };
 
 function bundle(name, args) {
   const dir = join(TMP, name);
@@ -225,11 +225,11 @@ function marksOnce(rt) {
 function report(done) {
   const names = runtimes.map((r) => r.name);
   const others = names.filter((n) => n !== 'tsrun');
-  const floor = med('node empty.mjs', 'node');
+  const floor = med('node empty.cjs', 'node');
   const floorE = med('node -e 0', 'node');
   const ratioCell = (a, b) => (a === undefined || b === undefined ? '-' : (a / b).toFixed(2));
   const TIMES = ['run', 'create', 'start', 'state', 'kill', 'delete', 'exec', 'parallel'];
-  const rows = [['figure', ...names.map((n) => `${n}`), ...others.map((o) => `tsrun/${o}`), 'tsrun - node -e 0', 'tsrun - empty.mjs']];
+  const rows = [['figure', ...names.map((n) => `${n}`), ...others.map((o) => `tsrun/${o}`), 'tsrun - node -e 0', 'tsrun - empty.cjs']];
   for (const fig of TIMES) {
     const t = med(fig, 'tsrun');
     const over = (f) => (fig === 'parallel' || t === undefined ? '' : f1(t - f));
@@ -244,7 +244,7 @@ function report(done) {
     const fig = `peak ${c}`;
     memRows.push([`peak ${c}`, ...names.map((n) => f1(med(fig, n))), ...others.map((o) => ratioCell(med(fig, 'tsrun'), med(fig, o))), f1(med(fig, 'tsrun') - peakFloor), '']);
   }
-  memRows.push(['peak node empty.mjs', f1(peakFloor), ...names.slice(1).map(() => ''), ...others.map(() => ''), '', '']);
+  memRows.push(['peak node empty.cjs', f1(peakFloor), ...names.slice(1).map(() => ''), ...others.map(() => ''), '', '']);
   console.log(`\n== medians in ms over ${done} interleaved iterations (parallel: ${PAR} containers x ${PAR_ROUNDS} rounds) ==`);
   console.log(table(rows));
   console.log(`\n== memory (medians; peak RSS over ${MEM_N} runs of /usr/bin/time -f %M) ==`);
@@ -307,7 +307,7 @@ async function main() {
   for (let round = 0; round < PAR_ROUNDS; round++) for (const rt of runtimes.map((_, k) => runtimes[(k + round) % runtimes.length])) await parallelOnce(rt);
   for (let i = 0; i < MEM_N; i++) {
     for (const rt of runtimes) memOnce(rt, execIds[rt.name]);
-    peak('node', 'node', FLOORS['node empty.mjs']);
+    peak('node', 'node', FLOORS['node empty.cjs']);
   }
   for (let i = 0; i < INIT_N; i++) {
     marksOnce(runtimes[0]);
