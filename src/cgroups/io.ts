@@ -2,9 +2,8 @@
 // "Interface Files"): each value is written with a single write(2); files are never created.
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, writeSync } from 'node:fs';
 import { attachDeviceProgram } from '../native/index.js';
+import { sleepSync } from '../sleep.js';
 import type { CgroupIO } from './types.js';
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export const realCgroupIO: CgroupIO = {
   read: (path) => readFileSync(path, 'utf8'),
@@ -35,7 +34,7 @@ export const realCgroupIO: CgroupIO = {
       return false;
     }
   },
-  sleep: (ms) => void Atomics.wait(sleeper, 0, 0, ms),
+  sleep: sleepSync,
   attachDeviceProgram,
 };
 

@@ -103,3 +103,8 @@ export function loadCgroupManager(paths: Record<string, string>, io: CgroupIO = 
   if (keys.length === 0 || keys.includes('unified')) throw new RuntimeError(`invalid saved cgroup paths ${JSON.stringify(paths)}`);
   return new V1Manager(paths, io);
 }
+
+/** The manager of a container's saved cgroup paths, or undefined when it runs without a cgroup (rootless, none delegated). */
+export function savedCgroupManager(paths: Record<string, string> | undefined): CgroupManager | undefined {
+  return paths && Object.keys(paths).length > 0 ? loadCgroupManager(paths) : undefined;
+}

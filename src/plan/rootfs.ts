@@ -41,7 +41,7 @@ const bad = (index: number, field: string, rule: string): ConfigError =>
   new ConfigError('config.json', [{ pointer: `/mounts/${index}/${field}`, rule, section: 'config.md#mounts' }]);
 
 /** Kernel uid_map / gid_map text (user_namespaces(7)): "inside outside count" per line. */
-const mapText = (maps: readonly IdMap[]) => maps.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
+export const mapText = (maps: readonly IdMap[]): string => maps.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
 
 function bindSource(m: Mount, index: number, facts: HostFacts): { source: string; mode: number } {
   if (!m.source) throw bad(index, 'source', 'a bind mount must have a source');

@@ -3,9 +3,8 @@
 import { spawnSync } from './child-process.js';
 import { writeFileSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
+import { mapText } from '../plan/rootfs.js';
 import type { IdMap, Plan } from '../plan/types.js';
-
-const mapText = (maps: IdMap[]) => maps.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
 
 /** An unprivileged process may write one line mapping its own id, and nothing else. */
 function ownIdOnly(maps: IdMap[], id: number): boolean {

@@ -1,6 +1,6 @@
 // delete (runtime.md#delete): remove a stopped container; --force kills it first. As runc
 // does, a container that is created but never started is deleted without --force.
-import { loadCgroupManager } from '../cgroups/manager.js';
+import { savedCgroupManager } from '../cgroups/manager.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerNotFoundError, RuntimeError, StateTransitionError } from '../errors.js';
@@ -32,7 +32,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     const orphan = status === 'creating' && record.pid > 0;
     if (status === 'created' || status === 'running' || status === 'paused' || orphan) {
       // A frozen process cannot act on SIGKILL until its cgroup is thawed.
-      if (status === 'paused') loadCgroupManager(record.cgroupPaths!).thaw();
+      if (status === 'paused') savedCgroupManager(record.cgroupPaths)?.thaw();
       try {
         signalContainer(record, 9);
       } catch {
@@ -41,7 +41,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
     // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with it.
-    if (record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0) loadCgroupManager(record.cgroupPaths).destroy();
+    savedCgroupManager(record.cgroupPaths)?.destroy();
     runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
   } finally {

@@ -2,7 +2,7 @@
 // process from config.json is the base, flags override it; or --process gives it whole).
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
-import { loadCgroupManager } from '../cgroups/manager.js';
+import { savedCgroupManager } from '../cgroups/manager.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
@@ -111,7 +111,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     // The exec'd process gets its own filter and listener; the state is the container's.
     const onSeccompListener = (execPid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf(record, status === 'paused' ? 'paused' : 'running'), execPid, fd);
     // runc exec: the new process joins the container's cgroup before it runs anything, so its limits apply.
-    const cgroup = record.cgroupPaths && Object.keys(record.cgroupPaths).length > 0 ? loadCgroupManager(record.cgroupPaths) : undefined;
+    const cgroup = savedCgroupManager(record.cgroupPaths);
     const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
     pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, onSeccompListener, debug, timings: debugEnabled() });
     relay = server?.relay();

@@ -3,6 +3,7 @@
 import { closeSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
 import { pidfdOpen, pidfdSendSignal } from '../native/index.js';
+import { sleepSync } from '../sleep.js';
 import { isAlive } from '../state/liveness.js';
 import type { ContainerRecord } from '../state/record.js';
 
@@ -24,10 +25,9 @@ export function signalContainer(record: ContainerRecord, signal: number): void {
 /** Wait (bounded) until the container process is gone or a zombie. */
 export function waitGone(record: ContainerRecord, timeoutMs = 10_000): boolean {
   const until = Date.now() + timeoutMs;
-  const cell = new Int32Array(new SharedArrayBuffer(4));
   while (isAlive(record.pid, record.pidStartTime)) {
     if (Date.now() > until) return false;
-    Atomics.wait(cell, 0, 0, 10);
+    sleepSync(10);
   }
   return true;
 }

@@ -5,19 +5,17 @@ import type { ContainerRecord } from '../state/record.js';
 import { isAlive } from '../state/liveness.js';
 import type { Status } from '../state/status.js';
 import type { ContainerDir } from '../state/store.js';
-import { loadCgroupManager } from '../cgroups/manager.js';
+import { savedCgroupManager } from '../cgroups/manager.js';
+import { OCI_VERSION } from '../version.js';
 
 /** runc reports "paused" while the container's cgroup is frozen (runtime.md leaves pause to runtimes). */
 function isFrozen(record: ContainerRecord): boolean {
-  if (!record.cgroupPaths || Object.keys(record.cgroupPaths).length === 0) return false;
   try {
-    return loadCgroupManager(record.cgroupPaths).frozen();
+    return savedCgroupManager(record.cgroupPaths)?.frozen() ?? false;
   } catch {
     return false;
   }
 }
-
-import { OCI_VERSION } from '../version.js';
 
 export { OCI_VERSION };
 

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 
 export interface ProcStat {
+  /** Field 2, the command name (what prctl(PR_SET_NAME) or execve set). */
+  comm: string;
   state: string;
   startTime: string;
 }
@@ -15,8 +17,9 @@ export function readProcStat(pid: number): ProcStat | undefined {
     return undefined;
   }
   // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0], startTime: fields[19] };
+  const close = text.lastIndexOf(')');
+  const fields = text.slice(close + 2).split(' ');
+  return { comm: text.slice(text.indexOf('(') + 1, close), state: fields[0], startTime: fields[19] };
 }
 
 /** True when pid is alive (not a zombie) and started at startTime. */

@@ -27,6 +27,15 @@ async function trapping(t: Tier) {
   return { id, out };
 }
 
+/** An attached `tsrun run` of trapBundle whose container has said "ready". */
+async function trappingRun(t: Tier, name: string) {
+  const id = t.id(name);
+  const { bundle, out } = trapBundle(t);
+  const call = t.spawn(['run', id, '-b', bundle]);
+  expect(await poll(() => out().includes('ready'), 10_000), `${out()}${call.output().stderr}`).toBe(true);
+  return { id, out, call };
+}
+
 forEachMode((t) => {
   it.each([[[]], [['TERM']], [['SIGTERM']], [['15']], [['term']]])('kill %j delivers SIGTERM (the default), which the trap reports', async (sig: string[]) => {
     const c = await trapping(t);
@@ -80,10 +89,7 @@ forEachMode((t) => {
   });
 
   it('`tsrun kill` during an attached `run`: run exits with the container\'s status', async () => {
-    const id = t.id('runkill');
-    const { bundle, out } = trapBundle(t);
-    const call = t.spawn(['run', id, '-b', bundle]);
-    expect(await poll(() => out().includes('ready'), 10_000), `${out()}${call.output().stderr}`).toBe(true);
+    const { id, out, call } = await trappingRun(t, 'runkill');
     expectOk(await t.tsrun(['kill', id, 'TERM']));
     const r = await call.result;
     expect(r.exitCode, show(r)).toBe(7);
@@ -91,10 +97,7 @@ forEachMode((t) => {
   });
 
   it('SIGTERM to an attached `run` is forwarded to the container', async () => {
-    const id = t.id('runfwd');
-    const { bundle, out } = trapBundle(t);
-    const call = t.spawn(['run', id, '-b', bundle]);
-    expect(await poll(() => out().includes('ready'), 10_000), `${out()}${call.output().stderr}`).toBe(true);
+    const { out, call } = await trappingRun(t, 'runfwd');
     call.process.kill('SIGTERM');
     const r = await call.result;
     expect(r.exitCode, show(r)).toBe(7);
@@ -102,10 +105,7 @@ forEachMode((t) => {
   });
 
   it('run of a container killed by SIGKILL exits 137 (128 + 9)', async () => {
-    const id = t.id('run137');
-    const { bundle, out } = trapBundle(t);
-    const call = t.spawn(['run', id, '-b', bundle]);
-    expect(await poll(() => out().includes('ready'), 10_000), `${out()}${call.output().stderr}`).toBe(true);
+    const { id, call } = await trappingRun(t, 'run137');
     expectOk(await t.tsrun(['kill', id, 'KILL']));
     const r = await call.result;
     expect(r.exitCode, show(r)).toBe(137);
