@@ -22,6 +22,11 @@ export interface CgroupManager {
   apply(resources: LinuxResources): string[];
   /** write cgroup.procs in every hierarchy */
   addProcess(pid: number): void;
+  /**
+   * Files a new single-threaded process writes "0" to, itself, to enter the cgroup before it runs
+   * anything else; empty when it must be placed from outside with addProcess.
+   */
+  selfJoinFiles(): string[];
   freeze(): void;
   thaw(): void;
   frozen(): boolean;

@@ -3,6 +3,7 @@
 import { ConfigError, NotSupportedError, RuntimeError, UsageError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
+import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW, MS } from './constants.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
@@ -83,6 +84,8 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // and may not be reachable by the container's root once the user namespace exists.
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:INIT]'] },
+    // Before any namespace is joined: the paths are the host's.
+    ...cgroupJoinSteps(facts.cgroupJoin),
     { op: Op.OPEN_FIFO, args: [facts.fifoPath] },
     // The console socket too, as runc connects it in the runtime: the container's root (another
     // uid in a user namespace) may not reach the socket's directory.

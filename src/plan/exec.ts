@@ -2,6 +2,7 @@
 // pid namespace, and run the same process steps as create, without the start handshake.
 import { Op } from '../process/protocol.js';
 import type { Process } from '../spec/types.js';
+import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW } from './constants.js';
 import { sessionKeyringStep } from './keyring.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
@@ -25,6 +26,8 @@ export interface ExecTarget {
   /** The container's session keyring to join (absent when it was created with --no-new-keyring). */
   sessionKeyring?: string;
   lsm?: LsmFacts;
+  /** Files the process writes "0" to, to join the container's cgroup (CgroupManager.selfJoinFiles). */
+  cgroupJoin?: string[];
 }
 
 export function compileExecPlan(process: Process, target: ExecTarget): Plan {
@@ -37,6 +40,8 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
   const attrs = processAttrSteps(process, target.lsm);
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:EXEC]'] },
+    // runc exec: the process joins the container's cgroup before it runs anything, so its limits apply.
+    ...cgroupJoinSteps(target.cgroupJoin),
     ...initialAffinitySteps(process),
     // The socket is a host path: connect before the mount namespace hides it.
     ...(terminal ? [{ op: Op.CONSOLE_CONNECT, args: [target.consoleSocket!] }] : []),

@@ -69,6 +69,8 @@ export interface HostFacts {
   cgroupBinds: { name: string; hostPath: string }[];
   /** True on a unified (v2-only) host: a "cgroup" mount is a cgroup2 mount. */
   cgroupUnified: boolean;
+  /** Files the init writes "0" to before anything else, to enter the container's cgroup (CgroupManager.selfJoinFiles). */
+  cgroupJoin?: string[];
   /** Enabled LSMs; absent means none. */
   lsm?: LsmFacts;
 }

@@ -88,6 +88,7 @@ export function collectHostFacts(input: {
   consoleSocket?: string;
   sessionKeyring?: string;
   cgroupPaths?: Record<string, string>;
+  cgroupJoin?: string[];
 }): HostFacts {
   const view = cgroupView(input.cgroupPaths);
   return {
@@ -104,6 +105,7 @@ export function collectHostFacts(input: {
     sourceKind,
     cgroupBinds: view.binds,
     cgroupUnified: view.unified,
+    cgroupJoin: input.cgroupJoin,
     lsm: lsmFacts(),
   };
 }

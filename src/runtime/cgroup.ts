@@ -23,3 +23,17 @@ export function createResources(spec: Spec, rootless: boolean): LinuxResources {
   if (rootless) return { ...resources, devices: undefined };
   return { ...resources, devices: withDefaultDeviceRules(resources.devices ?? [], [...DEFAULT_DEVICES, ...(spec.linux?.devices ?? [])]) };
 }
+
+/** How a new init enters the container's cgroup before its first step. */
+export interface CgroupPlacement {
+  /** Files the init writes "0" to itself (HostFacts.cgroupJoin). */
+  selfJoin: string[];
+  /** Placement from outside, by pid, when the init cannot join by itself (LaunchOptions.beforePlan). */
+  beforePlan?: (initPid: number) => void;
+}
+
+export function cgroupPlacement(cgroup: CgroupManager | null | undefined): CgroupPlacement {
+  const selfJoin = cgroup?.selfJoinFiles() ?? [];
+  if (!cgroup || selfJoin.length > 0) return { selfJoin };
+  return { selfJoin, beforePlan: (pid) => cgroup.addProcess(pid) };
+}

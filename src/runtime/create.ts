@@ -23,7 +23,7 @@ import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
 import { deliverListener, seccompFor } from './seccomp.js';
-import { createResources } from './cgroup.js';
+import { cgroupPlacement, createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -55,7 +55,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
-  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroupPaths: cgroup?.paths });
+  const placement = cgroupPlacement(cgroup);
+  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroupPaths: cgroup?.paths, cgroupJoin: placement.selfJoin });
   const seccomp = seccompFor(spec);
   const plan = compilePlan(spec, facts, { seccomp });
   plan.warnings.forEach(warn);
@@ -107,9 +108,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroup?.create();
     cgroup?.apply(resources);
     crashPoint('cgroup');
-    const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
-    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
+    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     record.status = 'created';
     dir.write(record);
     crashPoint('state-created');

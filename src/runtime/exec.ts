@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { savedCgroupManager } from '../cgroups/manager.js';
+import { cgroupPlacement } from './cgroup.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
@@ -96,6 +97,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
     const seccomp = seccompFor(spec);
+    const placement = cgroupPlacement(savedCgroupManager(record.cgroupPaths));
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),
@@ -105,15 +107,13 @@ export async function exec(opts: ExecOptions): Promise<number> {
       consoleSocket,
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
       lsm: lsmFacts(),
+      cgroupJoin: placement.selfJoin,
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
     // The exec'd process gets its own filter and listener; the state is the container's.
     const onSeccompListener = (execPid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf(record, status === 'paused' ? 'paused' : 'running'), execPid, fd);
-    // runc exec: the new process joins the container's cgroup before it runs anything, so its limits apply.
-    const cgroup = savedCgroupManager(record.cgroupPaths);
-    const beforePlan = (initPid: number) => cgroup?.addProcess(initPid);
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan, onSeccompListener, debug, timings: debugEnabled() });
+    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan: placement.beforePlan, onSeccompListener, debug, timings: debugEnabled() });
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
   } finally {

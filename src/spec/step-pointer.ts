@@ -81,7 +81,9 @@ export function pointerForStep(step: string, spec: Spec): string | undefined {
       case 'setns':
         return indexed(linux?.namespaces, '/linux/namespaces', (n) => same(n.path, arg));
       case 'write':
-        return arg.endsWith('timens_offsets') ? '/linux/timeOffsets' : undefined;
+        if (arg.endsWith('timens_offsets')) return '/linux/timeOffsets';
+        // Entering the container's cgroup (plan/cgroup.ts).
+        return arg.endsWith('/tasks') && linux?.cgroupsPath !== undefined ? '/linux/cgroupsPath' : undefined;
     }
   }
   if (hook) {

@@ -37,6 +37,12 @@ describe('pointerForStep: the config field a failed tsrun-init step came from', 
   });
 });
 
+it('a failed cgroup join names linux.cgroupsPath when the config set it', () => {
+  const step = 'write /sys/fs/cgroup/pids/mine/c1/tasks';
+  expect(pointerForStep(step, { ...spec, linux: { ...spec.linux, cgroupsPath: '/mine/c1' } })).toBe('/linux/cgroupsPath');
+  expect(pointerForStep(step, spec)).toBeUndefined();
+});
+
 it('a step name cut at 255 bytes by the init still finds its mount', () => {
   const long = `/${'x'.repeat(5000)}`;
   const withLong: Spec = { ...spec, mounts: [...spec.mounts!, { destination: long, type: 'tmpfs', source: 'tmpfs' }] };

@@ -44,6 +44,12 @@ export class V2Manager implements CgroupManager {
     return warnings;
   }
 
+  // v2 moves whole processes: cgroup.procs with pid 0 still takes the threadgroup lock, and
+  // cgroup.threads cannot cross domains (cgroup-v2.rst "Threads").
+  selfJoinFiles(): string[] {
+    return [];
+  }
+
   addProcess(pid: number): void {
     const file = join(this.dir, 'cgroup.procs');
     try {

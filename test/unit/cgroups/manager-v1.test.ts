@@ -124,6 +124,11 @@ describe('v1 manager on a fake cgroupfs', () => {
     expect(m.pids()).toEqual([5, 7, 4242]);
   });
 
+  it('a new init joins by itself through every hierarchy\'s tasks file', () => {
+    const m = createCgroupManager({ id: 'c1', rootless: false, systemd: false, host })!;
+    expect(m.selfJoinFiles().sort()).toEqual(Object.values(m.paths).map((d) => join(d, 'tasks')).sort());
+  });
+
   it('freeze / thaw / frozen through freezer.state', () => {
     const m = createCgroupManager({ id: 'c1', rootless: false, systemd: false, host })!;
     expect(m.frozen()).toBe(false);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, NotSupportedError, RuntimeError } from '../../../src/errors.js';
 import { compilePlan } from '../../../src/plan/compile.js';
+import { compileExecPlan } from '../../../src/plan/exec.js';
 import { MS } from '../../../src/plan/constants.js';
 import { encodePlan } from '../../../src/plan/encode.js';
 import type { PlanStep } from '../../../src/plan/types.js';
@@ -140,5 +141,17 @@ describe('terminal', () => {
     expect(o.indexOf(Op.CONSOLE_CONNECT)).toBeLessThan(o.indexOf(Op.UNSHARE));
     expect(find(steps, Op.CONSOLE)[0].args).toEqual(['', 40, 120]);
     expect(o.indexOf(Op.CONSOLE)).toBeLessThan(o.indexOf(Op.PIVOT_ROOT));
+  });
+
+  it('enters the cgroup by itself before anything else, create and exec alike', () => {
+    const join = ['/cg/pids/tsrun/c1/tasks', '/cg/memory/tsrun/c1/tasks'];
+    const writes = (steps: PlanStep[]) => steps.slice(1, 3).map((s) => [s.op, ...s.args]);
+    const expected = join.map((f) => [Op.WRITE_FILE, f, '0']);
+    expect(writes(compilePlan(spec(), facts({ cgroupJoin: join })).steps)).toEqual(expected);
+    const target = { pid: 42, namespaces: ['pid', 'mount'], capLastCap: 40, preserveFds: 0, cgroupJoin: join };
+    const exec = compileExecPlan(spec().process!, target).steps;
+    expect(writes(exec)).toEqual(expected);
+    expect(ops(exec).indexOf(Op.SETNS)).toBe(3);
+    expect(find(compilePlan(spec(), facts()).steps, Op.WRITE_FILE)).toHaveLength(0);
   });
 });
