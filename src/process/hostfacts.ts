@@ -1,5 +1,7 @@
 // Collects the HostFacts the plan compiler needs (the compiler itself touches nothing).
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Hierarchy, HostCgroups } from '../cgroups/types.js';
 import type { HostFacts, LsmFacts } from '../plan/types.js';
 import { runningInUserNs } from './userns.js';
 
@@ -39,20 +41,6 @@ function sourceKind(path: string): 'directory' | 'file' | 'missing' {
   }
 }
 
-/** Cgroup hierarchies mounted on the host: mount point → the name shown under /sys/fs/cgroup. */
-function cgroupHierarchies(): { mountPoint: string; root: string; fstype: string }[] {
-  const out: { mountPoint: string; root: string; fstype: string }[] = [];
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const [left, right] = line.split(' - ');
-    if (!right) continue;
-    const fstype = right.split(' ')[0];
-    if (fstype !== 'cgroup' && fstype !== 'cgroup2') continue;
-    const fields = left.split(' ');
-    out.push({ mountPoint: fields[4], root: fields[3], fstype });
-  }
-  return out;
-}
-
 export interface CgroupView {
   unified: boolean;
   /** name under the container's /sys/fs/cgroup → host directory to bind there. */
@@ -60,24 +48,17 @@ export interface CgroupView {
 }
 
 /** The container's view of cgroups: its own directories when it has a cgroup, else the runtime's. */
-export function cgroupView(containerPaths?: Record<string, string>): CgroupView {
-  const hierarchies = cgroupHierarchies();
-  const unified = hierarchies.length === 1 && hierarchies[0].fstype === 'cgroup2';
-  const own = new Map<string, string>();
-  for (const line of readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n')) {
-    const [, controllers, path] = line.split(':');
-    own.set(controllers === '' ? '' : controllers, path);
-  }
-  const binds = hierarchies.flatMap((h) => {
-    const name = h.mountPoint.split('/').pop()!;
-    const fromManager = containerPaths && Object.values(containerPaths).find((p) => p.startsWith(h.mountPoint + '/'));
+export function cgroupView(host: HostCgroups, containerPaths?: Record<string, string>): CgroupView {
+  const hierarchies: [string, Hierarchy][] = [...Object.entries(host.v1), ...(host.unified ? [['unified', host.unified] as [string, Hierarchy]] : [])];
+  const binds = hierarchies.flatMap(([key, h]) => {
+    const name = basename(h.mountpoint);
+    const fromManager = containerPaths && Object.values(containerPaths).find((p) => p.startsWith(h.mountpoint + '/'));
     if (fromManager) return [{ name, hostPath: fromManager }];
-    const key = [...own.keys()].find((k) => (h.fstype === 'cgroup2' ? k === '' : k.split(',').includes(name) || k === `name=${name}`));
-    if (key === undefined) return [];
-    const rel = own.get(key)!;
-    return [{ name, hostPath: h.mountPoint + (rel === '/' ? '' : rel) }];
+    const own = host.own[key];
+    if (own === undefined) return [];
+    return [{ name, hostPath: h.mountpoint + (own === '/' ? '' : own) }];
   });
-  return { unified, binds };
+  return { unified: host.mode === 'unified', binds };
 }
 
 export function collectHostFacts(input: {
@@ -87,10 +68,11 @@ export function collectHostFacts(input: {
   preserveFds: number;
   consoleSocket?: string;
   sessionKeyring?: string;
+  cgroups: HostCgroups;
   cgroupPaths?: Record<string, string>;
   cgroupJoin?: string[];
 }): HostFacts {
-  const view = cgroupView(input.cgroupPaths);
+  const view = cgroupView(input.cgroups, input.cgroupPaths);
   return {
     euid: process.geteuid!(),
     egid: process.getegid!(),

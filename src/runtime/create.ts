@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { rmSync } from 'node:fs';
 import { crashPoint } from '../crash-point.js';
 import { ConfigError, SyscallError } from '../errors.js';
+import { detectHostCgroups } from '../cgroups/layout.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { mkfifo } from '../native/index.js';
@@ -49,14 +50,15 @@ export function create(opts: CreateOptions): ContainerRecord {
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const rootless = isRootless();
   const resources = createResources(spec, rootless);
-  const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup });
+  const hostCgroups = detectHostCgroups();
+  const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup, host: hostCgroups });
   if (!cgroup) {
     // runc's rootless behaviour: no cgroup is fine as long as nothing asks for limits.
     if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
   const placement = cgroupPlacement(cgroup);
-  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroupPaths: cgroup?.paths, cgroupJoin: placement.selfJoin });
+  const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroups: hostCgroups, cgroupPaths: cgroup?.paths, cgroupJoin: placement.selfJoin });
   const seccomp = seccompFor(spec);
   const plan = compilePlan(spec, facts, { seccomp });
   plan.warnings.forEach(warn);
