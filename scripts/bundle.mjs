@@ -10,7 +10,7 @@
 // - dist/soak.js: the soak script (bench/soak.ts, the runtime's library API in one long-lived process).
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { trainCodeCaches, writeCachedLoader } from './code-cache.mjs';
+import { CLI_CACHE, trainCodeCaches, writeCachedLoader } from './code-cache.mjs';
 
 const LEAVES = { yargs: './yargs.cjs', './generated/validators.js': './validators.cjs' };
 const leavesExternal = {
@@ -45,7 +45,7 @@ await build({ ...common, minifyWhitespace: true, entryPoints: ['src/spec/generat
 const code = readFileSync('dist/tsrun.code.cjs', 'utf8').replace(/^#!.*\n/, '');
 writeFileSync('dist/tsrun.code.cjs', code);
 chmodSync('dist/tsrun.code.cjs', 0o644);
-writeCachedLoader('dist/tsrun.js', 'tsrun.code.cjs', `#!${process.execPath}\n`);
+writeCachedLoader('dist/tsrun.js', 'tsrun.code.cjs', { shebang: `#!${process.execPath}\n`, cache: CLI_CACHE });
 chmodSync('dist/tsrun.js', 0o755);
 writeCachedLoader('dist/yargs.cjs', 'yargs.code.cjs');
 writeCachedLoader('dist/validators.cjs', 'validators.code.cjs');
