@@ -28,9 +28,9 @@ writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 const fromSrc = {
   ...common,
   plugins: [leavesExternal],
-  // src/ is ES modules: give import.meta.url its CommonJS value.
-  define: { 'import.meta.url': '__tsrunModuleUrl' },
-  banner: { js: "const __tsrunModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // src/ is ES modules: give import.meta.dirname its CommonJS value (src/ uses no import.meta.url:
+  // a file URL made at every start-up cost ~0.5 ms).
+  define: { 'import.meta.dirname': '__dirname' },
 };
 await build({ ...fromSrc, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tsrun.code.cjs' });
 await build({ ...fromSrc, entryPoints: ['bench/soak.ts'], outfile: 'dist/soak.js' });
