@@ -4,34 +4,39 @@ import type { PlanArg, PlanStep } from './types.js';
 
 const U64_LIMIT = 2n ** 64n;
 
-function encodeArg(arg: PlanArg): Buffer {
+function encodeArg(arg: PlanArg): Uint8Array {
   if (typeof arg === 'string') return Buffer.from(arg, 'utf8');
   if (Buffer.isBuffer(arg)) return arg;
-  const buf = Buffer.alloc(8);
+  const buf = new Uint8Array(8);
   // A JSON number cannot hold 2^64-1: 18446744073709551615 (RLIM_INFINITY as configs write it)
   // parses as 2^64, which BigInt.asUintN would wrap to 0. Only the maximum rounds up to it.
   const n = BigInt(arg);
-  buf.writeBigUInt64LE(n >= U64_LIMIT ? U64_LIMIT - 1n : BigInt.asUintN(64, n));
+  new DataView(buf.buffer).setBigUint64(0, n >= U64_LIMIT ? U64_LIMIT - 1n : BigInt.asUintN(64, n), true);
   return buf;
 }
 
+// One buffer written through a DataView: a Buffer per field, Buffer's writers and concat were
+// ~1.3 ms of a create (hundreds of calls into code that runs once per process, so cold).
 export function encodePlan(steps: readonly PlanStep[]): Buffer {
-  const parts: Buffer[] = [];
-  const header = Buffer.alloc(8);
-  header.writeUInt32LE(PLAN_MAGIC, 0);
-  header.writeUInt32LE(PLAN_VERSION, 4);
-  parts.push(header);
-  for (const step of steps) {
-    const head = Buffer.alloc(4);
-    head.writeUInt16LE(step.op, 0);
-    head.writeUInt16LE(step.args.length, 2);
-    parts.push(head);
-    for (const arg of step.args) {
-      const bytes = encodeArg(arg);
-      const len = Buffer.alloc(4);
-      len.writeUInt32LE(bytes.length, 0);
-      parts.push(len, bytes);
+  const args = steps.map((step) => step.args.map(encodeArg));
+  let size = 8;
+  for (const a of args) size += 4 + a.reduce((n, bytes) => n + 4 + bytes.length, 0);
+  const out = Buffer.alloc(size);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  view.setUint32(0, PLAN_MAGIC, true);
+  view.setUint32(4, PLAN_VERSION, true);
+  let at = 8;
+  steps.forEach((step, i) => {
+    // DataView wraps where Buffer's writers threw: keep the throw for a field that does not fit.
+    if (step.op > 0xffff || step.args.length > 0xffff) throw new RangeError(`plan step ${step.op} with ${step.args.length} arguments does not fit the wire format`);
+    view.setUint16(at, step.op, true);
+    view.setUint16(at + 2, step.args.length, true);
+    at += 4;
+    for (const bytes of args[i] ?? []) {
+      view.setUint32(at, bytes.length, true);
+      out.set(bytes, at + 4);
+      at += 4 + bytes.length;
     }
-  }
-  return Buffer.concat(parts);
+  });
+  return out;
 }
