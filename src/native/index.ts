@@ -1,5 +1,4 @@
 // The only place that loads the .node addon: a typed facade whose failures are SyscallErrors.
-import { createRequire } from 'node:module';
 import { SyscallError } from '../errors.js';
 import { initPath, nativeModulePath } from './paths.js';
 import type { NativeSeccompProfile } from '../seccomp/types.js';
@@ -34,7 +33,12 @@ interface NativeModule {
 
 let loaded: NativeModule | undefined;
 function native(): NativeModule {
-  loaded ??= createRequire(import.meta.url)(nativeModulePath) as NativeModule;
+  if (!loaded) {
+    // What require() does for a .node file, without loading node:module (~0.3 ms of every start-up).
+    const module = { exports: {} };
+    process.dlopen(module, nativeModulePath);
+    loaded = module.exports as NativeModule;
+  }
   return loaded;
 }
 

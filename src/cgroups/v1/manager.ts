@@ -1,5 +1,4 @@
 // cgroup v1 backend: one directory per mounted hierarchy (cgroup-v1/cgroups.rst).
-import { release } from 'node:os';
 import { join } from 'node:path';
 import { RuntimeError } from '../../errors.js';
 import { warn } from '../../log.js';
@@ -53,7 +52,8 @@ export class V1Manager implements CgroupManager {
     // CFQ's blkio.weight is gone since 5.0; BFQ provides blkio.bfq.weight when it is the scheduler.
     const bfq = blkio !== undefined && !this.io.exists(join(blkio, 'blkio.weight')) && this.io.exists(join(blkio, 'blkio.bfq.weight'));
     const memory = this.dirOf('memory');
-    const kmem = memory !== undefined && this.io.exists(join(memory, 'memory.kmem.limit_in_bytes')) && kmemLimitsWork(release());
+    // node:os on first use (~0.5 ms with its binding): state, start and delete reach this module.
+    const kmem = memory !== undefined && this.io.exists(join(memory, 'memory.kmem.limit_in_bytes')) && kmemLimitsWork(process.getBuiltinModule('node:os').release());
     const warnings: string[] = [];
     for (const t of translateV1(resources, { bfq, kmem })) {
       warnings.push(...t.warnings);
