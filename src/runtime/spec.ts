@@ -36,6 +36,9 @@ export function defaultSpec(rootless: { uid: number; gid: number } | undefined):
         : [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
       maskedPaths: ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi'],
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+      // runc spec: no device but the defaults (cgroups/controllers/devices.ts). Rootless has no
+      // device rules: an unprivileged user can set none.
+      ...(rootless ? {} : { resources: { devices: [{ allow: false, access: 'rwm' }] } }),
     },
   };
   if (rootless) {

@@ -65,6 +65,20 @@ forEachMode((t) => {
     expectOk(await t.tsrun(['spec', '--bundle', bundle, ...(t.mode === 'rootless' ? ['--rootless'] : [])]));
     const config = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
     expect(config.process.args).toEqual(['sh']);
+    // runc's default: every device denied but the defaults (root only: rootless sets no rules).
+    if (t.mode === 'root') {
+      expect(config.linux.resources).toEqual({ devices: [{ allow: false, access: 'rwm' }] });
+      const id = t.id('spec-devices');
+      expectOk(await t.tsrun(['create', id, '-b', bundle]));
+      // cgroup v1 shows the rules in devices.list (v2 compiles them into an eBPF program).
+      const v1List = `/sys/fs/cgroup/devices/tsrun/${id}/devices.list`;
+      const list = existsSync(v1List) ? readFileSync(v1List, 'utf8') : undefined;
+      expectOk(await t.tsrun(['delete', '--force', id]));
+      if (list !== undefined) {
+        expect(list).not.toContain('a *:* rwm');
+        expect(list).toContain('c 1:3 rwm'); // /dev/null
+      }
+    } else expect(config.linux.resources).toBeUndefined();
     // The default process is a shell reading stdin (/dev/null here): it exits 0 at once.
     expectOk(await t.tsrun(['run', t.id('spec'), '-b', bundle]));
     expectFail(await t.tsrun(['spec', '--bundle', bundle]), /already exists/);
