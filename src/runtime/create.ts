@@ -40,7 +40,7 @@ export interface CreateOptions extends GlobalOptions {
 export function create(opts: CreateOptions): ContainerRecord {
   checkId(opts.id);
   const bundle = resolve(opts.bundle);
-  const { spec, warnings } = loadBundleSpec(bundle);
+  const { spec, warnings, text: configText } = loadBundleSpec(bundle);
   warnings.forEach(warn);
   const listenFds = listenFdsOf();
   if (listenFds && spec.process) spec.process = withListenEnv(spec.process, listenFds);
@@ -104,6 +104,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   };
   try {
     dir.write(record);
+    dir.writeSpec(configText);
     crashPoint('state-creating');
     mkfifo(dir.fifoPath, 0o622);
     crashPoint('fifo');

@@ -12,7 +12,6 @@ import { sessionKeyringName } from '../plan/keyring.js';
 import { lsmFacts } from '../process/hostfacts.js';
 import { launch } from '../process/launcher.js';
 import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
-import { loadBundleSpec } from '../spec/load.js';
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
@@ -86,7 +85,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     if (!canExec(status) && !(opts.ignorePaused && status === 'paused')) {
       throw new StateTransitionError(opts.id, 'exec in', status, status === 'paused' ? 'resume it first, or pass --ignore-paused' : undefined);
     }
-    const { spec } = loadBundleSpec(record.bundle);
+    const spec = dir.readSpec();
     const process_ = buildProcess(spec.process!, opts);
     if (opts.consoleSocket) process_.terminal = true;
     // runc: a terminal without --console-socket is tsrun's own, relayed; impossible detached.

@@ -9,6 +9,8 @@ import { parseConfigText, validateConfig, warningsForConfig } from './validate.j
 export interface LoadedSpec {
   spec: Spec;
   warnings: string[];
+  /** config.json as read: what the container keeps (runtime.md#create: later updates MUST NOT affect it). */
+  text: string;
 }
 
 export function loadBundleSpec(bundle: string): LoadedSpec {
@@ -22,5 +24,5 @@ export function loadBundleSpec(bundle: string): LoadedSpec {
   }
   const doc = parseConfigText(text);
   validateConfig(doc);
-  return { spec: doc as Spec, warnings: warningsForConfig(doc) };
+  return { spec: doc as Spec, warnings: warningsForConfig(doc), text };
 }

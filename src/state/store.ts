@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ContainerExistsError, ContainerNotFoundError, RuntimeError, UsageError } from '../errors.js';
 import { flock, LOCK_EX, LOCK_SH } from '../native/index.js';
 import { runningInUserNs } from '../process/userns.js';
+import type { Spec } from '../spec/types.js';
 import type { ContainerRecord } from './record.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,254}$/;
@@ -43,6 +44,10 @@ export class ContainerDir {
   get fifoPath(): string {
     return join(this.path, 'exec.fifo');
   }
+  /** The bundle's config.json as create read and validated it. */
+  get configPath(): string {
+    return join(this.path, 'config.json');
+  }
 
   lock(exclusive: boolean, requireState = true): void {
     this.fd = openSync(this.path, 'r');
@@ -67,11 +72,24 @@ export class ContainerDir {
   }
 
   read(): ContainerRecord {
+    return this.readJson<ContainerRecord>(this.statePath, 'state');
+  }
+
+  /** The container's config, as create validated it (runtime.md#create: updates to the bundle's config.json after create MUST NOT affect the container). */
+  readSpec(): Spec {
+    return this.readJson<Spec>(this.configPath, 'config');
+  }
+
+  private readJson<T>(path: string, what: string): T {
     try {
-      return JSON.parse(readFileSync(this.statePath, 'utf8')) as ContainerRecord;
+      return JSON.parse(readFileSync(path, 'utf8')) as T;
     } catch (e) {
-      throw new RuntimeError(`cannot read state of container ${this.id}: ${(e as Error).message}`, { cause: e });
+      throw new RuntimeError(`cannot read ${what} of container ${this.id}: ${(e as Error).message}`, { cause: e });
     }
+  }
+
+  writeSpec(text: string): void {
+    writeFileSync(this.configPath, text, { mode: 0o600 });
   }
 
   write(record: ContainerRecord): void {

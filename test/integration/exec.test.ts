@@ -18,11 +18,12 @@ forEachMode((t) => {
   async function running(overrides = {}) {
     const id = t.id('exec');
     const config = t.args(['sh', '-c', 'echo in-container > /dev/shm/marker; exec sleep 1000'], overrides);
-    expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
+    const bundle = t.bundle(config);
+    expectOk(await t.tsrun(['create', id, '-b', bundle]));
     expectOk(await t.tsrun(['start', id]));
     const { pid } = await t.waitStatus(id, 'running');
     await poll(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep');
-    return { id, pid: pid! };
+    return { id, pid: pid!, bundle, config };
   }
 
   it('sees the container: its hostname, pid namespace (pid 1 is its process) and mounts', async () => {
@@ -133,6 +134,16 @@ forEachMode((t) => {
   it.skipIf(apparmor)(`--apparmor on a host without AppArmor fails clearly, naming the field${apparmor ? ' — SKIPPED: this host has AppArmor' : ''}`, async () => {
     const { id } = await running();
     expectFail(await t.tsrun(['exec', '--apparmor', 'some-profile', id, 'true']), /apparmorProfile: apparmor is not enabled/);
+  });
+
+  it('uses the config create read: the bundle\'s config.json changed or broken afterwards changes nothing (runtime.md#create)', async () => {
+    const { id, bundle, config } = await running();
+    const env = [...config.process!.env!, 'MARK=at-create'];
+    const { id: marked, bundle: markedBundle } = await running({ process: { ...config.process, env } });
+    writeFileSync(join(markedBundle, 'config.json'), JSON.stringify({ ...config, process: { ...config.process, env: [...env.slice(0, -1), 'MARK=changed'] } }));
+    expect(expectOk(await t.tsrun(['exec', marked, 'sh', '-c', 'echo $MARK'])).stdout.trim()).toBe('at-create');
+    writeFileSync(join(bundle, 'config.json'), '{ not json');
+    expect(expectOk(await t.tsrun(['exec', id, 'echo', 'still-runs'])).stdout.trim()).toBe('still-runs');
   });
 
   it('into a stopped container fails clearly', async () => {
