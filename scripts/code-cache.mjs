@@ -17,7 +17,9 @@ import { writeFileSync } from 'node:fs';
 
 // Loaders announce their Script to this hook, when the training process has set it.
 export const TRAIN_HOOK = 'tsrun.codeCache';
-export const CREATE_COMMANDS = ['create', 'run'];
+// exec is not trained (it needs a running container) but compiles much of what create does:
+// with the create cache it starts ~3 ms sooner than with the lean one.
+export const CREATE_COMMANDS = ['create', 'run', 'exec'];
 export const CREATE_CACHE = '.create.v8cache';
 /** The loader's choice of the CLI's cache: an id or value equal to a command name only costs time. */
 export const CLI_CACHE = `file + (${JSON.stringify(CREATE_COMMANDS)}.some((c) => process.argv.includes(c)) ? '${CREATE_CACHE}' : '.v8cache')`;
