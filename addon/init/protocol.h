@@ -7,8 +7,9 @@
 //   tsrun (node)                         tsrun-init stage 1              tsrun-init stage 2 (container)
 //   ------------                         ------------------              ------------------------------
 //   posix_spawn(memfd copy) ----------->  argv: tsrun-init <syncfd>
-//   [cgroup: write init pid]
+//   [cgroup v2: write init pid]
 //   MSG_PLAN (encoded plan) ----------->  decode, run stage-1 ops
+//                                         (cgroup v1: OP_WRITE_FILE <dir>/tasks "0" first)
 //                                         OP_UNSHARE(user) ...
 //                       <-----------------MSG_USERNS_READY
 //   write uid_map/gid_map
