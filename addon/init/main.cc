@@ -30,6 +30,7 @@ static void run(const Record& r) {
     case OP_UNSHARE: set_step("unshare"); return op_unshare(a[0].num);
     case OP_WRITE_FILE: set_step("write %s", a[0].str); return op_write_file(a[0].str, a[1].str, a[1].len);
     case OP_FORK: set_step("fork"); return op_fork();
+    case OP_DUMPABLE: set_step("dumpable"); return op_dumpable(a[0].num);
     case OP_MOUNT_PROPAGATION: set_step("rootfs propagation"); return op_mount_propagation(a[0].num);
     case OP_ROOTFS: set_step("bind rootfs %s", a[0].str); return op_rootfs(a[0].str);
     case OP_MOUNT:

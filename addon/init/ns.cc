@@ -63,6 +63,10 @@ void op_write_file(const char* path, const char* data, uint32_t len) {
   write_all(fd, path, data, len);
 }
 
+void op_dumpable(uint64_t dumpable) {
+  if (prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0) < 0) fail_errno("prctl", "PR_SET_DUMPABLE");
+}
+
 void op_fork() {
   // The child waits for this pipe's EOF, so MSG_PID always reaches the runtime before any
   // message of stage 2 (e.g. its MSG_ERROR).

@@ -26,6 +26,7 @@ void op_setresid(uint64_t uid, uint64_t gid);
 void op_unshare(uint64_t flags);
 void op_write_file(const char* path, const char* data, uint32_t len);
 void op_fork();
+void op_dumpable(uint64_t dumpable);
 void op_open_fifo(const char* path);
 void op_sethostname(const char* name, bool domain);
 void op_sysctl(const char* key, const char* value);

@@ -19,6 +19,7 @@ static const char* signature(uint16_t op) {
     case OP_UNSHARE: return "i";
     case OP_WRITE_FILE: return "sb";
     case OP_FORK: return "";
+    case OP_DUMPABLE: return "i";
     case OP_MOUNT_PROPAGATION: return "i";
     case OP_ROOTFS: return "s";
     case OP_MOUNT: return "sssiisii";

@@ -91,6 +91,7 @@ enum Op : uint16_t {
   OP_UNSHARE = 4,        // (i flags)  unshare(2) of the other CLONE_NEW* namespaces, flags OR'd
   OP_WRITE_FILE = 5,     // (s path, s content)  open O_WRONLY|O_CLOEXEC, write all (e.g. /proc/self/timens_offsets)
   OP_FORK = 6,           // ()  fork; parent sends MSG_PID(child) and _exit(0); child continues as stage 2
+  OP_DUMPABLE = 7,       // (i dumpable)  prctl(PR_SET_DUMPABLE); fork keeps it, execve resets it
   // ---- stage 2: filesystem (paths named "in rootfs" are resolved under the rootfs with
   //      openat2(RESOLVE_IN_ROOT) and never escape it; missing parents are created 0755) ----
   OP_MOUNT_PROPAGATION = 10,  // (i flags)  mount(NULL, "/", NULL, flags, NULL), e.g. MS_REC|MS_SLAVE

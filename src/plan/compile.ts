@@ -5,6 +5,7 @@ import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW, MS } from './constants.js';
+import { nonDumpableSteps } from './dumpable.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
@@ -123,6 +124,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   }
   // Through the host's /proc/self while the init still sees it; stage 2 inherits the value (fork(2)).
   steps.push(...attrs.oom);
+  steps.push(...nonDumpableSteps(namespaces.some((n) => n.path)));
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 

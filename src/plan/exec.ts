@@ -4,6 +4,7 @@ import { Op } from '../process/protocol.js';
 import type { Process } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW } from './constants.js';
+import { nonDumpableSteps } from './dumpable.js';
 import { sessionKeyringStep } from './keyring.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
@@ -37,6 +38,8 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
   // The user namespace first, the mount namespace last (it changes root and cwd: setns(2)).
   const order = ['user', 'ipc', 'uts', 'network', 'pid', 'cgroup', 'time', 'mount'].filter((t) => target.namespaces.includes(t));
   // After the fork the process is in the container's pid namespace: /proc/self is its own there.
+  // oom_score_adj is written before the joins, through the host's /proc/self (fork keeps it):
+  // once non-dumpable, the file belongs to root and a rootless runtime could not write it.
   const attrs = processAttrSteps(process, target.lsm);
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:EXEC]'] },
@@ -45,10 +48,11 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
     ...initialAffinitySteps(process),
     // The socket is a host path: connect before the mount namespace hides it.
     ...(terminal ? [{ op: Op.CONSOLE_CONNECT, args: [target.consoleSocket!] }] : []),
+    ...attrs.oom,
     ...order.map(join),
+    ...nonDumpableSteps(order.length > 0),
     { op: Op.FORK, args: [] },
     { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },
-    ...attrs.oom,
     ...attrs.rest,
     ...(target.sessionKeyring ? [sessionKeyringStep(target.sessionKeyring, false, true)] : []),
     ...(terminal ? [consoleStep(process, '')] : []),

@@ -33,6 +33,7 @@ export const Op = {
   UNSHARE: 4,
   WRITE_FILE: 5,
   FORK: 6,
+  DUMPABLE: 7,
   MOUNT_PROPAGATION: 10,
   ROOTFS: 11,
   MOUNT: 12,

@@ -10,7 +10,7 @@
 // has CAP_SYS_PTRACE, CAP_DAC_OVERRIDE and CAP_KILL: only the runtime's defences stand in the way.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { constants, existsSync, openSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { constants, existsSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { isRoot, pidAlive, poll, runnerOf, type Mode } from '../helpers/host.js';
@@ -132,6 +132,35 @@ forEachMode((t) => {
       if (r.exitCode === 0) expect(r.stdout.split('\n'), show(r)).not.toContain('work');
       else expect(r.stderr, show(r)).toMatch(/cwd|chdir/);
     }
+  });
+
+  // Root: a waiting container process has every capability (no process without CAP_SYS_PTRACE
+  // can reach it, dumpable or not), and its /proc files are root's either way, or, with a user
+  // namespace mapped elsewhere, the kernel already made it non-dumpable at setresuid. Rootless,
+  // the owner of /proc/<pid>/fd tells: the runner's uid when dumpable, root's when not.
+  const ROOT_REASON = t.mode === 'root' ? " [SKIPPED as root: nothing here can tell a dumpable root container process from a non-dumpable one; it runs rootless]" : '';
+  it.skipIf(t.mode === 'root')(`CVE-2016-9962: a container that joins another one's namespaces waits non-dumpable (its /proc/<pid>/fd is root's); after its execve it is dumpable again; one that joins nothing stays dumpable${ROOT_REASON}`, async () => {
+    const a = await created(t);
+    expectOk(await t.tsrun(['start', a.id]));
+    const uid = runnerOf(t.mode).uid;
+    // B joins A's ipc namespace and the user namespace that owns it.
+    const joining = t.args(SLEEP);
+    delete joining.linux!.uidMappings;
+    delete joining.linux!.gidMappings;
+    joining.linux!.namespaces = [
+      ...joining.linux!.namespaces!.filter((n) => n.type !== 'ipc' && n.type !== 'user'),
+      { type: 'ipc', path: `/proc/${a.pid}/ns/ipc` },
+      { type: 'user', path: `/proc/${a.pid}/ns/user` },
+    ];
+    const b = await created(t, joining);
+    expect(readlinkSync(`/proc/${b.pid}/ns/ipc`)).toBe(readlinkSync(`/proc/${a.pid}/ns/ipc`));
+    expect(statSync(`/proc/${b.pid}/fd`).uid, 'non-dumpable: its /proc files belong to root').toBe(0);
+    expectOk(await t.tsrun(['start', b.id]));
+    await poll(() => readFileSync(`/proc/${b.pid}/comm`, 'utf8').trim() === 'sleep');
+    expect(statSync(`/proc/${b.pid}/fd`).uid, 'dumpable after execve').toBe(uid);
+    // slirp4netns and the like, run as the user, open a created container's /proc files.
+    const plain = await created(t);
+    expect(statSync(`/proc/${plain.pid}/fd`).uid).toBe(uid);
   });
 
   it('the container cannot see or signal a host process of the same user', async () => {

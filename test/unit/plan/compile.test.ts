@@ -154,4 +154,13 @@ describe('terminal', () => {
     expect(ops(exec).indexOf(Op.SETNS)).toBe(3);
     expect(find(compilePlan(spec(), facts()).steps, Op.WRITE_FILE)).toHaveLength(0);
   });
+
+  it('is non-dumpable from before the fork when it joins a namespace (CVE-2016-9962), create and exec alike', () => {
+    const beforeFork = (steps: PlanStep[]) => steps[ops(steps).indexOf(Op.FORK) - 1];
+    const joining = spec({ linux: { namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'network', path: '/proc/7/ns/net' }] } });
+    expect(beforeFork(compilePlan(joining, facts()).steps)).toEqual({ op: Op.DUMPABLE, args: [0] });
+    expect(find(compilePlan(spec(), facts()).steps, Op.DUMPABLE)).toHaveLength(0);
+    const exec = compileExecPlan(spec().process!, { pid: 42, namespaces: ['pid', 'mount'], capLastCap: 40, preserveFds: 0 }).steps;
+    expect(beforeFork(exec)).toEqual({ op: Op.DUMPABLE, args: [0] });
+  });
 });
