@@ -120,7 +120,8 @@ function addRuntime(name, bin, globals = [], fallback = () => undefined) {
 // its containers are found by pid, so create/start/... in separate namespaces work together.
 function hybridWrapper(stderr) {
   if (!/cgroups in hybrid mode not supported/.test(stderr)) return undefined;
-  const cgroup2 = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')).find((f) => f[8] === 'cgroup2' && f[4] !== '/sys/fs/cgroup')?.[4];
+  // mountinfo (proc(5)): the mount point is field 5; the type follows the "-" that ends the optional fields.
+  const cgroup2 = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')).find((f) => f[f.indexOf('-') + 1] === 'cgroup2' && f[4] !== '/sys/fs/cgroup')?.[4];
   const [unshare, sh, umount] = ['unshare', 'sh', 'umount'].map(which);
   if (!cgroup2 || !unshare || !sh || !umount) return undefined;
   return {
