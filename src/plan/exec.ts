@@ -37,9 +37,10 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
   const join = (type: string): PlanStep => ({ op: Op.SETNS, args: [CLONE_NEW[type], `/proc/${target.pid}/ns/${NS_FILE[type]}`] });
   // The user namespace first, the mount namespace last (it changes root and cwd: setns(2)).
   const order = ['user', 'ipc', 'uts', 'network', 'pid', 'cgroup', 'time', 'mount'].filter((t) => target.namespaces.includes(t));
-  // After the fork the process is in the container's pid namespace: /proc/self is its own there.
   // oom_score_adj is written before the joins, through the host's /proc/self (fork keeps it):
-  // once non-dumpable, the file belongs to root and a rootless runtime could not write it.
+  // once non-dumpable, the file belongs to root and a rootless runtime could not write it. The
+  // other attributes come after the fork, in the container's pid namespace, whose /proc/self is
+  // the process's own.
   const attrs = processAttrSteps(process, target.lsm);
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:EXEC]'] },
