@@ -142,10 +142,12 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (process.terminal) steps.push(consoleStep(process, ''));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
   if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
-  steps.push(...afterPivotSteps(spec));
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
+  // Sysctls before readonlyPaths make /proc/sys read-only (Docker lists it and sets
+  // net.ipv4.ip_unprivileged_port_start), in runc's order: standard_init_linux.go Init.
   steps.push(...sysctlSteps(spec));
+  steps.push(...afterPivotSteps(spec));
   steps.push(...attrs.rest, ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
   // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
