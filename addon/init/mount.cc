@@ -149,8 +149,23 @@ static void finish_mount(const char* dest, uint64_t flags, uint64_t cleared, uin
   close(fd);
 }
 
+// The mode of the directory at dest before anything is mounted on it, or -1 when there is none
+// (MOUNT_INHERIT_MODE: runc's mountToRootfs stats a tmpfs destination first and chmods the new
+// tmpfs to that mode; a destination it had to create keeps the tmpfs default).
+static int existing_dir_mode(const char* dest) {
+  const char* sc;
+  int fd = resolve_in_root(dest, Create::None, &sc);
+  if (fd < 0) return -1;
+  struct stat st;
+  int mode = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? static_cast<int>(st.st_mode & 07777) : -1;
+  close(fd);
+  return mode;
+}
+
 void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
-              const char* data, uint64_t mode, uint64_t cleared) {
+              const char* data, uint64_t mode_arg, uint64_t cleared) {
+  uint64_t mode = mode_arg & ~MOUNT_INHERIT_MODE;
+  int inherit = mode_arg & MOUNT_INHERIT_MODE ? existing_dir_mode(dest) : -1;
   int fd = must_resolve(dest, mode == MOUNT_FILE ? Create::File : Create::Dir);
   check_mount_target(dest, fd);
   // tmpcopyup: the directory under the mount, opened before the mount hides it.
@@ -163,7 +178,9 @@ void op_mount(const char* source, const char* dest, const char* fstype, uint64_t
     // A bind ignores all flags but MS_REC (mount(2)); the rest needs a remount.
     if (mount(src, target, nullptr, MS_BIND | (flags & MS_REC), nullptr) < 0) fail_errno("mount", dest);
   } else {
-    if (mount(src, target, *fstype ? fstype : nullptr, flags, *data ? data : nullptr) < 0)
+    // A read-only tmpfs is mounted writable first and made read-only after the chmod (as runc).
+    unsigned long first = inherit >= 0 ? flags & ~MS_RDONLY : flags;
+    if (mount(src, target, *fstype ? fstype : nullptr, first, *data ? data : nullptr) < 0)
       fail_errno("mount", dest);
   }
   close(fd);
@@ -172,6 +189,13 @@ void op_mount(const char* source, const char* dest, const char* fstype, uint64_t
     copy_up(below, above, dest);
     close(above);
     close(below);
+  }
+  if (inherit >= 0) {
+    int root = must_resolve(dest, Create::None);
+    if (fchmodat(AT_FDCWD, FdPath(root), static_cast<mode_t>(inherit), 0) < 0) fail_errno("fchmodat", dest);
+    if ((flags & MS_RDONLY) && mount(nullptr, FdPath(root), nullptr, MS_REMOUNT | flags, *data ? data : nullptr) < 0)
+      fail_errno("mount", dest);
+    close(root);
   }
   finish_mount(dest, flags, cleared, prop, flags & MS_BIND);
 }
@@ -196,6 +220,8 @@ void op_mount_setattr(const char* dest, uint64_t set, uint64_t clear, uint64_t r
     fail_errno("mount_setattr", dest);
   close(fd);
 }
+
+void op_mkdir(const char* path) { close(must_resolve(path, Create::Dir)); }
 
 void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, uint64_t uid, uint64_t gid) {
   char name[NAME_MAX + 1];

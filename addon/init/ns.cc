@@ -3,7 +3,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <linux/magic.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -87,9 +90,26 @@ void op_fork() {
   while (read(gate[0], &c, 1) < 0 && errno == EINTR) {
   }
   close(gate[0]);
+  // Every container process leads its own session and process group, as runc's nsexec.c does
+  // (setsid in STAGE_INIT): getpgrp() then names a group inside the container's pid namespace.
+  // A fork child is never a group leader, so setsid(2) cannot fail here.
+  if (setsid() < 0) fail_errno("setsid", "stage 2");
   // Stage 2 outlives the runtime (it exits after create): no parent-death signal.
   // (fork(2) already clears it for the child; explicit for the reader.)
   prctl(PR_SET_PDEATHSIG, 0);
+}
+
+// runc (specconv: a new network namespace gets the "loopback" network) brings lo up:
+// SIOCSIFFLAGS with IFF_UP on any socket of the namespace (netdevice(7)).
+void op_loopback_up() {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) fail_errno("socket", "AF_INET");
+  ifreq ifr = {};
+  memcpy(ifr.ifr_name, "lo", 3);
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail_errno("ioctl(SIOCGIFFLAGS)", "lo");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail_errno("ioctl(SIOCSIFFLAGS)", "lo");
+  close(s);
 }
 
 void op_open_fifo(const char* path) {

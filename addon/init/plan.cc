@@ -54,6 +54,9 @@ static const char* signature(uint16_t op) {
     case OP_IOPRIO: return "i";
     case OP_PERSONALITY: return "i";
     case OP_CPU_AFFINITY: return "b";
+    case OP_LOOPBACK_UP: return "";
+    case OP_DEFAULT_HOME: return "i";
+    case OP_MKDIR: return "s";
     case OP_LOG: return "s";
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";

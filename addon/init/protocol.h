@@ -100,7 +100,8 @@ enum Op : uint16_t {
                          //   i cleared flags)
                          //   mode: 0 = dest is a directory (mkdir), 1 = dest is a file (create empty file,
                          //   for binds of non-directories), 2 = a directory whose contents are copied into
-                         //   the new mount (tmpcopyup). flags are MS_* for mount(2); when flags has
+                         //   the new mount (tmpcopyup); | 4 = the new mount's root takes the mode of the
+                         //   directory that was at dest, if one was (a tmpfs without mode=, as runc). flags are MS_* for mount(2); when flags has
                          //   MS_BIND and any of MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_NOSYMFOLLOW|atime
                          //   flags, a second mount(MS_REMOUNT|MS_BIND|flags) applies them; on EPERM it is
                          //   retried OR'ing in the flags the kernel has locked on the source (statvfs
@@ -172,6 +173,9 @@ enum Op : uint16_t {
   OP_IOPRIO = 51,        // (i IOPRIO_PRIO_VALUE(class, level))  ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
   OP_PERSONALITY = 52,   // (i persona)  personality(2): domain | flags
   OP_CPU_AFFINITY = 53,  // (b cpu mask, bit n = cpu n, a whole number of longs)  sched_setaffinity(0, len, mask)
+  OP_LOOPBACK_UP = 54,   // ()  in a new network namespace: SIOCSIFFLAGS IFF_UP on "lo" (runc's loopback network)
+  OP_DEFAULT_HOME = 55,  // (i uid)  process.env has no (or an empty) HOME: before OP_USER, read the container's
+                         //   /etc/passwd; OP_EXEC sets HOME to uid's home there, "/" without one (runc setupUser)
   // ---- engines (issue 5) ----
   OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
                             //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,
@@ -190,6 +194,8 @@ enum Op : uint16_t {
                          //   the detached tree is kept, numbered from 0 in plan order
   OP_MOUNT_TREE = 72,    // (i tree number, s dest in rootfs, i mode, i flags, i cleared flags, i propagation)
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
+  OP_MKDIR = 73,         // (s path in rootfs)  create the directory and its missing parents 0755 (process.cwd,
+                         //   as runc's MkdirAll of the cwd in the rootfs before pivot_root)
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
   OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan

@@ -126,6 +126,8 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push(...attrs.oom);
   steps.push(...nonDumpableSteps(namespaces.some((n) => n.path)));
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
+  // runc gives a new network namespace its "loopback" network: lo is up (libcontainer/specconv).
+  if (namespaces.some((n) => n.type === 'network' && !n.path)) steps.push({ op: Op.LOOPBACK_UP, args: [] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
   // config-linux.md#rootfs-mount-propagation (shared, slave, private, unbindable, and the r* forms
@@ -142,6 +144,8 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [beforeBind] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
+  // runc creates a missing cwd (MkdirAll 0755 inside the rootfs, before pivot_root and the read-only root).
+  if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, ''));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });

@@ -103,6 +103,10 @@ export function rlimitSteps(p: Process): PlanStep[] {
 export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   const { process: p, warnings } = input;
   const steps: PlanStep[] = [];
+  // runc's setupUser: without a (non-empty) HOME the process gets its user's home from the
+  // container's /etc/passwd, or "/"; the last HOME entry is the one that counts (os.Setenv).
+  const home = (p.env ?? []).filter((e) => e.startsWith('HOME=')).pop();
+  if (!home || home === 'HOME=') steps.push({ op: Op.DEFAULT_HOME, args: [p.user.uid] });
   const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
   // Loading a filter needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)). Load it last, so that no

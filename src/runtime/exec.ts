@@ -41,7 +41,11 @@ export interface ExecOptions extends GlobalOptions {
 }
 
 function buildProcess(base: Process, o: ExecOptions): Process {
-  if (o.processFile) return JSON.parse(readFileSync(o.processFile, 'utf8')) as Process;
+  if (o.processFile) {
+    const p = JSON.parse(readFileSync(o.processFile, 'utf8')) as Process;
+    // No user is root, as for create (runc: the zero value of specs.User).
+    return { ...p, user: p.user ?? { uid: 0, gid: 0 } };
+  }
   if (o.args.length === 0) throw new UsageError('exec needs a command to run (or --process FILE)');
   const p: Process = { ...base, args: o.args, terminal: o.tty, env: [...(base.env ?? []), ...o.env] };
   if (o.cwd) p.cwd = o.cwd;
