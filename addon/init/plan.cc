@@ -54,6 +54,7 @@ static const char* signature(uint16_t op) {
     case OP_IOPRIO: return "i";
     case OP_PERSONALITY: return "i";
     case OP_CPU_AFFINITY: return "b";
+    case OP_MEMPOLICY: return "ibi";
     case OP_LOG: return "s";
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";

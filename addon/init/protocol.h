@@ -190,6 +190,10 @@ enum Op : uint16_t {
                          //   the detached tree is kept, numbered from 0 in plan order
   OP_MOUNT_TREE = 72,    // (i tree number, s dest in rootfs, i mode, i flags, i cleared flags, i propagation)
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
+  // ---- spec 1.3 fields (issue 15) ----
+  OP_MEMPOLICY = 90,     // (i mode | MPOL_F_* flags, b node mask (bit n = node n, whole longs; empty = NULL),
+                         //   i maxnode (mask bits + 1, 0 with no mask))  set_mempolicy(2) on the calling thread;
+                         //   fork and execve keep it (config-linux.md#memory-policy)
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
   OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan

@@ -6,6 +6,7 @@ import type { Namespace, Spec } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW, MS } from './constants.js';
 import { nonDumpableSteps } from './dumpable.js';
+import { memoryPolicySteps } from './mempolicy.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
@@ -20,7 +21,6 @@ function refuseUnsupported(spec: Spec): void {
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
-    [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
@@ -146,7 +146,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   steps.push(...sysctlSteps(spec));
-  steps.push(...attrs.rest, ...rlimitSteps(process));
+  steps.push(...attrs.rest, ...memoryPolicySteps(spec.linux?.memoryPolicy), ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
   // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
   // the listener goes back over the sync socket, and the runtime is only there until created.

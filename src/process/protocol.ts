@@ -74,6 +74,7 @@ export const Op = {
   MOUNT_TREE: 72,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
+  MEMPOLICY: 90,
   TIMESTAMP: 110,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

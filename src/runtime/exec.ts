@@ -107,6 +107,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
       lsm: lsmFacts(),
       cgroupJoin: placement.selfJoin,
+      memoryPolicy: spec.linux?.memoryPolicy,
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
