@@ -1,22 +1,8 @@
 // The test's --pidfd-socket receiver (pidfd-receiver.c), compiled once per source hash into /tmp.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
-import { poll, repoRoot } from './host.js';
-
-const SOURCE = join(repoRoot, 'test', 'helpers', 'pidfd-receiver.c');
-
-function receiverBin(): string {
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
-  const bin = `/tmp/tsrun-pidfd-receiver-${hash}`;
-  if (!existsSync(bin)) {
-    execFileSync('cc', ['-O2', '-Wall', '-o', `${bin}.tmp`, SOURCE]);
-    renameSync(`${bin}.tmp`, bin);
-  }
-  return bin;
-}
+import { helperBin } from './cc.js';
+import { poll } from './host.js';
 
 export interface PidfdReceiver {
   socket: string;
@@ -28,7 +14,7 @@ export interface PidfdReceiver {
 
 /** A receiver listening at `socket` that will send `signal` (0: none) through the pidfd it gets. */
 export async function startPidfdReceiver(socket: string, signal: number): Promise<PidfdReceiver> {
-  const child = execa(receiverBin(), [socket, String(signal)], { reject: false, timeout: 60_000, stdin: 'pipe' });
+  const child = execa(helperBin('pidfd-receiver'), [socket, String(signal)], { reject: false, timeout: 60_000, stdin: 'pipe' });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   if (!(await poll(() => existsSync(socket), 5000, 10))) throw new Error(`pidfd receiver did not listen on ${socket}`);

@@ -99,7 +99,7 @@ forEachMode((t) => {
         pids.push(Number(readFileSync(pidFile, 'utf8')));
       }
       const init = (await t.state(id)).pid;
-      process.kill(init, 'SIGKILL');
+      process.kill(init!, 'SIGKILL');
       expect((await t.waitStatus(id, 'stopped')).status).toBe('stopped');
       expect(pids.every(pidAlive)).toBe(true);
       expectOk(await t.tsrun(['delete', ...(force ? ['--force'] : []), id]));
