@@ -94,6 +94,9 @@ void op_ioprio(uint64_t value);
 void op_personality(uint64_t persona);
 void op_cpu_affinity(const Arg& mask);
 
+// mempolicy.cc: linux.memoryPolicy (issue 15)
+void op_mempolicy(uint64_t mode, const Arg& mask, uint64_t maxnode);
+
 // timestamp.cc: --debug timings of the init path
 void op_timestamp(const char* label, uint32_t len);
 

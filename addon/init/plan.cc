@@ -57,6 +57,7 @@ static const char* signature(uint16_t op) {
     case OP_LOOPBACK_UP: return "";
     case OP_DEFAULT_HOME: return "i";
     case OP_MKDIR: return "s";
+    case OP_MEMPOLICY: return "ibi";
     case OP_LOG: return "s";
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";

@@ -196,6 +196,10 @@ enum Op : uint16_t {
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
   OP_MKDIR = 73,         // (s path in rootfs)  create the directory and its missing parents 0755 (process.cwd,
                          //   as runc's MkdirAll of the cwd in the rootfs before pivot_root)
+  // ---- spec 1.3 fields (issue 15) ----
+  OP_MEMPOLICY = 90,     // (i mode | MPOL_F_* flags, b node mask (bit n = node n, whole longs; empty = NULL),
+                         //   i maxnode (mask bits + 1, 0 with no mask))  set_mempolicy(2) on the calling thread;
+                         //   fork and execve keep it (config-linux.md#memory-policy)
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
   OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan

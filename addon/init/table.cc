@@ -29,6 +29,7 @@ static const struct {
     OP(LOG), OP(TIMESTAMP),
     OP(SESSION_KEYRING), OP(CONSOLE_CONNECT),
     OP(MOUNT_SETATTR), OP(IDMAP_TREE), OP(MOUNT_TREE),
+    OP(MEMPOLICY),
 };
 
 void print_protocol() {

@@ -6,6 +6,7 @@ import type { Namespace, Spec } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW, MS } from './constants.js';
 import { nonDumpableSteps } from './dumpable.js';
+import { memoryPolicySteps } from './mempolicy.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
@@ -20,7 +21,6 @@ function refuseUnsupported(spec: Spec): void {
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
     [l?.intelRdt !== undefined, 'linux.intelRdt'],
-    [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
@@ -156,7 +156,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // net.ipv4.ip_unprivileged_port_start), in runc's order: standard_init_linux.go Init.
   steps.push(...sysctlSteps(spec));
   steps.push(...afterPivotSteps(spec));
-  steps.push(...attrs.rest, ...rlimitSteps(process));
+  steps.push(...attrs.rest, ...memoryPolicySteps(spec.linux?.memoryPolicy), ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
   // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
   // the listener goes back over the sync socket, and the runtime is only there until created.

@@ -1,10 +1,11 @@
 // (process, container) → the plan of `exec`: join the container's namespaces, fork into its
 // pid namespace, and run the same process steps as create, without the start handshake.
 import { Op } from '../process/protocol.js';
-import type { Process } from '../spec/types.js';
+import type { MemoryPolicy, Process } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW } from './constants.js';
 import { nonDumpableSteps } from './dumpable.js';
+import { memoryPolicySteps } from './mempolicy.js';
 import { sessionKeyringStep } from './keyring.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
@@ -29,6 +30,8 @@ export interface ExecTarget {
   lsm?: LsmFacts;
   /** Files the process writes "0" to, to join the container's cgroup (CgroupManager.selfJoinFiles). */
   cgroupJoin?: string[];
+  /** The container's linux.memoryPolicy: an exec'd process gets it too, as the container's first process. */
+  memoryPolicy?: MemoryPolicy;
 }
 
 export function compileExecPlan(process: Process, target: ExecTarget): Plan {
@@ -55,6 +58,7 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
     { op: Op.FORK, args: [] },
     { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },
     ...attrs.rest,
+    ...memoryPolicySteps(target.memoryPolicy),
     ...(target.sessionKeyring ? [sessionKeyringStep(target.sessionKeyring, false, true)] : []),
     ...(terminal ? [consoleStep(process, '')] : []),
     checkExecStep(process),

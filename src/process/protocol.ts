@@ -77,6 +77,7 @@ export const Op = {
   MKDIR: 73,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
+  MEMPOLICY: 90,
   TIMESTAMP: 110,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

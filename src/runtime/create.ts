@@ -23,6 +23,7 @@ import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
+import { sendPidfd } from './pidfd-socket.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import { cgroupPlacement, createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
@@ -35,6 +36,8 @@ export interface CreateOptions extends GlobalOptions {
   noPivot?: boolean;
   preserveFds?: number;
   noNewKeyring?: boolean;
+  /** runc 1.2: a pidfd of the container's process goes to this unix socket (data "standard"). */
+  pidfdSocket?: string;
 }
 
 export function create(opts: CreateOptions): ContainerRecord {
@@ -99,6 +102,8 @@ export function create(opts: CreateOptions): ContainerRecord {
       pidFileWritten = true;
       crashPoint('pid-file');
     }
+    // Before "created": a socket that cannot take it fails create, and nothing is left.
+    if (opts.pidfdSocket) sendPidfd(opts.pidfdSocket, pid, 'standard');
     dir.write(record);
     crashPoint('state-pid');
   };

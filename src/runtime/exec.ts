@@ -16,6 +16,7 @@ import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
+import { sendPidfdOrKill } from './pidfd-socket.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import type { GlobalOptions } from './options.js';
 import { stateOf, statusOf } from './status.js';
@@ -36,6 +37,8 @@ export interface ExecOptions extends GlobalOptions {
   processLabel?: string;
   detach: boolean;
   pidFile?: string;
+  /** runc 1.2: a pidfd of the exec'd process goes to this unix socket (data "setns"). */
+  pidfdSocket?: string;
   preserveFds: number;
   ignorePaused: boolean;
 }
@@ -111,6 +114,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
       lsm: lsmFacts(),
       cgroupJoin: placement.selfJoin,
+      memoryPolicy: spec.linux?.memoryPolicy,
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
@@ -119,6 +123,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan: placement.beforePlan, onSeccompListener, debug, timings: debugEnabled() });
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
+    if (opts.pidfdSocket) sendPidfdOrKill(opts.pidfdSocket, pid);
   } finally {
     server?.close();
     dir.unlock();

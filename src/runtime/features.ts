@@ -1,6 +1,7 @@
 // features (features.md, features-linux.md): what this build of tsrun implements, derived from
 // the same tables the compiler uses, so it cannot claim more than the code does.
 import { CAPABILITIES } from '../plan/constants.js';
+import { MPOL_FLAG, MPOL_MODE } from '../plan/mempolicy.js';
 import { RECOGNIZED_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { seccompFilterFlags } from '../native/index.js';
 import { ACTIONS, ARCHITECTURES, FILTER_FLAGS, OPERATORS } from '../seccomp/compile.js';
@@ -30,6 +31,7 @@ export function features(): Record<string, unknown> {
       apparmor: { enabled: true },
       selinux: { enabled: true },
       intelRdt: { enabled: false },
+      memoryPolicy: { modes: Object.keys(MPOL_MODE), flags: Object.keys(MPOL_FLAG) },
       mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
     },

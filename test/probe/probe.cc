@@ -3,7 +3,7 @@
 //
 //   probe                      the report: ids, groups, capability sets, rlimits, no_new_privs,
 //                              seccomp, oom_score_adj, umask, personality, uname, cpu affinity,
-//                              scheduler, io priority
+//                              scheduler, io priority, NUMA memory policy
 //   probe syscall NAME|NR [ARG...]
 //                              make one raw syscall (integer args, 0x.. accepted) and print
 //                              {"ret": N, "errno": E}: for seccomp tests, independent of busybox
@@ -162,6 +162,19 @@ static void report() {
   long io = syscall(SYS_ioprio_get, 1, 0);
   if (io >= 0) printf(",\"ioprio\":{\"class\":%ld,\"priority\":%ld}", io >> 13, io & 0x1fff);
   else printf(",\"ioprio\":null");
+
+  // get_mempolicy(2) of the thread: mode with its MPOL_F_* mode flags OR'd in, and the node mask.
+  int mode = 0;
+  unsigned long nodes[16] = {};
+  if (syscall(SYS_get_mempolicy, &mode, nodes, sizeof nodes * 8, 0, 0) == 0) {
+    printf(",\"mempolicy\":{\"mode\":%d,\"nodes\":[", mode);
+    bool first = true;
+    for (unsigned n = 0; n < sizeof nodes * 8; n++)
+      if (nodes[n / (8 * sizeof(long))] >> (n % (8 * sizeof(long))) & 1) printf("%s%u", first ? "" : ",", n), first = false;
+    printf("]}");
+  } else {
+    printf(",\"mempolicy\":{\"errno\":%d}", errno);
+  }
   printf("}\n");
 }
 
