@@ -9,7 +9,7 @@ import { nonDumpableSteps } from './dumpable.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, credentialSteps, execSteps, rlimitSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps, requireHeldCapabilities, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
@@ -137,6 +137,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
+  if (!has('user') && facts.capBounding !== undefined && process.capabilities) requireHeldCapabilities(process.capabilities, facts.capBounding);
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, ''));
