@@ -10,7 +10,7 @@ import { memoryPolicySteps } from './mempolicy.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, credentialSteps, execSteps, rlimitSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, execSteps, requireHeldCapabilities, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
@@ -143,6 +143,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   const beforeBind = propagation === undefined ? MS.SLAVE | MS.REC : propagation & MS.UNBINDABLE ? (propagation & ~MS.UNBINDABLE) | MS.PRIVATE : propagation;
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [beforeBind] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
+  if (!has('user') && facts.capBounding !== undefined && process.capabilities) requireHeldCapabilities(process.capabilities, facts.capBounding);
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   // runc creates a missing cwd (MkdirAll 0755 inside the rootfs, before pivot_root and the read-only root).
   if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });

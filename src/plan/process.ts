@@ -43,6 +43,23 @@ export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings
 }
 
 /**
+ * Without a new user namespace the init holds at most the runtime's bounding set, and capset(2)
+ * cannot raise a capability outside it (EPERM): refuse such a config at create, as runc's create
+ * fails ("unable to apply caps"), rather than after start in the container's own stderr.
+ * Docker's --privileged asks for every capability it knows, whatever the daemon holds.
+ */
+export function requireHeldCapabilities(caps: Capabilities, bounding: bigint): void {
+  for (const set of ['permitted', 'effective', 'inheritable', 'ambient'] as const) {
+    (caps[set] ?? []).forEach((name, i) => {
+      const bit = (CAPABILITIES as readonly string[]).indexOf(name);
+      if (bit >= 0 && !((bounding >> BigInt(bit)) & 1n)) {
+        throw new ConfigError('config.json', [{ pointer: `/process/capabilities/${set}/${i}`, rule: `${name} is not in the runtime's own bounding set (/proc/self/status CapBnd): capset(2) cannot raise it without a new user namespace`, section: 'config.md#linux-process' }]);
+      }
+    });
+  }
+}
+
+/**
  * config.md#posix-process: a known RLIMIT_* name, each type once, soft <= hard (setrlimit(2) refuses
  * more). config.json was checked when loaded; this also covers `exec --process`.
  */

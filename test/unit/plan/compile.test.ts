@@ -114,6 +114,15 @@ describe('compilePlan', () => {
     expect(() => compilePlan(spec({ hostname: 'x', linux: { namespaces: [{ type: 'mount' }] } }), facts())).toThrow(/\/hostname: needs a uts namespace/);
     expect(() => compilePlan(spec({ mounts: [{ destination: '/m', type: 'bind', source: '/missing', options: ['bind'] }] }), facts())).toThrow(/\/mounts\/0\/source/);
   });
+
+  it('refuses a capability outside the runtime\'s own bounding set without a new user namespace (docker --privileged on a daemon without CAP_SYS_RESOURCE)', () => {
+    const withoutSysResource = ~(1n << 24n) & ((1n << 41n) - 1n);
+    const caps = { bounding: ['CAP_SYS_RESOURCE'], permitted: ['CAP_CHOWN', 'CAP_SYS_RESOURCE'] };
+    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: caps } }), facts({ capBounding: withoutSysResource }))).toThrow(/\/process\/capabilities\/permitted\/1: CAP_SYS_RESOURCE is not in the runtime's own bounding set/);
+    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_SYS_RESOURCE'] } } }), facts({ capBounding: withoutSysResource }))).not.toThrow();
+    const userns = { namespaces: [{ type: 'pid' as const }, { type: 'mount' as const }, { type: 'uts' as const }, { type: 'user' as const }], uidMappings: [{ containerID: 0, hostID: 0, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 0, size: 65536 }] };
+    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: caps }, linux: userns }), facts({ capBounding: withoutSysResource }))).not.toThrow();
+  });
 });
 
 describe('encodePlan', () => {
