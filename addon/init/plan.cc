@@ -11,7 +11,7 @@ namespace tsrun {
 
 // Argument kinds per op: 'i' integer (8 bytes), 's' string (no NUL inside),
 // 'b' bytes (may hold NULs), '*' = any number of further strings (OP_EXEC).
-static const char* signature(uint16_t op) {
+const char* signature(uint16_t op) {
   switch (op) {
     case OP_SETNS: return "is";
     case OP_UNSHARE_USER: return "";

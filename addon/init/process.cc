@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -87,13 +88,19 @@ void op_created() {
   free(ack.payload);
   close(sync_fd());
   set_sync_fd(-1);
-  // Blocks until `tsrun start` writes one byte; the fd is O_RDWR so there is no EOF,
-  // but a read error (or a zero read) means no start: exit without exec.
+  // Blocks until `tsrun start` connects and writes one byte; an error (or EOF first) means no
+  // start: exit without exec. Only the connection is read: anyone who reaches the path may
+  // connect, and the state directory is the runtime's own (0700).
+  int conn;
+  do conn = accept4(g.fifo_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0) _exit(1);
   char c;
   ssize_t n;
-  do n = read(g.fifo_fd, &c, 1);
+  do n = read(conn, &c, 1);
   while (n < 0 && errno == EINTR);
   if (n != 1) _exit(1);
+  close(conn);
   close(g.fifo_fd);
   g.fifo_fd = -1;
 }
@@ -279,15 +286,18 @@ static void close_fds(unsigned from, unsigned to) {
 void op_preserve_fds(uint64_t count) {
   if (count > INT_MAX - 3) fail(EINVAL, "close_range", "preserve fds count");
   unsigned first = 3 + static_cast<unsigned>(count);
-  int sync = sync_fd();
-  // An exec plan keeps the sync socket (CLOEXEC) until execve, to report its failure.
-  if (sync >= 0 && static_cast<unsigned>(sync) >= first) {
-    close_fds(first, sync - 1);
-    close_fds(sync + 1, ~0U);
-  } else {
-    if (sync >= 0) fail(EINVAL, "close_range", "sync socket is among the preserved fds");
-    close_fds(first, ~0U);
+  // The init's own fds stay until execve (both CLOEXEC): the sync socket (an exec plan reports
+  // an execve failure on it; a create plan closes it at the handshake) and exec.fifo.
+  int keep[2] = {sync_fd(), g.fifo_fd};
+  if (keep[0] > keep[1]) keep[0] = g.fifo_fd, keep[1] = sync_fd();
+  unsigned from = first;
+  for (int fd : keep) {
+    if (fd < 0) continue;
+    if (static_cast<unsigned>(fd) < first) fail(EINVAL, "close_range", "an fd of the init is among the preserved fds");
+    close_fds(from, fd - 1);
+    from = fd + 1;
   }
+  close_fds(from, ~0U);
   for (unsigned fd = 3; fd < first; fd++) {
     int fl = fcntl(fd, F_GETFD);
     if (fl >= 0 && (fl & FD_CLOEXEC)) fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);

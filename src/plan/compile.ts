@@ -10,7 +10,7 @@ import { memoryPolicySteps } from './mempolicy.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, credentialSteps, execSteps, requireHeldCapabilities, rlimitSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, finalExecSteps, preserveFdsStep, requireHeldCapabilities, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
@@ -159,13 +159,16 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push(...afterPivotSteps(spec));
   steps.push(...attrs.rest, ...memoryPolicySteps(spec.linux?.memoryPolicy), ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
-  // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
-  // the listener goes back over the sync socket, and the runtime is only there until created.
-  const early = !!pre.seccomp?.notify;
-  if (early) steps.push(...credentialSteps(input));
-  steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
+  // Everything but the final execve happens before the start handshake, as runc's
+  // standard_init_linux.go does: between create and start anything in the container's pid
+  // namespace may ptrace the waiting init or reach its /proc/1/fd, so it already holds only what
+  // the container will hold (user, capabilities, no_new_privs, seccomp, only the container's fds).
+  steps.push(...credentialSteps(input), checkExecStep(process), preserveFdsStep(input));
+  steps.push({ op: Op.CREATED, args: [] });
+  // After the handshake, and with the container's credentials: config.md#posix-platform-hooks
+  // puts startContainer hooks after `start`, before the user's program; the final affinity is
+  // applied "right before exec" (config.md#linux-process, execCPUAffinity.final).
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
-  if (!early) steps.push(...credentialSteps(input));
-  steps.push(...execSteps(input));
+  steps.push(...finalExecSteps(process));
   return { steps, userns, warnings };
 }

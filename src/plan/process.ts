@@ -1,7 +1,6 @@
-// The process steps of a plan, in the order the kernel needs: rlimits (before the start handshake),
-// credentials (no_new_privs, umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds,
-// final affinity, execve). The credentials run after the handshake, unless a filter with
-// SCMP_ACT_NOTIFY moves them before it.
+// The process steps of a plan, in the order the kernel needs: rlimits, credentials (no_new_privs,
+// umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds, final affinity, execve).
+// In a create plan all but the final affinity and execve come before the start handshake.
 import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Capabilities, Process, Rlimit } from '../spec/types.js';
@@ -144,15 +143,20 @@ export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   return steps;
 }
 
+/** Closes every fd that is not the container's (the init keeps its own CLOEXEC ones until execve). */
+export function preserveFdsStep(input: ProcessStepsInput): PlanStep {
+  return { op: Op.PRESERVE_FDS, args: [input.preserveFds] };
+}
+
+/** The final cpu affinity and execve. */
+export function finalExecSteps(p: Process): PlanStep[] {
+  const args = p.args ?? [];
+  return [...finalAffinitySteps(p), { op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] }];
+}
+
 /** The last steps: close every fd that is not the container's, final cpu affinity, execve. */
 export function execSteps(input: ProcessStepsInput): PlanStep[] {
-  const p = input.process;
-  const args = p.args ?? [];
-  return [
-    { op: Op.PRESERVE_FDS, args: [input.preserveFds] },
-    ...finalAffinitySteps(p),
-    { op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] },
-  ];
+  return [preserveFdsStep(input), ...finalExecSteps(input.process)];
 }
 
 export function processSteps(input: ProcessStepsInput): PlanStep[] {

@@ -7,7 +7,6 @@ import { ConfigError, SyscallError } from '../errors.js';
 import { detectHostCgroups } from '../cgroups/layout.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, debugEnabled, warn } from '../log.js';
-import { mkfifo } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { collectHostFacts } from '../process/hostfacts.js';
@@ -111,8 +110,6 @@ export function create(opts: CreateOptions): ContainerRecord {
     dir.write(record);
     dir.writeSpec(configText);
     crashPoint('state-creating');
-    mkfifo(dir.fifoPath, 0o622);
-    crashPoint('fifo');
     cgroup?.create();
     cgroup?.apply(resources);
     crashPoint('cgroup');

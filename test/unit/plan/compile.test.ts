@@ -25,7 +25,7 @@ const ops = (steps: PlanStep[]) => steps.map((s) => s.op);
 const find = (steps: PlanStep[], op: number) => steps.filter((s) => s.op === op);
 
 describe('compilePlan', () => {
-  it('orders the stages: fifo first, namespaces, fork, rootfs, pivot, handshake, process, exec last', () => {
+  it('orders the stages: fifo first, namespaces, fork, rootfs, pivot, process, handshake, exec last', () => {
     const { steps } = compilePlan(spec(), facts());
     const o = ops(steps);
     expect(o[0]).toBe(Op.LOG);
@@ -36,7 +36,14 @@ describe('compilePlan', () => {
     expect(o.indexOf(Op.ROOTFS)).toBeLessThan(o.indexOf(Op.PIVOT_ROOT));
     expect(o.indexOf(Op.PIVOT_ROOT)).toBeLessThan(o.indexOf(Op.REMOUNT_RO));
     expect(o.indexOf(Op.CHECK_EXEC)).toBeLessThan(o.indexOf(Op.CREATED));
-    expect(o.indexOf(Op.CREATED)).toBeLessThan(o.indexOf(Op.USER));
+    // The waiting init holds only the container's privileges (issue 13 item 1, runc's order).
+    const p = spec().process!;
+    const locked = spec({ process: { ...p, noNewPrivileges: true, rlimits: [{ type: 'RLIMIT_NOFILE', soft: 64, hard: 64 }], capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] } } });
+    const l = ops(compilePlan(locked, facts(), { seccomp: { bpf: Buffer.alloc(8), flags: 0 } }).steps);
+    for (const op of [Op.USER, Op.NO_NEW_PRIVS, Op.CAPS, Op.CAPS_BOUNDING, Op.RLIMIT, Op.PRESERVE_FDS, Op.SECCOMP]) {
+      expect(l.indexOf(op), `op ${op}`).toBeGreaterThan(l.indexOf(Op.PIVOT_ROOT));
+      expect(l.indexOf(op), `op ${op}`).toBeLessThan(l.indexOf(Op.CREATED));
+    }
     expect(o[o.length - 1]).toBe(Op.EXEC);
   });
 
