@@ -22,6 +22,8 @@ export interface TsrunOptions {
   fds?: number[];
   /** Set LISTEN_FDS to this and LISTEN_PID to tsrun's own pid (sd_listen_fds(3) socket activation). */
   listenFds?: number;
+  /** Another runtime's command line instead of the one under test (runc beside tsrun in one test); pass its --root in args with noRoot. */
+  runtime?: string[];
 }
 
 export interface TsrunResult {
@@ -66,7 +68,7 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
   const dir = scratchDir(mode);
   const outFile = join(dir, `call-${n}.out`);
   const errFile = join(dir, `call-${n}.err`);
-  const [runtime, ...runtimeArgs] = runtimeArgv();
+  const [runtime, ...runtimeArgs] = opts.runtime ?? runtimeArgv();
   let file = runtime!;
   let argv = [...runtimeArgs, ...(opts.noRoot ? [] : ['--root', stateRoot(mode)]), ...args];
   if (opts.listenFds !== undefined) {
