@@ -128,25 +128,31 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
-  // config-linux.md#rootfs-mount-propagation. Until pivot_root every mount is made a slave (or
-  // private) of the host's, so nothing the container mounts propagates back to the host; the
-  // configured mode is applied to the container's "/" after pivot_root, as runc does.
+  // config-linux.md#rootfs-mount-propagation (shared, slave, private, unbindable, and the r* forms
+  // runc and crun take). As runc's prepareRoot, the mode is applied to "/" of the new mount
+  // namespace before the rootfs is bound (rslave when none is given: nothing the container mounts
+  // propagates back), and a shared mount holding the rootfs is made private (op_rootfs). An
+  // unbindable mode is private there, or the rootfs bind fails (EINVAL; runc 1.1 fails so). After
+  // pivot_root the mode is applied to the container's "/" alone, the rootfs mount the spec speaks
+  // of (runc 1.1 does not: its "/" stays private for "shared"); the mounts below keep runc's.
   const rootPropagation = spec.linux?.rootfsPropagation;
   const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
   requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
-  steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
+  const beforeBind = propagation === undefined ? MS.SLAVE | MS.REC : propagation & MS.UNBINDABLE ? (propagation & ~MS.UNBINDABLE) | MS.PRIVATE : propagation;
+  steps.push({ op: Op.MOUNT_PROPAGATION, args: [beforeBind] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
   if (!has('user') && facts.capBounding !== undefined && process.capabilities) requireHeldCapabilities(process.capabilities, facts.capBounding);
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, ''));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
-  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
-  steps.push(...afterPivotSteps(spec));
+  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation & ~MS.REC] });
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
+  // Sysctls before readonlyPaths make /proc/sys read-only (Docker lists it and sets
+  // net.ipv4.ip_unprivileged_port_start), in runc's order: standard_init_linux.go Init.
   steps.push(...sysctlSteps(spec));
+  steps.push(...afterPivotSteps(spec));
   steps.push(...attrs.rest, ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
   // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:

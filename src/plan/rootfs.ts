@@ -148,11 +148,11 @@ export function rootfsSteps(spec: Spec, facts: HostFacts, inUserNs: boolean, war
   return steps;
 }
 
-/** Steps after pivot_root: masked and read-only paths, read-only root. */
+/** Steps after pivot_root and the sysctls: read-only then masked paths (runc's order), read-only root. */
 export function afterPivotSteps(spec: Spec): PlanStep[] {
   const steps: PlanStep[] = [];
-  for (const path of spec.linux?.maskedPaths ?? []) steps.push({ op: Op.MASK_PATH, args: [path] });
   for (const path of spec.linux?.readonlyPaths ?? []) steps.push({ op: Op.READONLY_PATH, args: [path] });
+  for (const path of spec.linux?.maskedPaths ?? []) steps.push({ op: Op.MASK_PATH, args: [path] });
   if (spec.root?.readonly) steps.push({ op: Op.REMOUNT_RO, args: ['/'] });
   return steps;
 }

@@ -21,7 +21,6 @@ import { repoRoot } from '../helpers/host.js';
 import { sandbox } from '../helpers/sandbox.js';
 import { show, type TsrunResult } from '../helpers/tsrun.js';
 
-const RUNC = '/usr/sbin/runc';
 const dir = join(repoRoot, 'test', 'fixtures', 'engine-configs');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const FILE_NAMES = new Set(['hosts', 'hostname', 'resolv.conf', '.containerenv', 'passwd', 'group']);
@@ -93,8 +92,7 @@ forEachMode((t) => {
     it(`${name}: tsrun and runc see the same (probe, mounts, exit status)`, async () => {
       const captured = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Spec;
       const ours = await t.tsrun(['run', t.id('ours'), '-b', t.bundle(adapt(t, name, captured, 'ours'))]);
-      const runcRoot = join(t.scratch(), 'runc-root');
-      const runc = await t.tsrun(['--root', runcRoot, 'run', t.id('runc'), '-b', t.bundle(adapt(t, name, captured, 'runc'))], { runtime: [RUNC], noRoot: true });
+      const runc = await t.runc(['run', t.id('runc'), '-b', t.bundle(adapt(t, name, captured, 'runc'))]);
       const first = (r: TsrunResult) => `exit ${r.exitCode} ${r.stderr.trim().split('\n')[0] ?? ''}`.slice(0, 200);
       console.log(`${t.mode} ${name}: tsrun ${first(ours)} | runc ${first(runc)}`);
       // The one failure this machine causes: --privileged and --cap-add ALL ask for CAP_SYS_RESOURCE, not in its bounding set.
