@@ -79,6 +79,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     rootless,
     noNewKeyring: opts.noNewKeyring || undefined,
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
+    systemdUnit: cgroup?.unit,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".

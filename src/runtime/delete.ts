@@ -32,7 +32,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     const orphan = status === 'creating' && record.pid > 0;
     if (status === 'created' || status === 'running' || status === 'paused' || orphan) {
       // A frozen process cannot act on SIGKILL until its cgroup is thawed.
-      if (status === 'paused') savedCgroupManager(record.cgroupPaths)?.thaw();
+      if (status === 'paused') savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.thaw();
       try {
         signalContainer(record, 9);
       } catch {
@@ -41,7 +41,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
     // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with it.
-    savedCgroupManager(record.cgroupPaths)?.destroy();
+    savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.destroy();
     runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
   } finally {

@@ -103,7 +103,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
     const seccomp = seccompFor(spec);
-    const placement = cgroupPlacement(savedCgroupManager(record.cgroupPaths));
+    const placement = cgroupPlacement(savedCgroupManager(record.cgroupPaths, record.systemdUnit));
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),

@@ -1,3 +1,4 @@
+import type { SystemdUnitRef } from '../cgroups/systemd/manager.js';
 import type { ContainerStatus, Hook } from '../spec/types.js';
 
 /** What state.json holds: the spec's state (runtime.md#state) plus what later commands need. */
@@ -19,6 +20,8 @@ export interface ContainerRecord {
   noNewKeyring?: boolean;
   /** Cgroup directories by hierarchy, when the container has a cgroup. */
   cgroupPaths?: Record<string, string>;
+  /** The systemd scope holding that cgroup (--systemd-cgroup). */
+  systemdUnit?: SystemdUnitRef;
   /** The hooks the runtime runs after create (kept so start and delete need not read the bundle). */
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
 }
