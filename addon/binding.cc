@@ -40,13 +40,16 @@ bool intArg(const Napi::CallbackInfo& info, size_t i, int* out) {
   return true;
 }
 
-// spawnInit(initPath: string, preserveFds: number) -> { pid, syncFd }
+// spawnInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number)
+// -> { pid, syncFd }; a stdio fd of -1 keeps the runtime's own.
 Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int preserve;
-  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &preserve) || preserve < 0)
-    return throwType(env, "spawnInit(initPath: string, preserveFds: number)");
-  tsrun::SpawnResult r = tsrun::spawnInit(info[0].As<Napi::String>(), preserve);
+  int stdio[3];
+  if (info.Length() < 5 || !info[0].IsString() || !intArg(info, 1, &preserve) || preserve < 0 || !intArg(info, 2, &stdio[0]) ||
+      !intArg(info, 3, &stdio[1]) || !intArg(info, 4, &stdio[2]))
+    return throwType(env, "spawnInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number)");
+  tsrun::SpawnResult r = tsrun::spawnInit(info[0].As<Napi::String>(), preserve, stdio);
   if (r.err) return throwErrno(env, r.err, r.syscall);
   Napi::Object o = Napi::Object::New(env);
   o.Set("pid", r.pid);

@@ -61,7 +61,7 @@ int sealedCopy(const std::string& path, Fail* fail) {
 
 }  // namespace
 
-SpawnResult spawnInit(const std::string& initPath, int preserveFds) {
+SpawnResult spawnInit(const std::string& initPath, int preserveFds, const int stdio[3]) {
   SpawnResult r;
   Fail fail{0, ""};
   int mem = sealedCopy(initPath, &fail);
@@ -93,8 +93,11 @@ SpawnResult spawnInit(const std::string& initPath, int preserveFds) {
   // dup2 onto the same number clears FD_CLOEXEC (POSIX 2008 TC2, glibc >= 2.29), as wanted:
   // Node marks its own stdio close-on-exec, yet stdio and the preserved fds 3..3+N-1 are the
   // container's. An fd that is not open stays closed.
-  for (int fd = 0; fd < childFd; fd++)
-    if (fcntl(fd, F_GETFD) >= 0) posix_spawn_file_actions_adddup2(&actions, fd, fd);
+  // stdio[n] >= 0 replaces fd n (the library's pipes, src/lib/stdio.ts); -1 keeps the runtime's.
+  for (int fd = 0; fd < childFd; fd++) {
+    int from = fd < 3 && stdio[fd] >= 0 ? stdio[fd] : fd;
+    if (fcntl(from, F_GETFD) >= 0) posix_spawn_file_actions_adddup2(&actions, from, fd);
+  }
   posix_spawn_file_actions_adddup2(&actions, sv[1], childFd);
   // Node blocks and handles signals; the init starts with none blocked and all default.
   sigset_t none, all;

@@ -15,6 +15,7 @@ struct SpawnResult {
 
 // The child gets fds 0..2 as they are, 3..3+preserveFds-1 as they are, and its end of the
 // sync socket at 3+preserveFds; argv is {"tsrun-init", "<that fd>"}, the environment is empty.
-SpawnResult spawnInit(const std::string& initPath, int preserveFds);
+// stdio: the fds that become the init's (and the container's) 0, 1, 2; -1 for the runtime's own.
+SpawnResult spawnInit(const std::string& initPath, int preserveFds, const int stdio[3]);
 
 }  // namespace tsrun

@@ -8,6 +8,9 @@
 // - dist/tsrun.js, dist/yargs.cjs, dist/validators.cjs: their loaders, which run them through
 //   V8 code caches made here (code-cache.mjs).
 // - dist/soak.js: the soak script (bench/soak.ts, the runtime's library API in one long-lived process).
+// - dist/lib/tsrun.mjs and dist/lib/tsrun.cjs: the library (src/lib/index.ts, package.json
+//   "exports"), a build of its own that the CLI never reads; its .d.ts files are tsc's
+//   (tsconfig.lib.json, dist/types/).
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { CLI_CACHE, trainCodeCaches, writeCachedLoader } from './code-cache.mjs';
@@ -34,6 +37,10 @@ const fromSrc = {
 };
 await build({ ...fromSrc, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tsrun.code.cjs' });
 await build({ ...fromSrc, entryPoints: ['bench/soak.ts'], outfile: 'dist/soak.js' });
+// The library: everything but node's own modules inside, so it needs no devDependency at run time.
+const lib = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', entryPoints: ['src/lib/index.ts'] };
+await build({ ...lib, format: 'esm', outfile: 'dist/lib/tsrun.mjs', banner: { js: "import { createRequire as __tsrunRequire } from 'node:module'; const require = __tsrunRequire(import.meta.url);" } });
+await build({ ...lib, format: 'cjs', outfile: 'dist/lib/tsrun.cjs', define: { 'import.meta.dirname': '__dirname' } });
 // yargs' ES module build (what src/ imports), whose default export is what require() returns.
 const yargsEntry = { contents: "export { default } from 'yargs';", resolveDir: '.' };
 await build({ ...common, stdin: yargsEntry, outfile: 'dist/yargs.code.cjs', footer: { js: 'module.exports = module.exports.default;' } });

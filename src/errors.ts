@@ -1,5 +1,7 @@
 // Errors carry data, not prose: each class keeps the values a caller or a test needs,
-// and `message` is built from them (lowercase, with the path or value).
+// and `message` is built from them (lowercase, with the path or value). Each class has a stable
+// `code` (the library API's contract, README "Library"): `ERR_TSRUN_*`, except SyscallError,
+// whose code is the errno name ('ENOENT'), as Node's own system errors.
 import { getSystemErrorMap } from 'node:util';
 
 /**
@@ -13,6 +15,8 @@ function errnoText(errno: number): string {
 export class RuntimeError extends Error {
   /** Process exit code the CLI uses for this error. */
   readonly exitCode: number = 1;
+  /** Stable machine-readable kind of the error. */
+  readonly code: string = 'ERR_TSRUN';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -24,7 +28,7 @@ export class SyscallError extends RuntimeError {
   constructor(
     readonly syscall: string,
     readonly errno: number,
-    readonly code: string,
+    override readonly code: string,
     /** What was being done: a plan step name or a path. */
     readonly step: string,
     detail = '',
@@ -42,6 +46,7 @@ export interface ConfigIssue {
 }
 
 export class ConfigError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_CONFIG';
   constructor(
     readonly file: string,
     readonly issues: ConfigIssue[],
@@ -52,6 +57,7 @@ export class ConfigError extends RuntimeError {
 
 /** A field the spec defines that tsrun does not implement yet: never silently ignored. */
 export class NotSupportedError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_NOT_SUPPORTED';
   constructor(readonly field: string, reason = '') {
     super(`not supported yet: ${field}${reason ? ` (${reason})` : ''}`);
   }
@@ -59,6 +65,7 @@ export class NotSupportedError extends RuntimeError {
 
 /** An operation not allowed in the container's current status (runtime.md#lifecycle). */
 export class StateTransitionError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_STATE';
   constructor(
     readonly id: string,
     readonly operation: string,
@@ -70,15 +77,19 @@ export class StateTransitionError extends RuntimeError {
 }
 
 export class ContainerNotFoundError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_NOT_FOUND';
   constructor(readonly id: string) {
     super(`container ${id} does not exist`);
   }
 }
 
 export class ContainerExistsError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_EXISTS';
   constructor(readonly id: string) {
     super(`container with id ${id} already exists`);
   }
 }
 
-export class UsageError extends RuntimeError {}
+export class UsageError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_USAGE';
+}

@@ -58,6 +58,7 @@ export interface CgroupManagerOptions {
 
 /** A rootless container asked for limits but its cgroup is not delegated to the user. */
 export class CgroupDelegationError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_CGROUP_DELEGATION';
   constructor(readonly paths: string[]) {
     super(
       `cannot set cgroup limits: ${paths.join(', ')} is not writable by uid ${process.geteuid?.()}. ` +

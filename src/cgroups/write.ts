@@ -9,7 +9,8 @@ export class CgroupWriteError extends RuntimeError {
   constructor(
     readonly path: string,
     readonly value: string,
-    readonly code: string,
+    /** The errno name, as SyscallError's. */
+    override readonly code: string,
     hint = '',
   ) {
     super(`cgroup: write ${JSON.stringify(value)} to ${path}: ${code}${hint ? ` (${hint})` : ''}`);

@@ -9,3 +9,13 @@ export function count(flag: string): (value: unknown) => number {
     return n;
   };
 }
+
+/**
+ * A command's own boolean --rootless: runc's global --rootless (true|false|auto) shares the
+ * key, and yargs then loses the command's boolean, so the words after the command are read too
+ * (`--rootless`, `--rootless=true`).
+ */
+export function ownRootless(parsed: unknown, command: string): boolean {
+  const words = process.argv.slice(process.argv.indexOf(command) + 1);
+  return parsed === true || words.some((w) => w === '--rootless' || w === '--rootless=true');
+}

@@ -25,6 +25,7 @@ export const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   events: { describe: 'print container statistics and OOM events', load: async () => (await import('./commands/events.js')).eventsCommand },
   update: { describe: 'change the resource limits of a container', load: async () => (await import('./commands/update.js')).updateCommand },
   list: { describe: 'list containers', load: async () => (await import('./commands/list.js')).listCommand },
+  check: { describe: 'say what this host supports and whether a bundle would run', load: async () => (await import('./commands/check.js')).checkCommand },
 };
 
 export function globalFlags(y: Argv): Argv<GlobalArgs> {

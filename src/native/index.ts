@@ -12,7 +12,7 @@ export interface WaitResult {
 }
 
 interface NativeModule {
-  spawnInit(initPath: string, preserveFds: number): { pid: number; syncFd: number };
+  spawnInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number): { pid: number; syncFd: number };
   waitPid(pid: number, noHang: boolean): WaitResult;
   waitPidAsync(pid: number): Promise<WaitResult>;
   pidfdOpen(pid: number): number;
@@ -67,8 +67,11 @@ export const LOCK_EX = 2;
 export const LOCK_NB = 4;
 export const LOCK_UN = 8;
 
-export function spawnInit(preserveFds: number): { pid: number; syncFd: number } {
-  return call('start tsrun-init', () => native().spawnInit(initPath, preserveFds));
+/** The init's (and so the container's) fds 0, 1, 2; -1 (or none) keeps this process's own. */
+export type StdioFds = readonly [number, number, number];
+
+export function spawnInit(preserveFds: number, stdio: StdioFds = [-1, -1, -1]): { pid: number; syncFd: number } {
+  return call('start tsrun-init', () => native().spawnInit(initPath, preserveFds, ...stdio));
 }
 
 export function waitPid(pid: number, noHang = false): WaitResult {

@@ -4,7 +4,7 @@ import { closeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { crashPoint } from '../crash-point.js';
 import { RuntimeError, SyscallError } from '../errors.js';
-import { spawnInit, waitPid } from '../native/index.js';
+import { spawnInit, type StdioFds, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import { withTimestamps } from '../plan/timestamps.js';
 import type { Plan } from '../plan/types.js';
@@ -15,6 +15,8 @@ import { decodeInitError, SyncSocket } from './sync.js';
 export interface LaunchOptions {
   plan: Plan;
   preserveFds: number;
+  /** The container's fds 0, 1, 2 (-1: the runtime's own); the library's pipes. */
+  stdio?: StdioFds;
   euid: number;
   egid: number;
   /** Called with the init's pid before it runs any step (cgroup placement). */
@@ -69,6 +71,7 @@ function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) 
 
 /** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
 export class PlanTooLargeError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_PLAN_TOO_LARGE';
   constructor(readonly size: number) {
     super(`the plan is ${size} bytes, more than tsrun-init takes in one sync message`);
   }
@@ -87,7 +90,7 @@ function sendPlan(sync: SyncSocket, bytes: Buffer): void {
 export function launch(opts: LaunchOptions): number {
   // Node's hrtime is CLOCK_MONOTONIC, the clock of MSG_TIMESTAMP.
   const t0 = process.hrtime.bigint();
-  const { pid: initPid, syncFd } = spawnInit(opts.preserveFds);
+  const { pid: initPid, syncFd } = spawnInit(opts.preserveFds, opts.stdio);
   const sync = new SyncSocket(syncFd);
   const debug = opts.debug ?? (() => {});
   // --debug timings: milliseconds since just before the spawn, on both sides of the socket.

@@ -7,6 +7,7 @@ import { ConfigError, SyscallError } from '../errors.js';
 import { detectHostCgroups } from '../cgroups/layout.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, debugEnabled, warn } from '../log.js';
+import type { StdioFds } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { collectHostFacts } from '../process/hostfacts.js';
@@ -29,14 +30,19 @@ import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
   id: string;
+  /** The bundle directory (with config.json). */
   bundle: string;
   pidFile?: string;
+  /** Receives the pty master when process.terminal (runc's --console-socket protocol). */
   consoleSocket?: string;
   noPivot?: boolean;
+  /** Pass this process's fds 3..3+N-1 to the container. */
   preserveFds?: number;
   noNewKeyring?: boolean;
   /** runc 1.2: a pidfd of the container's process goes to this unix socket (data "standard"). */
   pidfdSocket?: string;
+  /** The container's fds 0, 1, 2 (-1: this process's own), for the library's pipes. */
+  stdio?: StdioFds;
 }
 
 export function create(opts: CreateOptions): ContainerRecord {
@@ -115,7 +121,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroup?.apply(resources);
     crashPoint('cgroup');
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
-    launch({ plan, preserveFds, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
+    launch({ plan, preserveFds, stdio: opts.stdio, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     record.status = 'created';
     dir.write(record);
     crashPoint('state-created');

@@ -6,7 +6,7 @@ import { savedCgroupManager } from '../cgroups/manager.js';
 import { cgroupPlacement } from './cgroup.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
-import { setChildSubreaper, waitPidAsync } from '../native/index.js';
+import { setChildSubreaper, type StdioFds, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { lsmFacts } from '../process/hostfacts.js';
@@ -24,6 +24,8 @@ import { stateOf, statusOf } from './status.js';
 export interface ExecOptions extends GlobalOptions {
   id: string;
   processFile?: string;
+  /** The whole process, as --process gives it from a file (the library). */
+  process?: Process;
   args: string[];
   tty: boolean;
   consoleSocket?: string;
@@ -41,9 +43,12 @@ export interface ExecOptions extends GlobalOptions {
   pidfdSocket?: string;
   preserveFds: number;
   ignorePaused: boolean;
+  /** The process's fds 0, 1, 2 (-1: this process's own), for the library's pipes. */
+  stdio?: StdioFds;
 }
 
 function buildProcess(base: Process, o: ExecOptions): Process {
+  if (o.process) return { ...o.process, user: o.process.user ?? { uid: 0, gid: 0 } };
   if (o.processFile) {
     const p = JSON.parse(readFileSync(o.processFile, 'utf8')) as Process;
     // No user is root, as for create (runc: the zero value of specs.User).
@@ -79,7 +84,8 @@ function namespacesToJoin(pid: number, types: string[]): string[] {
   });
 }
 
-export async function exec(opts: ExecOptions): Promise<number> {
+/** Starts the process (it has exec'd when this returns); `relay` is the terminal relay, if any. */
+export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
   const dir = new ContainerStore(opts.root).open(opts.id, false);
   let pid: number;
   let server: ConsoleServer | undefined;
@@ -120,7 +126,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     if (!opts.detach) setChildSubreaper();
     // The exec'd process gets its own filter and listener; the state is the container's.
     const onSeccompListener = (execPid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf(record, status === 'paused' ? 'paused' : 'running'), execPid, fd);
-    pid = launch({ plan, preserveFds: opts.preserveFds, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan: placement.beforePlan, onSeccompListener, debug, timings: debugEnabled() });
+    pid = launch({ plan, preserveFds: opts.preserveFds, stdio: opts.stdio, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan: placement.beforePlan, onSeccompListener, debug, timings: debugEnabled() });
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
     if (opts.pidfdSocket) sendPidfdOrKill(opts.pidfdSocket, pid);
@@ -128,6 +134,11 @@ export async function exec(opts: ExecOptions): Promise<number> {
     server?.close();
     dir.unlock();
   }
+  return { pid, relay };
+}
+
+export async function exec(opts: ExecOptions): Promise<number> {
+  const { pid, relay } = launchExec(opts);
   if (opts.detach) return 0;
   const forward = (sig: NodeJS.Signals) => {
     try {

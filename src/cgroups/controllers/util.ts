@@ -9,6 +9,7 @@ export function translation(): Translation {
 }
 
 export class ResourceError extends RuntimeError {
+  override readonly code: string = 'ERR_TSRUN_RESOURCE';
   constructor(readonly field: string, readonly value: unknown, reason: string) {
     super(`linux.resources.${field} = ${JSON.stringify(value)}: ${reason}`);
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RuntimeError } from '../../errors.js';
 import { defaultSpec } from '../../runtime/spec.js';
 import { defineCommand } from '../command.js';
+import { ownRootless } from '../flags.js';
 
 export const specCommand = defineCommand({
   command: 'spec',
@@ -15,10 +16,7 @@ export const specCommand = defineCommand({
   handler: (a) => {
     const file = join(a.bundle, 'config.json');
     if (existsSync(file)) throw new RuntimeError(`${file} already exists; remove it first`);
-    // runc's global --rootless (true|false|auto) shares the key, and yargs then loses spec's own
-    // boolean: read the words after "spec" (`spec --rootless`, `--rootless=true`).
-    const words = process.argv.slice(process.argv.indexOf('spec') + 1);
-    const rootless = a.rootless === true || words.some((w) => w === '--rootless' || w === '--rootless=true');
+    const rootless = ownRootless(a.rootless, 'spec');
     const spec = defaultSpec(rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined);
     writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
     return 0;
