@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { savedCgroupManager } from '../cgroups/manager.js';
 import { cgroupPlacement } from './cgroup.js';
+import { cpuTransitionFacts } from './cpu-transition.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
@@ -111,6 +112,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
       lsm: lsmFacts(),
       cgroupJoin: placement.selfJoin,
       memoryPolicy: spec.linux?.memoryPolicy,
+      cpuTransition: cpuTransitionFacts(spec.annotations, record.cgroupPaths),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();

@@ -1,6 +1,7 @@
 // features (features.md, features-linux.md): what this build of tsrun implements, derived from
 // the same tables the compiler uses, so it cannot claim more than the code does.
 import { CAPABILITIES } from '../plan/constants.js';
+import { ISOLATED_CPU_ANNOTATION } from '../plan/cpu-transition.js';
 import { MPOL_FLAG, MPOL_MODE } from '../plan/mempolicy.js';
 import { RECOGNIZED_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { seccompFilterFlags } from '../native/index.js';
@@ -35,8 +36,12 @@ export function features(): Record<string, unknown> {
       mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
     },
+    // features.md#unsafe-annotations-in-configjson: the config annotations that change what tsrun does.
+    potentiallyUnsafeConfigAnnotations: [ISOLATED_CPU_ANNOTATION],
     annotations: {
       'org.tsrun.version': TSRUN_VERSION,
+      // runc's other annotations have no effect here, as in runc without their feature.
+      'org.tsrun.annotations.ignored': 'org.systemd.property.* (no systemd cgroup driver), org.criu.config (no checkpoint/restore), bundle',
       // features-linux.md has no field for "parsed but not driven": say it here.
       'org.tsrun.cgroup.systemd': '--systemd-cgroup parses linux.cgroupsPath as slice:prefix:name and fails create: the systemd (D-Bus) driver is not implemented',
     },
