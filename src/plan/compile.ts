@@ -21,7 +21,6 @@ import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 function refuseUnsupported(spec: Spec): void {
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
-    [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);

@@ -15,6 +15,7 @@ import { launch } from '../process/launcher.js';
 import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
+import { joinResctrl } from '../resctrl/resctrl.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
 import { sendPidfdOrKill } from './pidfd-socket.js';
@@ -122,6 +123,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
     if (opts.pidfdSocket) sendPidfdOrKill(opts.pidfdSocket, pid);
+    if (record.intelRdt) joinResctrl(record.intelRdt, pid);
   } finally {
     server?.close();
     dir.unlock();

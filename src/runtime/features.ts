@@ -5,12 +5,14 @@ import { ISOLATED_CPU_ANNOTATION } from '../plan/cpu-transition.js';
 import { MPOL_FLAG, MPOL_MODE } from '../plan/mempolicy.js';
 import { RECOGNIZED_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { seccompFilterFlags } from '../native/index.js';
+import { resctrlMount } from '../resctrl/resctrl.js';
 import { ACTIONS, ARCHITECTURES, FILTER_FLAGS, OPERATORS } from '../seccomp/compile.js';
 import { OCI_VERSION, TSRUN_VERSION } from '../version.js';
 
 export function features(): Record<string, unknown> {
   // features-linux.md#seccomp: supportedFlags are those of the runtime that the kernel has too.
   const kernelFlags = seccompFilterFlags();
+  const rdt = resctrlMount() !== undefined;
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
@@ -31,7 +33,8 @@ export function features(): Record<string, unknown> {
       // features-linux.md: whether support is built in, unrelated to the host's LSMs.
       apparmor: { enabled: true },
       selinux: { enabled: true },
-      intelRdt: { enabled: false },
+      // What works on this host: resctrl must be mounted (config-linux.md#intelrdt); else create refuses it.
+      intelRdt: { enabled: rdt, schemata: rdt, monitoring: rdt },
       memoryPolicy: { modes: Object.keys(MPOL_MODE), flags: Object.keys(MPOL_FLAG) },
       mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
@@ -40,6 +43,7 @@ export function features(): Record<string, unknown> {
     potentiallyUnsafeConfigAnnotations: [ISOLATED_CPU_ANNOTATION],
     annotations: {
       'org.tsrun.version': TSRUN_VERSION,
+      ...(rdt ? {} : { 'org.tsrun.intelRdt': 'implemented through resctrl, but no resctrl filesystem is mounted here: linux.intelRdt fails create' }),
       // runc's other annotations have no effect here, as in runc without their feature.
       'org.tsrun.annotations.ignored': 'org.systemd.property.* (no systemd cgroup driver), org.criu.config (no checkpoint/restore), bundle',
       // features-linux.md has no field for "parsed but not driven": say it here.

@@ -1,3 +1,4 @@
+import type { ResctrlRecord } from '../resctrl/resctrl.js';
 import type { ContainerStatus, Hook } from '../spec/types.js';
 
 /** What state.json holds: the spec's state (runtime.md#state) plus what later commands need. */
@@ -21,4 +22,6 @@ export interface ContainerRecord {
   cgroupPaths?: Record<string, string>;
   /** The hooks the runtime runs after create (kept so start and delete need not read the bundle). */
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
+  /** linux.intelRdt: the resctrl groups the container's processes join, and what delete removes. */
+  intelRdt?: ResctrlRecord;
 }
