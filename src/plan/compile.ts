@@ -5,6 +5,7 @@ import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW, MS } from './constants.js';
+import { cpuTransitionOf } from './cpu-transition.js';
 import { nonDumpableSteps } from './dumpable.js';
 import { memoryPolicySteps } from './mempolicy.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
@@ -20,7 +21,6 @@ import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 function refuseUnsupported(spec: Spec): void {
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
-    [l?.intelRdt !== undefined, 'linux.intelRdt'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
@@ -56,6 +56,8 @@ export interface Precompiled {
 export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
   const warnings: string[] = [];
   refuseUnsupported(spec);
+  // Used by exec only; a value runc does not know fails create rather than every exec.
+  cpuTransitionOf(spec.annotations);
   requireField(!!spec.root, '/root', "must have required property 'root' to create a container", 'config.md#root');
   requireField(!!spec.process, '/process', "must have required property 'process' to create a container", 'config.md#process');
   // process.user is not REQUIRED by the schema: no user means root, as runc treats it.

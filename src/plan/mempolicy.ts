@@ -5,6 +5,7 @@
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { MemoryPolicy } from '../spec/types.js';
+import { parseNumberList } from './num-list.js';
 import type { PlanStep } from './types.js';
 
 const SECTION = 'config-linux.md#memory-policy';
@@ -26,21 +27,6 @@ const MAX_NODES = 1024;
 const NO_NODES = new Set(['MPOL_DEFAULT', 'MPOL_LOCAL']);
 const SOME_NODES = new Set(['MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_WEIGHTED_INTERLEAVE', 'MPOL_PREFERRED_MANY']);
 
-/** "0-3,7" → node numbers, or a reason. The empty string is the empty list. */
-export function parseNodes(list: string): number[] | string {
-  if (list === '') return [];
-  const nodes = new Set<number>();
-  for (const part of list.split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) return `${JSON.stringify(part)} is not a node number or a range such as 0-3`;
-    const [lo, hi] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (hi < lo) return `range ${part} ends before it starts`;
-    if (hi >= MAX_NODES) return `node ${hi} is not below ${MAX_NODES} (the kernel's MAX_NUMNODES)`;
-    for (let n = lo; n <= hi; n++) nodes.add(n);
-  }
-  return [...nodes].sort((a, b) => a - b);
-}
-
 /** A node list → the nodemask bytes (bit n = node n), a whole number of longs. */
 function nodeMask(nodes: number[]): Buffer {
   const mask = Buffer.alloc(Math.max(1, Math.ceil((Math.max(-1, ...nodes) + 1) / 64)) * 8);
@@ -59,7 +45,7 @@ export function memoryPolicySteps(policy: MemoryPolicy | undefined): PlanStep[] 
     if (f in MPOL_FLAG) flags |= MPOL_FLAG[f];
     else issue(`/flags/${i}`, `unknown flag ${f}`);
   });
-  const parsed = parseNodes(policy.nodes ?? '');
+  const parsed = parseNumberList(policy.nodes ?? '', MAX_NODES, 'node');
   const nodes = typeof parsed === 'string' ? [] : parsed;
   if (typeof parsed === 'string') issue('/nodes', parsed);
   else if (NO_NODES.has(policy.mode) && nodes.length) issue('/nodes', `${policy.mode} takes no nodes`);

@@ -24,6 +24,7 @@ import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
 import { sendPidfd } from './pidfd-socket.js';
+import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../resctrl/resctrl.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import { cgroupPlacement, createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
@@ -71,6 +72,8 @@ export function create(opts: CreateOptions): ContainerRecord {
   const plan = compilePlan(spec, facts, { seccomp });
   plan.warnings.forEach(warn);
 
+  // config-linux.md#intelrdt: no resctrl filesystem is an error, before anything exists.
+  const resctrlRoot = spec.linux?.intelRdt ? requireResctrl() : undefined;
   const dir = store.create(opts.id);
   crashPoint('state-dir');
   const record: ContainerRecord = {
@@ -110,6 +113,8 @@ export function create(opts: CreateOptions): ContainerRecord {
     }
     // Before "created": a socket that cannot take it fails create, and nothing is left.
     if (opts.pidfdSocket) sendPidfd(opts.pidfdSocket, pid, 'standard');
+    // Before the container process runs: what it forks inherits the group.
+    if (record.intelRdt) joinResctrl(record.intelRdt, pid);
     dir.write(record);
     crashPoint('state-pid');
   };
@@ -120,6 +125,10 @@ export function create(opts: CreateOptions): ContainerRecord {
     cgroup?.create();
     cgroup?.apply(resources);
     crashPoint('cgroup');
+    if (resctrlRoot) {
+      record.intelRdt = setupResctrl(spec.linux!.intelRdt!, opts.id, resctrlRoot);
+      dir.write(record);
+    }
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
     launch({ plan, preserveFds, stdio: opts.stdio, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     record.status = 'created';
@@ -139,6 +148,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     }
     try {
       cgroup?.destroy();
+      if (record.intelRdt) removeResctrl(record.intelRdt);
     } catch (cleanup) {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }

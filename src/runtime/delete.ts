@@ -4,6 +4,7 @@ import { savedCgroupManager } from '../cgroups/manager.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerNotFoundError, RuntimeError, StateTransitionError } from '../errors.js';
+import { removeResctrl } from '../resctrl/resctrl.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { signalContainer, waitGone } from './signal-process.js';
@@ -42,6 +43,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     }
     // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with it.
     savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.destroy();
+    if (record.intelRdt) removeResctrl(record.intelRdt);
     runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
   } finally {

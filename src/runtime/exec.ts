@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { savedCgroupManager } from '../cgroups/manager.js';
 import { cgroupPlacement } from './cgroup.js';
+import { cpuTransitionFacts } from './cpu-transition.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, type StdioFds, waitPidAsync } from '../native/index.js';
@@ -14,6 +15,7 @@ import { launch } from '../process/launcher.js';
 import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
+import { joinResctrl } from '../resctrl/resctrl.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
 import { sendPidfdOrKill } from './pidfd-socket.js';
@@ -121,6 +123,7 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
       lsm: lsmFacts(),
       cgroupJoin: placement.selfJoin,
       memoryPolicy: spec.linux?.memoryPolicy,
+      cpuTransition: cpuTransitionFacts(spec.annotations, record.cgroupPaths),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
@@ -130,6 +133,7 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
     if (opts.pidfdSocket) sendPidfdOrKill(opts.pidfdSocket, pid);
+    if (record.intelRdt) joinResctrl(record.intelRdt, pid);
   } finally {
     server?.close();
     dir.unlock();

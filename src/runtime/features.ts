@@ -3,9 +3,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CAPABILITIES } from '../plan/constants.js';
+import { ISOLATED_CPU_ANNOTATION } from '../plan/cpu-transition.js';
 import { MPOL_FLAG, MPOL_MODE } from '../plan/mempolicy.js';
 import { RECOGNIZED_MOUNT_OPTIONS } from '../plan/mount-options.js';
 import { seccompFilterFlags } from '../native/index.js';
+import { resctrlMount } from '../resctrl/resctrl.js';
 import { ACTIONS, ARCHITECTURES, FILTER_FLAGS, OPERATORS } from '../seccomp/compile.js';
 import { OCI_VERSION, TSRUN_VERSION } from '../version.js';
 
@@ -26,6 +28,7 @@ function systemdDriver(): { systemd: boolean; systemdUser: boolean } {
 export function features(): Record<string, unknown> {
   // features-linux.md#seccomp: supportedFlags are those of the runtime that the kernel has too.
   const kernelFlags = seccompFilterFlags();
+  const rdt = resctrlMount() !== undefined;
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
@@ -46,14 +49,20 @@ export function features(): Record<string, unknown> {
       // features-linux.md: whether support is built in, unrelated to the host's LSMs.
       apparmor: { enabled: true },
       selinux: { enabled: true },
-      intelRdt: { enabled: false },
+      // What works on this host: resctrl must be mounted (config-linux.md#intelrdt); else create refuses it.
+      intelRdt: { enabled: rdt, schemata: rdt, monitoring: rdt },
       memoryPolicy: { modes: Object.keys(MPOL_MODE), flags: Object.keys(MPOL_FLAG) },
       mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
     },
+    // features.md#unsafe-annotations-in-configjson: the config annotations that change what tsrun does.
+    potentiallyUnsafeConfigAnnotations: [ISOLATED_CPU_ANNOTATION],
     annotations: {
       'org.tsrun.version': TSRUN_VERSION,
       'org.tsrun.cgroup.systemd': '--systemd-cgroup drives cgroup v2 only, through busctl(1); systemd and systemdUser say whether this host has the system bus and the user\'s bus',
+      ...(rdt ? {} : { 'org.tsrun.intelRdt': 'implemented through resctrl, but no resctrl filesystem is mounted here: linux.intelRdt fails create' }),
+      // runc's other annotations have no effect here, as in runc without their feature.
+      'org.tsrun.annotations.ignored': 'org.criu.config (no checkpoint/restore), bundle',
     },
   };
 }

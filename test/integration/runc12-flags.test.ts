@@ -108,3 +108,35 @@ forEachMode((t) => {
     });
   }
 });
+
+// runc 1.2's exec annotation (plan/cpu-transition.ts). This host has no nohz_full cpus, so no cpu
+// is eligible and exec behaves as without it, as runc's heuristics say (the cpu choice and the
+// steps around the cgroup join are unit tests: test/unit/plan/cpu-transition.test.ts).
+forEachMode((t) => {
+  const KEY = 'org.opencontainers.runc.exec.isolated-cpu-affinity-transition';
+  const nohzFull = existsSync('/sys/devices/system/cpu/nohz_full') && readFileSync('/sys/devices/system/cpu/nohz_full', 'utf8').trim() !== '';
+
+  it.skipIf(nohzFull)(`${KEY}: "temporary" and "definitive" are accepted; with no nohz_full cpu exec keeps the container's affinity${nohzFull ? ' — SKIPPED: this host has nohz_full cpus' : ''}`, async () => {
+    for (const value of ['temporary', 'definitive']) {
+      const id = t.id('isolcpu');
+      expectOk(await t.tsrun(['run', '-d', '-b', t.bundle(t.args(['sleep', '100'], { annotations: { [KEY]: value } })), id]));
+      const inside = expectOk(await t.tsrun(['exec', id, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status']));
+      const host = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1];
+      expect(inside.stdout.trim()).toBe(`Cpus_allowed_list:\t${host}`);
+      expectOk(await t.tsrun(['delete', '--force', id]));
+    }
+  });
+
+  it.skipIf(!!otherRuntime)(`${KEY} with a value runc does not know fails create, naming the annotation${NO_RUNC.replace('the flag', 'the annotation')}`, async () => {
+    const id = t.id('isolcpu-bad');
+    const r = await t.tsrun(['create', '-b', t.bundle(t.args(['true'], { annotations: { [KEY]: 'always' } })), id]);
+    expectFail(r, /\/annotations\/org\.opencontainers\.runc\.exec\.isolated-cpu-affinity-transition: must be "temporary" or "definitive", not "always"/);
+    expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
+  });
+
+  it.skipIf(!!otherRuntime)(`features: potentiallyUnsafeConfigAnnotations names the annotation tsrun acts on, and mountExtensions idmap is enabled${otherRuntime ? ' — SKIPPED: runc 1.1.5 has neither field' : ''}`, async () => {
+    const doc = JSON.parse(expectOk(await t.tsrun(['features'])).stdout) as { potentiallyUnsafeConfigAnnotations?: string[]; linux: { mountExtensions?: { idmap?: { enabled?: boolean } } } };
+    expect(doc.potentiallyUnsafeConfigAnnotations).toEqual([KEY]);
+    expect(doc.linux.mountExtensions).toEqual({ idmap: { enabled: true } });
+  });
+});
