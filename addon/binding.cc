@@ -138,6 +138,16 @@ Napi::Value Flock(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
+  int mode;
+  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &mode))
+    return throwType(info.Env(), "mkfifo(path: string, mode: number)");
+  std::string path = info[0].As<Napi::String>();
+  int rc = tsrun::makeFifo(path.c_str(), static_cast<mode_t>(mode));
+  if (rc < 0) return throwErrno(info.Env(), -rc, "mkfifo", path);
+  return info.Env().Undefined();
+}
+
 Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
   int rc = tsrun::setChildSubreaper();
   if (rc < 0) return throwErrno(info.Env(), -rc, "prctl(PR_SET_CHILD_SUBREAPER)");
@@ -279,6 +289,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
   exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
   exports.Set("flock", Napi::Function::New(env, Flock));
+  exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));

@@ -41,6 +41,7 @@ int flockFd(int fd, int op) {
   return r < 0 ? -errno : 0;
 }
 
+int makeFifo(const char* path, mode_t mode) { return mkfifo(path, mode) < 0 ? -errno : 0; }
 
 int setChildSubreaper() { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ? -errno : 0; }
 

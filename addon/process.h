@@ -15,6 +15,7 @@ int pidfdOpen(pid_t pid);                       // pidfd_open(2)
 int pidfdSendSignal(int pidfd, int sig);        // pidfd_send_signal(2)
 int waitPid(pid_t pid, bool noHang, WaitStatus* out);  // waitpid(2), EINTR retried
 int flockFd(int fd, int op);                    // flock(2)
+int makeFifo(const char* path, mode_t mode);    // mkfifo(3)
 int setChildSubreaper();                        // prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 }  // namespace tsrun

@@ -18,6 +18,7 @@ interface NativeModule {
   pidfdOpen(pid: number): number;
   pidfdSendSignal(pidfd: number, signal: number): void;
   flock(fd: number, op: number): void;
+  mkfifo(path: string, mode: number): void;
   setChildSubreaper(): void;
   compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
   seccompVersion(): string;
@@ -97,6 +98,10 @@ export function pidfdSendSignal(pidfd: number, signal: number): void {
 
 export function flock(fd: number, op: number, what: string): void {
   call(`lock ${what}`, () => native().flock(fd, op));
+}
+
+export function mkfifo(path: string, mode: number): void {
+  call(`create ${path}`, () => native().mkfifo(path, mode));
 }
 
 export function setChildSubreaper(): void {
