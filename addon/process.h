@@ -16,5 +16,6 @@ int pidfdSendSignal(int pidfd, int sig);        // pidfd_send_signal(2)
 int waitPid(pid_t pid, bool noHang, WaitStatus* out);  // waitpid(2), EINTR retried
 int flockFd(int fd, int op);                    // flock(2)
 int setChildSubreaper();                        // prctl(PR_SET_CHILD_SUBREAPER, 1)
+int cloexecFrom(int minFd);                     // FD_CLOEXEC on every fd >= minFd (close_range(2) CLOSE_RANGE_CLOEXEC)
 
 }  // namespace tsrun

@@ -19,6 +19,7 @@ interface NativeModule {
   pidfdSendSignal(pidfd: number, signal: number): void;
   flock(fd: number, op: number): void;
   setChildSubreaper(): void;
+  cloexecFrom(minFd: number): void;
   compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
   seccompVersion(): string;
   seccompFilterFlags(): number;
@@ -94,6 +95,11 @@ export function pidfdSendSignal(pidfd: number, signal: number): void {
 
 export function flock(fd: number, op: number, what: string): void {
   call(`lock ${what}`, () => native().flock(fd, op));
+}
+
+/** FD_CLOEXEC on every fd >= minFd: a child spawned afterwards gets only what it is given. */
+export function cloexecFrom(minFd: number): void {
+  call('mark fds close-on-exec', () => native().cloexecFrom(minFd));
 }
 
 export function setChildSubreaper(): void {

@@ -40,8 +40,9 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
       }
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
-    // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with it.
-    savedCgroupManager(record.cgroupPaths)?.destroy();
+    // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with
+    // it; a cgroup the container joined is not its own to empty or remove (issue 13 item 5).
+    if (!record.cgroupJoined) savedCgroupManager(record.cgroupPaths)?.destroy();
     runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
   } finally {

@@ -15,6 +15,7 @@ import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
+import { checkPassedFds } from './passed-fds.js';
 import { writePidFile } from './pidfile.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import type { GlobalOptions } from './options.js';
@@ -73,6 +74,7 @@ function namespacesToJoin(pid: number, types: string[]): string[] {
 }
 
 export async function exec(opts: ExecOptions): Promise<number> {
+  checkPassedFds(opts.preserveFds);
   const dir = new ContainerStore(opts.root).open(opts.id, false);
   let pid: number;
   let server: ConsoleServer | undefined;

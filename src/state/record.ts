@@ -19,6 +19,11 @@ export interface ContainerRecord {
   noNewKeyring?: boolean;
   /** Cgroup directories by hierarchy, when the container has a cgroup. */
   cgroupPaths?: Record<string, string>;
+  /**
+   * The cgroup existed before create (issue 13 item 5): the container joined it, and delete and a
+   * failed create neither kill what is in it nor remove it; only a cgroup tsrun made is destroyed.
+   */
+  cgroupJoined?: boolean;
   /** The hooks the runtime runs after create (kept so start and delete need not read the bundle). */
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
 }
