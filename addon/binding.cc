@@ -148,6 +148,14 @@ Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value CloexecFrom(const Napi::CallbackInfo& info) {
+  int minFd;
+  if (info.Length() < 1 || !intArg(info, 0, &minFd) || minFd < 0) return throwType(info.Env(), "cloexecFrom(minFd: number)");
+  int rc = tsrun::cloexecFrom(minFd);
+  if (rc < 0) return throwErrno(info.Env(), -rc, "close_range");
+  return info.Env().Undefined();
+}
+
 Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
   int rc = tsrun::setChildSubreaper();
   if (rc < 0) return throwErrno(info.Env(), -rc, "prctl(PR_SET_CHILD_SUBREAPER)");
@@ -291,6 +299,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("flock", Napi::Function::New(env, Flock));
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
+  exports.Set("cloexecFrom", Napi::Function::New(env, CloexecFrom));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));
   exports.Set("attachDeviceProgram", Napi::Function::New(env, AttachDeviceProgram));

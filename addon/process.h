@@ -17,5 +17,6 @@ int waitPid(pid_t pid, bool noHang, WaitStatus* out);  // waitpid(2), EINTR retr
 int flockFd(int fd, int op);                    // flock(2)
 int makeFifo(const char* path, mode_t mode);    // mkfifo(3)
 int setChildSubreaper();                        // prctl(PR_SET_CHILD_SUBREAPER, 1)
+int cloexecFrom(int minFd);                     // FD_CLOEXEC on every fd >= minFd (close_range(2) CLOSE_RANGE_CLOEXEC)
 
 }  // namespace tsrun

@@ -38,6 +38,10 @@ static int open_in(int dirfd, const char* path, uint64_t flags, uint64_t mode, u
 
 static int open_in_root(const char* path) { return open_in_root(path, O_PATH | O_CLOEXEC); }
 
+int open_beneath(int dirfd, const char* path, int flags) {
+  return open_in(dirfd, path, flags, 0, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+}
+
 int open_in_root(const char* path, int flags) {
   if (g.root_fd < 0) return errno = EINVAL, -1;
   return open_in(g.root_fd, path, flags, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);

@@ -14,6 +14,8 @@ int resolve_in_root(const char* path, Create create, const char** syscall);
 
 // openat2 of an existing path under g.root_fd with the given open flags (no creation).
 int open_in_root(const char* path, int flags);
+// openat2(dirfd, path, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV).
+int open_beneath(int dirfd, const char* path, int flags);
 
 // Like resolve_in_root, but for the parent of `path`: fills `name` with the last component
 // (never "", "." or "..") and creates the missing parents.

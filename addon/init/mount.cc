@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "fail.h"
@@ -288,8 +290,77 @@ void op_pivot_root() {
   if (g.root_fd < 0) fail_errno("open", "/");
 }
 
+// mountinfo (proc(5)) escapes space, tab, newline and backslash as \ooo.
+static void unescape_octal(char* s) {
+  char* out = s;
+  for (char* p = s; *p; p++) {
+    if (p[0] == '\\' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+      *out++ = static_cast<char>((p[1] - '0') << 6 | (p[2] - '0') << 3 | (p[3] - '0'));
+      p += 3;
+    } else {
+      *out++ = *p;
+    }
+  }
+  *out = 0;
+}
+
+static bool under(const char* path, const char* dir) {
+  size_t n = strlen(dir);
+  return !strncmp(path, dir, n) && (path[n] == 0 || path[n] == '/');
+}
+
+// runc's msMoveRoot (libcontainer/rootfs_linux.go, 1.1.5+): under chroot(2) the host's procfs
+// and sysfs stay in the mount namespace, and the kernel lets a nested user namespace mount a
+// fresh procfs when a full, uncovered one is visible there (fs/namespace.c mount_too_revealing).
+// So every full proc or sysfs mount outside the rootfs is made a slave (no umount reaches the
+// host) and detached, or, where that is refused, covered with an empty tmpfs.
+static void hide_host_pseudo_fs() {
+  // mountinfo shows resolved paths; the bundle's root.path may go through symlinks.
+  char rootfs[PATH_MAX];
+  if (!realpath(g.rootfs, rootfs)) fail_errno("realpath", g.rootfs);
+  FILE* f = fopen("/proc/self/mountinfo", "re");
+  if (!f) fail_errno("open", "/proc/self/mountinfo");
+  char** points = nullptr;
+  size_t count = 0;
+  char* line = nullptr;
+  size_t cap = 0;
+  while (getline(&line, &cap, f) > 0) {
+    // id parent major:minor root mountpoint options [optional...] - fstype source super
+    char root[4096], point[4096];
+    if (sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2) continue;
+    const char* sep = strstr(line, " - ");
+    if (!sep) continue;
+    char fstype[32];
+    if (sscanf(sep + 3, "%31s", fstype) != 1) continue;
+    if (strcmp(root, "/") || (strcmp(fstype, "proc") && strcmp(fstype, "sysfs"))) continue;
+    unescape_octal(point);
+    if (under(point, rootfs)) continue;
+    char** grown = static_cast<char**>(realloc(points, (count + 1) * sizeof(char*)));
+    if (!grown) fail(ENOMEM, "malloc", "mountinfo");
+    points = grown;
+    points[count++] = strdup(point);
+  }
+  free(line);
+  fclose(f);
+  // Deepest first: a parent detached first would take its children's paths with it.
+  for (size_t i = count; i-- > 0;) {
+    const char* p = points[i];
+    if (mount(nullptr, p, nullptr, MS_SLAVE | MS_REC, nullptr) < 0) {
+      if (errno == ENOENT) continue;  // a parent is gone already
+      fail_errno("mount", p);
+    }
+    if (umount2(p, MNT_DETACH) < 0) {
+      if (errno != EINVAL && errno != EPERM) fail_errno("umount2", p);
+      if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) < 0) fail_errno("mount tmpfs over", p);
+    }
+    free(points[i]);
+  }
+  free(points);
+}
+
 void op_chroot() {
   if (g.root_fd < 0) fail(EINVAL, "chroot", "no rootfs");
+  hide_host_pseudo_fs();
   if (fchdir(g.root_fd) < 0) fail_errno("fchdir", g.rootfs);
   if (mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) fail_errno("mount", g.rootfs);
   if (chroot(".") < 0) fail_errno("chroot", g.rootfs);

@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "fail.h"
+#include "fs.h"
 #include "ops.h"
 #include "protocol.h"
 #include "sync.h"
@@ -149,10 +150,17 @@ void op_sysctl(const char* key, const char* value) {
   if (n < 0 || static_cast<size_t>(n) >= sizeof path) fail(ENAMETOOLONG, "open", key);
   for (char* p = path + 10; *p; p++) *p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
   // The file must be procfs's own: without a proc mount, or with something mounted over
-  // /proc/sys, the write would land elsewhere (the CVE-2025-52881 class).
-  int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) fail_errno("open", path);
+  // /proc/sys, the write would land elsewhere (the CVE-2025-52881 class). Resolved beneath
+  // /proc/sys with no symlink or ".." escaping it (openat2(2) RESOLVE_BENEATH; the compiler
+  // already refused "." and ".." components: issue 13 item 2).
+  int dfd = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) fail_errno("open", "/proc/sys");
   struct statfs sf;
+  if (fstatfs(dfd, &sf) < 0) fail_errno("fstatfs", "/proc/sys");
+  if (sf.f_type != PROC_SUPER_MAGIC) fail(EPERM, "fstatfs", "/proc/sys");
+  int fd = open_beneath(dfd, path + 10, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail_errno("openat2", path);
+  close(dfd);
   if (fstatfs(fd, &sf) < 0) fail_errno("fstatfs", path);
   if (sf.f_type != PROC_SUPER_MAGIC) fail(EPERM, "fstatfs", path);
   write_all(fd, path, value, strlen(value));

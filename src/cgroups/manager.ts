@@ -19,6 +19,8 @@ export { hasResources } from './controllers/index.js';
 export interface CgroupManager {
   /** absolute cgroup directories of this container, keyed by hierarchy ('memory', 'cpu,cpuacct' style keys as mounted, or 'unified' for v2) */
   readonly paths: Readonly<Record<string, string>>;
+  /** Whether a directory of the container's cgroup exists already (before create: a cgroup it joins). */
+  existing(): boolean;
   /** mkdir -p every hierarchy dir; idempotent */
   create(): void;
   /** every field; an error names the file and the value; returns the ignored fields' warnings (also logged) */

@@ -11,12 +11,18 @@ import type { Hierarchy, HostCgroups } from './types.js';
 
 export const defaultCgroupsPath = (id: string): string => `/tsrun/${id}`;
 
-/** The normalized cgroupsPath; `..` escaping the start point is invalid (spec: "MUST generate an error"). */
+const pathError = (rule: string) => new ConfigError('config.json', [{ pointer: '/linux/cgroupsPath', rule, section: 'config-linux.md#cgroups-path' }]);
+
+/**
+ * The normalized cgroupsPath; `..` escaping the start point is invalid (spec: "MUST generate an
+ * error"); so is the root cgroup, which holds the whole host (issue 13 item 5).
+ */
 export function checkCgroupsPath(cgroupsPath: string): string {
   const norm = posix.normalize(cgroupsPath);
-  if (norm === '..' || norm.startsWith('../') || norm === '.' || cgroupsPath.includes('\0')) {
-    throw new ConfigError('config.json', [{ pointer: '/linux/cgroupsPath', rule: `invalid cgroups path ${JSON.stringify(cgroupsPath)}`, section: 'config-linux.md#cgroups-path' }]);
+  if (norm === '..' || norm.startsWith('../') || norm === '.' || norm === './' || cgroupsPath.includes('\0')) {
+    throw pathError(`invalid cgroups path ${JSON.stringify(cgroupsPath)}`);
   }
+  if (norm === '/') throw pathError(`${JSON.stringify(cgroupsPath)} is the root cgroup of the host: a container needs a cgroup of its own`);
   return norm;
 }
 
@@ -39,14 +45,29 @@ export function cgroupDir(host: HostCgroups, key: string, hierarchy: Hierarchy, 
   return join(hierarchy.mountpoint, rel, inner);
 }
 
+/**
+ * cgroupDir, refused when it is the runtime's own cgroup or one above it: destroying the
+ * container's cgroup would kill tsrun and its callers (issue 13 item 5).
+ */
+function containerDir(host: HostCgroups, key: string, hierarchy: Hierarchy, cgroupsPath: string): string {
+  const dir = cgroupDir(host, key, hierarchy, cgroupsPath);
+  const rel = posix.relative(hierarchy.root, ownCgroup(host, key));
+  if (rel.startsWith('..')) return dir;
+  const own = join(hierarchy.mountpoint, rel);
+  if (own === dir || own.startsWith(`${dir.replace(/\/$/, '')}/`)) {
+    throw pathError(`${JSON.stringify(cgroupsPath)} is ${own === dir ? '' : 'above '}the cgroup tsrun runs in (${ownCgroup(host, key)}): a container needs a cgroup of its own`);
+  }
+  return dir;
+}
+
 /** Container cgroup directories keyed by hierarchy (v1 keys as mounted, or 'unified'). */
 export function containerPaths(host: HostCgroups, cgroupsPath: string): Record<string, string> {
   if (host.mode === 'unified') {
     if (!host.unified) throw new RuntimeError('no cgroup2 mount found');
-    return { unified: cgroupDir(host, 'unified', host.unified, cgroupsPath) };
+    return { unified: containerDir(host, 'unified', host.unified, cgroupsPath) };
   }
   const out: Record<string, string> = {};
-  for (const [key, h] of Object.entries(host.v1)) out[key] = cgroupDir(host, key, h, cgroupsPath);
+  for (const [key, h] of Object.entries(host.v1)) out[key] = containerDir(host, key, h, cgroupsPath);
   return out;
 }
 

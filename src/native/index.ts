@@ -20,6 +20,7 @@ interface NativeModule {
   flock(fd: number, op: number): void;
   mkfifo(path: string, mode: number): void;
   setChildSubreaper(): void;
+  cloexecFrom(minFd: number): void;
   compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
   seccompVersion(): string;
   seccompFilterFlags(): number;
@@ -102,6 +103,11 @@ export function flock(fd: number, op: number, what: string): void {
 
 export function mkfifo(path: string, mode: number): void {
   call(`create ${path}`, () => native().mkfifo(path, mode));
+}
+
+/** FD_CLOEXEC on every fd >= minFd: a child spawned afterwards gets only what it is given. */
+export function cloexecFrom(minFd: number): void {
+  call('mark fds close-on-exec', () => native().cloexecFrom(minFd));
 }
 
 export function setChildSubreaper(): void {

@@ -21,17 +21,29 @@ function rule(key: string, namespaces: Namespace[]): string | undefined {
   return 'is not in a separate kernel namespace: it would change the host';
 }
 
+/**
+ * The key in dotted form, its components checked: none empty, "." or ".." (issue 13 item 2:
+ * "net/../kernel/X" would pass the net.* rule and open /proc/sys/kernel/X). sysctl(8) takes "/"
+ * as a separator too; then a "." is part of a name and travels as "/" (the init swaps them back).
+ */
+function normalizeKey(key: string, pointer: string): string {
+  const parts = key.includes('/') ? key.split('/') : key.split('.');
+  const bad = parts.find((p) => p === '' || p === '.' || p === '..' || p.includes('\0'));
+  if (bad !== undefined) {
+    throw new ConfigError('config.json', [{ pointer, rule: `sysctl key ${JSON.stringify(key)} has an invalid component ${JSON.stringify(bad)} (empty, "." and ".." are not sysctl names)`, section: 'config-linux.md#sysctl' }]);
+  }
+  return parts.map((p) => p.replace(/\./g, '/')).join('.');
+}
+
 /** The OP_SYSCTL steps, after checking every key against the container's namespaces. */
 export function sysctlSteps(spec: Spec): PlanStep[] {
   const namespaces = spec.linux?.namespaces ?? [];
   const steps: PlanStep[] = [];
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    // sysctl(8) takes "/" as a separator too; a "." in a "/"-separated key is part of a name.
-    const dotted = key.includes('/') ? key.replace(/\./g, '\u0000').replace(/\//g, '.').replace(/\u0000/g, '/') : key;
+    const pointer = `/linux/sysctl/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const dotted = normalizeKey(key, pointer);
     const why = rule(dotted, namespaces);
-    if (why) {
-      throw new ConfigError('config.json', [{ pointer: `/linux/sysctl/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, rule: `sysctl ${dotted} ${why}`, section: 'config-linux.md#sysctl' }]);
-    }
+    if (why) throw new ConfigError('config.json', [{ pointer, rule: `sysctl ${dotted} ${why}`, section: 'config-linux.md#sysctl' }]);
     steps.push({ op: Op.SYSCTL, args: [dotted, value] });
   }
   return steps;

@@ -2,12 +2,17 @@
 // the runtime's namespaces, with the container's state JSON on stdin (config.md#posix-platform-hooks).
 import { spawnSync } from './child-process.js';
 import { RuntimeError } from '../errors.js';
+import { cloexecFrom } from '../native/index.js';
 import type { Hook } from '../spec/types.js';
 
 export type HookKind = 'prestart' | 'createRuntime' | 'createContainer' | 'startContainer' | 'poststart' | 'poststop';
 
 export function runHook(kind: HookKind, hook: Hook, stateJson: string): void {
   const [argv0, ...rest] = hook.args ?? [hook.path];
+  // A hook gets stdin (the state), stdout and stderr, nothing else of the caller's (issue 13
+  // item 7): libuv's spawn closes no fd, so the ones tsrun inherited are made close-on-exec. The
+  // init, already spawned, has its own; a later spawn of one re-opens what it passes (dup2).
+  cloexecFrom(3);
   const r = spawnSync(hook.path, rest, {
     argv0,
     env: Object.fromEntries((hook.env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),

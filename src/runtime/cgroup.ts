@@ -37,3 +37,17 @@ export function cgroupPlacement(cgroup: CgroupManager | null | undefined): Cgrou
   if (!cgroup || selfJoin.length > 0) return { selfJoin };
   return { selfJoin, beforePlan: (pid) => cgroup.addProcess(pid) };
 }
+
+/**
+ * Before create: whether the container joins a cgroup that exists already. runc 1.1 warns that
+ * joining a non-empty cgroup is deprecated and runc 1.2 refuses it (libcontainer/factory_linux.go
+ * Create); tsrun refuses it, and a frozen one, as runc does: its processes are not the container's.
+ */
+export function checkJoinedCgroup(cgroup: CgroupManager, id: string): boolean {
+  if (!cgroup.existing()) return false;
+  const pids = cgroup.pids();
+  const where = Object.values(cgroup.paths).join(', ');
+  if (pids.length > 0) throw new RuntimeError(`container ${id}: its cgroup ${where} exists and is not empty (${pids.length} process(es): ${pids.slice(0, 5).join(' ')}); a container needs a new or an empty cgroup`);
+  if (cgroup.frozen()) throw new RuntimeError(`container ${id}: its cgroup ${where} exists and is frozen`);
+  return true;
+}

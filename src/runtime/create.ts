@@ -22,11 +22,12 @@ import type { ContainerRecord } from '../state/record.js';
 import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
+import { checkPassedFds } from './passed-fds.js';
 import { writePidFile } from './pidfile.js';
 import { sendPidfd } from './pidfd-socket.js';
 import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../resctrl/resctrl.js';
 import { deliverListener, seccompFor } from './seccomp.js';
-import { cgroupPlacement, createResources } from './cgroup.js';
+import { cgroupPlacement, checkJoinedCgroup, createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -48,10 +49,11 @@ export interface CreateOptions extends GlobalOptions {
 
 export function create(opts: CreateOptions): ContainerRecord {
   checkId(opts.id);
+  const listenFds = listenFdsOf();
+  checkPassedFds(listenFds + (opts.preserveFds ?? 0), listenFds ? 'LISTEN_FDS + --preserve-fds' : '--preserve-fds');
   const bundle = resolve(opts.bundle);
   const { spec, warnings, text: configText } = loadBundleSpec(bundle);
   warnings.forEach(warn);
-  const listenFds = listenFdsOf();
   if (listenFds && spec.process) spec.process = withListenEnv(spec.process, listenFds);
 
   const store = new ContainerStore(opts.root);
@@ -66,6 +68,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
+  const joined = cgroup ? checkJoinedCgroup(cgroup, opts.id) : false;
   const placement = cgroupPlacement(cgroup);
   const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroups: hostCgroups, cgroupPaths: cgroup?.paths, cgroupJoin: placement.selfJoin });
   const seccomp = seccompFor(spec);
@@ -89,6 +92,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     noNewKeyring: opts.noNewKeyring || undefined,
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
     systemdUnit: cgroup?.unit,
+    cgroupJoined: joined || undefined,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".
@@ -147,7 +151,7 @@ export function create(opts: CreateOptions): ContainerRecord {
       }
     }
     try {
-      cgroup?.destroy();
+      if (!joined) cgroup?.destroy();
       if (record.intelRdt) removeResctrl(record.intelRdt);
     } catch (cleanup) {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);

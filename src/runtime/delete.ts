@@ -41,8 +41,9 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
       }
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
-    // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with it.
-    savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.destroy();
+    // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with
+    // it; a cgroup the container joined is not its own to empty or remove (issue 13 item 5).
+    if (!record.cgroupJoined) savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.destroy();
     if (record.intelRdt) removeResctrl(record.intelRdt);
     runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();

@@ -17,6 +17,7 @@ import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
 import { joinResctrl } from '../resctrl/resctrl.js';
 import { ContainerStore } from '../state/store.js';
+import { checkPassedFds } from './passed-fds.js';
 import { writePidFile } from './pidfile.js';
 import { sendPidfdOrKill } from './pidfd-socket.js';
 import { deliverListener, seccompFor } from './seccomp.js';
@@ -88,6 +89,7 @@ function namespacesToJoin(pid: number, types: string[]): string[] {
 
 /** Starts the process (it has exec'd when this returns); `relay` is the terminal relay, if any. */
 export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
+  checkPassedFds(opts.preserveFds);
   const dir = new ContainerStore(opts.root).open(opts.id, false);
   let pid: number;
   let server: ConsoleServer | undefined;

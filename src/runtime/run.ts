@@ -10,6 +10,8 @@ import { create, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
 import { kill } from './kill.js';
 import { start } from './start.js';
+import { listenFdsOf } from './listen-fds.js';
+import { checkPassedFds } from './passed-fds.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
@@ -23,6 +25,8 @@ function wantsTerminal(bundle: string): boolean {
 }
 
 export async function run(opts: CreateOptions & { detach: boolean; keep?: boolean }): Promise<number> {
+  // Before the console server takes an fd number (create checks again, for itself).
+  checkPassedFds(listenFdsOf() + (opts.preserveFds ?? 0));
   // The container process is the init's grandchild; as subreaper we inherit it and can wait for it.
   if (!opts.detach) setChildSubreaper();
   // runc: a foreground run with a terminal and no --console-socket relays tsrun's own terminal.

@@ -1,8 +1,9 @@
 // Reads a bundle's config.json, validates it (spec-schemas/ via the precompiled validators),
 // and returns it typed. Every problem is a ConfigError naming the JSON path.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { checkConfigSize } from './bounds.js';
 import type { Spec } from './types.js';
 import { parseConfigText, validateConfig, warningsForConfig } from './validate.js';
 
@@ -17,8 +18,10 @@ export function loadBundleSpec(bundle: string): LoadedSpec {
   const file = join(bundle, 'config.json');
   let text: string;
   try {
+    checkConfigSize(statSync(file).size, file);
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(file, [{ pointer: '', rule: `cannot read the bundle's config.json (${code})`, section: 'bundle.md' }]);
   }

@@ -3,6 +3,7 @@
 // MUSTs a JSON Schema cannot express. Every problem becomes a ConfigIssue: JSON pointer, rule
 // in words, spec section.
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { checkConfigDepth, checkConfigSize } from './bounds.js';
 import { limitIssues } from './limits.js';
 import type { Spec, State } from './types.js';
 import {
@@ -22,6 +23,8 @@ type DocKind = keyof typeof specSections;
 
 /** Parses config.json text; invalid JSON is a ConfigError at pointer `/` naming line and column. */
 export function parseConfigText(text: string, file = 'config.json'): unknown {
+  checkConfigSize(Buffer.byteLength(text), file);
+  checkConfigDepth(text, file);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

@@ -23,6 +23,11 @@ export interface ContainerRecord {
   cgroupPaths?: Record<string, string>;
   /** The systemd scope holding that cgroup (--systemd-cgroup). */
   systemdUnit?: SystemdUnitRef;
+  /**
+   * The cgroup existed before create (issue 13 item 5): the container joined it, and delete and a
+   * failed create neither kill what is in it nor remove it; only a cgroup tsrun made is destroyed.
+   */
+  cgroupJoined?: boolean;
   /** The hooks the runtime runs after create (kept so start and delete need not read the bundle). */
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
   /** linux.intelRdt: the resctrl groups the container's processes join, and what delete removes. */

@@ -1,7 +1,7 @@
 // One directory per container under --root (mode 0700) holding state.json, written atomically
 // (temp file + rename), and exec.fifo. The directory itself is the lock: flock(2) on its fd,
 // exclusive for commands that change the container, shared for readers.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerExistsError, ContainerNotFoundError, RuntimeError, UsageError } from '../errors.js';
 import { flock, LOCK_EX, LOCK_SH } from '../native/index.js';
@@ -31,6 +31,18 @@ export function defaultRoot(): string {
   return euid === 0 ? '/run/tsrun' : `/tmp/tsrun-${euid}`;
 }
 
+/**
+ * Issue 13 item 3: a state directory another user can write (a squatted /tmp/tsrun-<uid>, a 0777
+ * --root) could plant a state.json whose hooks, pid and cgroups delete and start would act on.
+ * The root must be a directory owned by the caller, writable by nobody else.
+ */
+export function checkOwnedDir(path: string, what: string, st = statSync(path)): void {
+  const euid = process.geteuid!();
+  if (!st.isDirectory()) throw new RuntimeError(`${what} ${path} is not a directory`);
+  if (st.uid !== euid) throw new RuntimeError(`${what} ${path} is owned by uid ${st.uid}, not by the caller (uid ${euid}): refusing to use it (another user could plant container state there)`);
+  if (st.mode & 0o022) throw new RuntimeError(`${what} ${path} is writable by group or others (mode ${(st.mode & 0o7777).toString(8)}): refusing to use it (another user could plant container state there)`);
+}
+
 export class ContainerDir {
   private fd: number | undefined;
   constructor(
@@ -55,7 +67,18 @@ export class ContainerDir {
   }
 
   lock(exclusive: boolean, requireState = true): void {
+    const what = `state directory of container ${this.id}`;
+    // lstat first: one the caller may not even open is refused by name; fstat after the open
+    // covers a swap in between.
+    const before = lstatSync(this.path, { throwIfNoEntry: false });
+    if (before) checkOwnedDir(this.path, what, before);
     this.fd = openSync(this.path, 'r');
+    try {
+      checkOwnedDir(this.path, what, fstatSync(this.fd));
+    } catch (e) {
+      this.unlock();
+      throw e;
+    }
     flock(this.fd, exclusive ? LOCK_EX : LOCK_SH, this.path);
     if (!requireState) return;
     // A delete may have removed the directory while we waited for the lock.
@@ -86,6 +109,11 @@ export class ContainerDir {
   }
 
   private readJson<T>(path: string, what: string): T {
+    // Never trust a file the caller does not own (issue 13 item 3); lstat: nor a symlink.
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (st && (!st.isFile() || st.uid !== process.geteuid!())) {
+      throw new RuntimeError(`cannot read ${what} of container ${this.id}: ${path} is not a regular file owned by uid ${process.geteuid!()}`);
+    }
     try {
       return JSON.parse(readFileSync(path, 'utf8')) as T;
     } catch (e) {
@@ -114,13 +142,20 @@ export class ContainerStore {
 
   private dirOf(id: string): ContainerDir {
     checkId(id);
+    this.checkRoot();
     return new ContainerDir(id, join(this.root, id));
+  }
+
+  /** The root is the caller's own (checkOwnedDir); a missing one is only made by create. */
+  private checkRoot(): void {
+    const st = statSync(this.root, { throwIfNoEntry: false });
+    if (st) checkOwnedDir(this.root, '--root', st);
   }
 
   /** Make a new container directory, locked exclusively; fails if the id is taken. */
   create(id: string): ContainerDir {
-    const dir = this.dirOf(id);
     mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    const dir = this.dirOf(id);
     try {
       mkdirSync(dir.path, { mode: 0o700 });
     } catch (e) {
@@ -147,6 +182,7 @@ export class ContainerStore {
   }
 
   ids(): string[] {
+    this.checkRoot();
     try {
       return readdirSync(this.root).filter((name) => ID.test(name)).sort();
     } catch {

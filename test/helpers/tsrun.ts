@@ -20,6 +20,8 @@ export interface TsrunOptions {
   noRoot?: boolean;
   /** Open fds of the test passed to tsrun as its fds 3, 4, ... (for --preserve-fds, LISTEN_FDS). */
   fds?: number[];
+  /** The fd number the first of `fds` lands on (default 3); the numbers below it are not open. */
+  fdsAt?: number;
   /** Set LISTEN_FDS to this and LISTEN_PID to tsrun's own pid (sd_listen_fds(3) socket activation). */
   listenFds?: number;
   /** Run runc 1.1 (/usr/sbin/runc) instead, with its own --root: the oracle in the same test (runc.ts). */
@@ -90,7 +92,7 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
   const errFd = openSync(errFile, 'w', 0o644);
   const subprocess = execa(file, argv, {
     reject: false,
-    stdio: ['ignore', anyFd(outFd), anyFd(errFd), ...(opts.fds ?? []).map(anyFd)],
+    stdio: ['ignore', anyFd(outFd), anyFd(errFd), ...Array<'ignore'>(Math.max(0, (opts.fdsAt ?? 3) - 3)).fill('ignore'), ...(opts.fds ?? []).map(anyFd)],
     env: cleanEnv(mode, opts.env),
     extendEnv: false,
     cwd: opts.cwd ?? dir,

@@ -41,6 +41,10 @@ export class V1Manager implements CgroupManager {
     return dir;
   }
 
+  existing(): boolean {
+    return Object.values(this.paths).some((dir) => this.io.exists(dir));
+  }
+
   create(): void {
     for (const dir of Object.values(this.paths)) this.io.mkdirp(dir);
     const cpuset = this.dirOf('cpuset');

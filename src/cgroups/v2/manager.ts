@@ -27,6 +27,10 @@ export class V2Manager implements CgroupManager {
     this.paths = Object.freeze({ unified: dir });
   }
 
+  existing(): boolean {
+    return this.io.exists(this.dir);
+  }
+
   create(): void {
     this.io.mkdirp(this.dir);
     enableControllers(this.io, this.dir);

@@ -49,7 +49,7 @@ export const execCommand = defineCommand({
       .option('process-label', { type: 'string', describe: 'SELinux label for the process (process.selinuxLabel)' })
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('pid-file', { type: 'string' })
-      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
+      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds', 65536) })
       .option('ignore-paused', { type: 'boolean', default: false })
       .example('$0 exec demo -- ps', ''),
   handler: (a) =>

@@ -16,7 +16,7 @@ export const runCommand = defineCommand({
       .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits (runc 1.2)' })
       .option('no-pivot', { type: 'boolean', default: false })
       .option('no-new-keyring', { type: 'boolean', default: false, describe: "keep the caller's session keyring instead of a new one" })
-      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
+      .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds', 65536) })
       .example('$0 run -b bundles/busybox demo', ''),
   handler: (a) =>
     run({
