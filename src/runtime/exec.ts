@@ -5,6 +5,7 @@ import { constants } from 'node:os';
 import { savedCgroupManager } from '../cgroups/manager.js';
 import { cgroupPlacement } from './cgroup.js';
 import { cpuTransitionFacts } from './cpu-transition.js';
+import { subCgroupPaths } from './exec-cgroup.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, type StdioFds, waitPidAsync } from '../native/index.js';
@@ -48,6 +49,8 @@ export interface ExecOptions extends GlobalOptions {
   ignorePaused: boolean;
   /** The process's fds 0, 1, 2 (-1: this process's own), for the library's pipes. */
   stdio?: StdioFds;
+  /** --cgroup: sub-cgroups to join instead of the container's own (exec-cgroup.ts). */
+  cgroups?: string[];
 }
 
 function buildProcess(base: Process, o: ExecOptions): Process {
@@ -100,7 +103,7 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
     // runc: a stopped container cannot be exec'd into; a paused one only with --ignore-paused
     // (the process would start frozen).
     if (!canExec(status) && !(opts.ignorePaused && status === 'paused')) {
-      throw new StateTransitionError(opts.id, 'exec in', status, status === 'paused' ? 'resume it first, or pass --ignore-paused' : undefined);
+      throw new StateTransitionError(opts.id, 'exec in', status);
     }
     const spec = dir.readSpec();
     const process_ = buildProcess(spec.process!, opts);
@@ -113,7 +116,7 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
     const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
     const seccomp = seccompFor(spec);
-    const placement = cgroupPlacement(savedCgroupManager(record.cgroupPaths, record.systemdUnit));
+    const placement = cgroupPlacement(savedCgroupManager(subCgroupPaths(record.cgroupPaths, opts.cgroups ?? []), record.systemdUnit));
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),

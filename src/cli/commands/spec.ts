@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeError } from '../../errors.js';
-import { defaultSpec } from '../../runtime/spec.js';
+import { defaultSpec, specText } from '../../runtime/spec.js';
 import { defineCommand } from '../command.js';
 import { ownRootless } from '../flags.js';
 
@@ -18,7 +18,7 @@ export const specCommand = defineCommand({
     if (existsSync(file)) throw new RuntimeError(`${file} already exists; remove it first`);
     const rootless = ownRootless(a.rootless, 'spec');
     const spec = defaultSpec(rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined);
-    writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
+    writeFileSync(file, specText(spec));
     return 0;
   },
 });
