@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { poll } from './host.js';
+import { mountsUnder, poll } from './host.js';
 import { testRootfs } from './rootfs.js';
 import { sandbox } from './sandbox.js';
 
@@ -34,14 +34,14 @@ function blob(dir: string, data: Buffer): { digest: string; size: number } {
 }
 
 /** image-layout.md: oci-layout, index.json and the blobs of one manifest, tarred. */
-function ociImageTar(dir: string): string {
+export function ociImageTar(dir: string, name = CTR_IMAGE, cmd: string[] = ['sh']): string {
   const layout = join(dir, 'layout');
   rmSync(layout, { recursive: true, force: true });
   mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
   const layerTar = join(dir, 'layer.tar');
   execFileSync('tar', ['-C', testRootfs(), '-cf', layerTar, '.']);
   const layer = blob(layout, readFileSync(layerTar));
-  const config = Buffer.from(JSON.stringify({ architecture: process.arch === 'arm64' ? 'arm64' : 'amd64', os: 'linux', config: { Cmd: ['sh'], Env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'] }, rootfs: { type: 'layers', diff_ids: [layer.digest] } }));
+  const config = Buffer.from(JSON.stringify({ architecture: process.arch === 'arm64' ? 'arm64' : 'amd64', os: 'linux', config: { Cmd: cmd, Env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'] }, rootfs: { type: 'layers', diff_ids: [layer.digest] } }));
   const cfg = blob(layout, config);
   const manifest = Buffer.from(JSON.stringify({
     schemaVersion: 2,
@@ -50,19 +50,49 @@ function ociImageTar(dir: string): string {
     layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
   }));
   const man = blob(layout, manifest);
-  const annotations = { 'io.containerd.image.name': CTR_IMAGE, 'org.opencontainers.image.ref.name': 'test' };
+  const annotations = { 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': name.split(':').pop()! };
   writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...man, annotations }] }));
   writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  const tar = join(dir, 'image.tar');
+  const tar = join(dir, `image-${createHash('sha256').update(name).digest('hex').slice(0, 8)}.tar`);
   execFileSync('tar', ['-C', layout, '-cf', tar, '.']);
   return tar;
 }
 
-export async function startContainerd(): Promise<Containerd> {
-  const dir = join(sandbox(), 'containerd');
+/** With `cri`: its CRI plugin on, images in the k8s.io namespace, each handler a runc v2 shim with BinaryName. */
+export interface CriOptions {
+  handlers: Record<string, string>;
+  sandboxImage: string;
+}
+
+function criConfig(dir: string, cri: CriOptions): string[] {
+  const p = 'plugins."io.containerd.grpc.v1.cri"';
+  return [
+    `[${p}]`,
+    `  sandbox_image = "${cri.sandboxImage}"`,
+    '  stream_server_address = "127.0.0.1"',
+    '  stream_server_port = "0"',
+    // The sandbox's oom_score_adj -998 needs CAP_SYS_RESOURCE, which this machine's root has not: keep it >= containerd's.
+    '  restrict_oom_score_adj = true',
+    `[${p}.cni]`,
+    '  bin_dir = "/usr/lib/cni"',
+    `  conf_dir = "${join(dir, 'cni')}"`,
+    `[${p}.containerd]`,
+    '  snapshotter = "native"',
+    '  default_runtime_name = "runc"',
+    ...Object.entries(cri.handlers).flatMap(([name, binary]) => [
+      `[${p}.containerd.runtimes.${name}]`,
+      '  runtime_type = "io.containerd.runc.v2"',
+      `[${p}.containerd.runtimes.${name}.options]`,
+      `  BinaryName = "${binary}"`,
+    ]),
+  ];
+}
+
+export async function startContainerd(opts: { cri?: CriOptions } = {}): Promise<Containerd> {
+  const dir = join(sandbox(), opts.cri ? 'containerd-cri' : 'containerd');
   mkdirSync(dir, { recursive: true });
   const sock = join(dir, 'c.sock');
-  const plugins = ['cri', 'snapshotter.v1.btrfs', 'snapshotter.v1.zfs', 'snapshotter.v1.devmapper', 'snapshotter.v1.aufs'];
+  const plugins = [...(opts.cri ? [] : ['cri']), 'snapshotter.v1.btrfs', 'snapshotter.v1.zfs', 'snapshotter.v1.devmapper', 'snapshotter.v1.aufs'];
   writeFileSync(
     join(dir, 'config.toml'),
     [
@@ -78,6 +108,7 @@ export async function startContainerd(): Promise<Containerd> {
       '  address = ""',
       '[metrics]',
       '  address = ""',
+      ...(opts.cri ? criConfig(dir, opts.cri) : []),
       '',
     ].join('\n'),
   );
@@ -86,13 +117,18 @@ export async function startContainerd(): Promise<Containerd> {
     daemon.kill('SIGKILL');
     throw new Error(`containerd did not start: ${readFileSync(join(dir, 'containerd.log'), 'utf8').slice(-2000)}`);
   }
-  const namespace = `tsrun-itest-${process.pid}`;
+  const namespace = opts.cri ? 'k8s.io' : `tsrun-itest-${process.pid}`;
   const ctr = async (args: string[]): Promise<CtrResult> => {
     const r = await execa('ctr', ['--address', sock, '--namespace', namespace, ...args], { reject: false, stdin: 'ignore', timeout: 60_000 });
     return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
   };
   const imported = await ctr(['image', 'import', '--snapshotter', 'native', ociImageTar(dir)]);
   if (imported.exitCode !== 0) throw new Error(`ctr image import: ${imported.stderr}`);
+  if (opts.cri) {
+    // The pod's pause process: sleeps until the CRI kills the sandbox task.
+    const pause = await ctr(['image', 'import', '--snapshotter', 'native', ociImageTar(dir, opts.cri.sandboxImage, ['sleep', '1000000'])]);
+    if (pause.exitCode !== 0) throw new Error(`ctr image import (pause): ${pause.stderr}`);
+  }
   return {
     dir,
     namespace,
@@ -107,8 +143,10 @@ export async function startContainerd(): Promise<Containerd> {
       for (const id of containers.stdout.split('\n').filter(Boolean)) await ctr(['container', 'delete', id]);
       daemon.kill('SIGTERM');
       await Promise.race([daemon, new Promise((r) => setTimeout(r, 10_000))]);
-      if (daemon.exitCode === undefined) daemon.kill('SIGKILL');
+      if (daemon.exitCode === null) daemon.kill('SIGKILL');
       await daemon;
+      // A pod whose teardown failed keeps its /dev/shm mount (CRI state dir): not ours to leave.
+      for (const m of mountsUnder(dir).reverse()) execFileSync('umount', ['-l', m]);
       // The shim keeps runc's state root per namespace outside our directories; empty now.
       try {
         rmdirSync(`/run/containerd/runc/${namespace}`);

@@ -32,6 +32,8 @@ export interface Podman {
   dir: string;
   /** podman with this world's flags and `--runtime <runtime>` (default: dist/tsrun.js). */
   run(args: string[], opts?: { runtime?: string; input?: string }): Promise<PodmanResult>;
+  /** buildah on the same storage (so podman runs what it commits), environment and user; the runtime is the caller's flag. */
+  buildah(args: string[], opts?: { cwd?: string }): Promise<PodmanResult>;
   /** Removes every container and ends what rootless podman leaves running (its pause process). */
   cleanup(): Promise<void>;
 }
@@ -85,6 +87,12 @@ export async function makePodman(mode: Mode): Promise<Podman> {
     const r = await execa(file!, argv, { reject: false, env, extendEnv: false, cwd: dir, timeout: 60_000, input: opts.input, stdin: opts.input === undefined ? 'ignore' : undefined });
     return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
   };
+  const buildah = async (args: string[], opts: { cwd?: string } = {}): Promise<PodmanResult> => {
+    const argv = ['buildah', '--root', join(dir, 'storage'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs', ...args];
+    const [file, ...rest] = mode === 'rootless' && isRoot ? ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--init-groups', '--', ...argv] : argv;
+    const r = await execa(file!, rest, { reject: false, env, extendEnv: false, cwd: opts.cwd ?? dir, timeout: 120_000, stdin: 'ignore' });
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  };
   const tar = join(dir, 'rootfs.tar');
   if (!existsSync(tar)) execFileSync('tar', ['-C', testRootfs(), '-cf', tar, '.']);
   chmodSync(tar, 0o644);
@@ -94,8 +102,10 @@ export async function makePodman(mode: Mode): Promise<Podman> {
     mode,
     dir,
     run: podman,
+    buildah,
     async cleanup() {
       await podman(['rm', '--all', '--force', '--time', '0']);
+      await buildah(['rm', '--all']);
       // Rootless podman keeps a pause process holding its user namespace: end it by its pid.
       for (const pidFile of [join(dir, 'tmp', 'pause.pid'), join(xdg, 'libpod', 'tmp', 'pause.pid')]) {
         if (!existsSync(pidFile)) continue;

@@ -105,7 +105,7 @@ forEachMode((t) => {
 
 describe('the corpus', () => {
   it('holds every engine and flag set the issue lists, with their versions', () => {
-    const want = ['docker-default', 'docker-privileged', 'docker-read-only', 'docker-user-1000', 'docker-cap-add-all', 'docker-seccomp-unconfined', 'docker-network-none', 'docker-network-host', 'podman-root-default', 'podman-root-privileged', 'podman-root-device', 'podman-rootless-default', 'podman-rootless-privileged', 'podman-rootless-userns-keep-id', 'podman-rootless-device', 'buildah-run', 'ctr-run'];
+    const want = ['cri-pod-sandbox', 'cri-container', 'docker-default', 'docker-privileged', 'docker-read-only', 'docker-user-1000', 'docker-cap-add-all', 'docker-seccomp-unconfined', 'docker-network-none', 'docker-network-host', 'podman-root-default', 'podman-root-privileged', 'podman-root-device', 'podman-rootless-default', 'podman-rootless-privileged', 'podman-rootless-userns-keep-id', 'podman-rootless-device', 'buildah-run', 'ctr-run'];
     expect(fixtures.map((f) => f.replace(/\.json$/, ''))).toEqual(expect.arrayContaining(want));
     expect(readFileSync(join(dir, 'VERSIONS.txt'), 'utf8')).toMatch(/docker[\s\S]*podman[\s\S]*buildah[\s\S]*containerd/);
   });
