@@ -1,13 +1,14 @@
 // What the container's process finds when it starts, as runc 1.1 shows it (issue 12): HOME from
 // /etc/passwd, a created cwd, lo up in a new network namespace, its own session and process
 // group, a tmpfs with the mode of the directory it covers.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { PATH_ENV, type Spec, tmpfsMount } from '../helpers/config.js';
 import { runContainer } from '../helpers/fs.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
-import { expectOk, show } from '../helpers/tsrun.js';
+import { parseSyscall, syscallArgs } from '../helpers/probe.js';
+import { expectFail, expectOk, show } from '../helpers/tsrun.js';
 
 const NO_HOME = { process: { env: [PATH_ENV] } };
 
@@ -106,5 +107,21 @@ forEachMode((t) => {
     const containerPath = PATH_ENV.slice('PATH='.length);
     expect(lines.get('createContainer'), show(r)).toBe(`createContainer ${config.root!.path} [] [yes] ${containerPath}`);
     expect(lines.get('startContainer'), show(r)).toBe(`startContainer /etc [] [yes] ${containerPath}`);
+  });
+
+  it('seccomp: the native architecture is always in the filter (x86_64 host; a profile listing only x86 and x32 still applies its rules natively)', async () => {
+    expect(process.arch, 'this test names the x86 family').toBe('x64');
+    // getpgid: a syscall runc's own init does not make after loading the filter (with getppid
+    // refused, runc 1.1's init crashes itself).
+    const seccomp = { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'], syscalls: [{ names: ['getpgid'], action: 'SCMP_ACT_ERRNO', errnoRet: 42 }] };
+    const r = expectOk(await runContainer(t, t.args(syscallArgs('getpgid', 0), { linux: { seccomp } })));
+    expect(parseSyscall(r.stdout), show(r)).toEqual({ ret: -1, errno: 42 });
+  });
+
+  it('seccomp: SCMP_ACT_NOTIFY for write is refused with runc\'s wording, and nothing is left', async () => {
+    const id = t.id('notify');
+    const seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: join(t.scratch(), 'agent.sock'), syscalls: [{ names: ['getppid', 'write'], action: 'SCMP_ACT_NOTIFY' }] };
+    const r = expectFail(await t.tsrun(['create', '-b', t.bundle(t.args(['true'], { linux: { seccomp } })), id]), /SCMP_ACT_NOTIFY cannot be used for the write syscall/);
+    expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
   });
 });
