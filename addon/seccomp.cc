@@ -28,7 +28,6 @@ struct scmp_version {
   unsigned int major, minor, micro;
 };
 constexpr int SCMP_FLTATR_CTL_NNP = 3;  // set NO_NEW_PRIVS on seccomp_load (we never load here)
-constexpr uint32_t SCMP_ARCH_NATIVE = 0;
 constexpr int NR_SCMP_ERROR = -1;  // __NR_SCMP_ERROR: name unknown to the library
 
 struct Lib {
@@ -38,7 +37,6 @@ struct Lib {
   void (*release)(scmp_filter_ctx) = nullptr;
   uint32_t (*arch_resolve_name)(const char*) = nullptr;
   int (*arch_add)(scmp_filter_ctx, uint32_t) = nullptr;
-  int (*arch_remove)(scmp_filter_ctx, uint32_t) = nullptr;
   int (*syscall_resolve_name)(const char*) = nullptr;
   int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int, const scmp_arg_cmp*) = nullptr;
   int (*attr_set)(scmp_filter_ctx, int, uint32_t) = nullptr;
@@ -63,7 +61,7 @@ Lib load(const std::string& name) {
   }
   bool ok = bind(l, l.init, "seccomp_init") & bind(l, l.release, "seccomp_release") &
             bind(l, l.arch_resolve_name, "seccomp_arch_resolve_name") &
-            bind(l, l.arch_add, "seccomp_arch_add") & bind(l, l.arch_remove, "seccomp_arch_remove") &
+            bind(l, l.arch_add, "seccomp_arch_add") &
             bind(l, l.syscall_resolve_name, "seccomp_syscall_resolve_name") &
             bind(l, l.rule_add_array, "seccomp_rule_add_array") & bind(l, l.attr_set, "seccomp_attr_set") &
             bind(l, l.export_bpf, "seccomp_export_bpf") & bind(l, l.version, "seccomp_version");
@@ -131,14 +129,12 @@ Result compile(const Profile& profile) {
   int rc = lib.attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);  // no_new_privs is the init's business
   if (rc < 0) return fail(r, rc, "seccomp_attr_set", "SCMP_FLTATR_CTL_NNP");
 
-  if (!arches.empty()) {
-    // seccomp_init adds the native arch; keep it only if it is listed.
-    rc = lib.arch_remove(ctx, SCMP_ARCH_NATIVE);
-    if (rc < 0) return fail(r, rc, "seccomp_arch_remove", "native");
-    for (size_t i = 0; i < arches.size(); i++) {
-      rc = lib.arch_add(ctx, arches[i]);
-      if (rc < 0 && rc != -EEXIST) return fail(r, rc, "seccomp_arch_add", profile.architectures[i]);
-    }
+  // seccomp_init has added the native arch, and it stays, as in runc (InitSeccomp adds the listed
+  // ones to libseccomp's NewFilter): a profile listing only x86 and x32 must not kill every
+  // native syscall with the "bad arch" action.
+  for (size_t i = 0; i < arches.size(); i++) {
+    rc = lib.arch_add(ctx, arches[i]);
+    if (rc < 0 && rc != -EEXIST) return fail(r, rc, "seccomp_arch_add", profile.architectures[i]);
   }
 
   std::set<std::string> skipped;

@@ -8,7 +8,7 @@ import { getSystemErrorMap } from 'node:util';
  * strerror(3)'s text for an errno. Engines read it: podman maps "no such file or directory" to
  * exit 127 and "permission denied" / "operation not permitted" to 126.
  */
-function errnoText(errno: number): string {
+export function errnoText(errno: number): string {
   return getSystemErrorMap().get(-errno)?.[1] ?? '';
 }
 

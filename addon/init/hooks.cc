@@ -71,6 +71,9 @@ void op_run_hook(const char* kind, const char* path, const Arg& argv_arg, const 
   if (pid == 0) {
     // The hook's stdin is the container state (runtime.md#state); nothing else of ours leaks.
     if (dup2(pipefd[0], 0) < 0) _exit(127);
+    // runc's init runs createContainer hooks from the rootfs directory (before pivot_root); a
+    // startContainer hook starts in the process's cwd, which OP_CWD has already entered.
+    if (!strcmp(kind, "createContainer") && g.root_fd >= 0 && fchdir(g.root_fd) < 0) _exit(127);
     syscall(SYS_close_range, 3, ~0U, 0);
     execve(path, argv, envp);
     dprintf(2, "tsrun-init: %s hook %s: execve: %s (errno %d)\n", kind, path, strerror(errno), errno);

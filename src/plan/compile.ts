@@ -149,7 +149,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   // runc creates a missing cwd (MkdirAll 0755 inside the rootfs, before pivot_root and the read-only root).
   if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
-  steps.push(...containerHookSteps(spec.hooks));
+  steps.push(...containerHookSteps(spec.hooks, process.env ?? []));
   if (process.terminal) steps.push(consoleStep(process, ''));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
   if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation & ~MS.REC] });
@@ -170,7 +170,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   // After the handshake, and with the container's credentials: config.md#posix-platform-hooks
   // puts startContainer hooks after `start`, before the user's program; the final affinity is
   // applied "right before exec" (config.md#linux-process, execCPUAffinity.final).
-  steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
+  steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h, process.env ?? [])));
   steps.push(...finalExecSteps(process));
   return { steps, userns, warnings };
 }

@@ -6,16 +6,20 @@ import { HookPoint, Op } from '../process/protocol.js';
 import type { Hook, Hooks } from '../spec/types.js';
 import type { PlanStep } from './types.js';
 
-export function runHookStep(kind: 'createContainer' | 'startContainer', h: Hook): PlanStep {
-  return { op: Op.RUN_HOOK, args: [kind, h.path, (h.args ?? [h.path]).join('\0'), (h.env ?? []).join('\0'), h.timeout ?? 0] };
+/**
+ * A hook the init runs. Without `env` it gets the container process's environment, as runc's
+ * init runs it with the environment it has set up from process.env.
+ */
+export function runHookStep(kind: 'createContainer' | 'startContainer', h: Hook, processEnv: readonly string[]): PlanStep {
+  return { op: Op.RUN_HOOK, args: [kind, h.path, (h.args ?? [h.path]).join('\0'), (h.env ?? processEnv).join('\0'), h.timeout ?? 0] };
 }
 
-export function containerHookSteps(hooks: Hooks | undefined): PlanStep[] {
+export function containerHookSteps(hooks: Hooks | undefined, processEnv: readonly string[]): PlanStep[] {
   if (!hooks) return [];
   const needState = [hooks.prestart, hooks.createRuntime, hooks.createContainer, hooks.startContainer].some((l) => (l ?? []).length > 0);
   if (!needState) return [];
   return [
     { op: Op.HOOKS_SYNC, args: [HookPoint.CREATE_RUNTIME] },
-    ...(hooks.createContainer ?? []).map((h) => runHookStep('createContainer', h)),
+    ...(hooks.createContainer ?? []).map((h) => runHookStep('createContainer', h, processEnv)),
   ];
 }

@@ -7,15 +7,23 @@ import type { Hook } from '../spec/types.js';
 
 export type HookKind = 'prestart' | 'createRuntime' | 'createContainer' | 'startContainer' | 'poststart' | 'poststop';
 
+/**
+ * runc's hooks (libcontainer/configs Command.Run): a hook without `env` inherits the runtime's
+ * environment (Go's exec.Cmd with a nil Env), which hooks such as GPU or network ones rely on for
+ * PATH; it runs in the bundle directory, where runc has changed to.
+ */
 export function runHook(kind: HookKind, hook: Hook, stateJson: string): void {
   const [argv0, ...rest] = hook.args ?? [hook.path];
   // A hook gets stdin (the state), stdout and stderr, nothing else of the caller's (issue 13
   // item 7): libuv's spawn closes no fd, so the ones tsrun inherited are made close-on-exec. The
   // init, already spawned, has its own; a later spawn of one re-opens what it passes (dup2).
   cloexecFrom(3);
+  const env = hook.env ? Object.fromEntries(hook.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])) : process.env;
+  const { bundle } = JSON.parse(stateJson) as { bundle?: string };
   const r = spawnSync(hook.path, rest, {
     argv0,
-    env: Object.fromEntries((hook.env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+    env,
+    cwd: bundle,
     input: stateJson,
     stdio: ['pipe', 'inherit', 'inherit'],
     timeout: hook.timeout ? hook.timeout * 1000 : undefined,

@@ -1,5 +1,6 @@
 // The container's seccomp filter: compiled here, loaded by tsrun-init; with SCMP_ACT_NOTIFY the
 // listener the init sends back is handed to the agent at listenerPath (config-linux.md#seccomp).
+import { errnoText, RuntimeError, SyscallError } from '../errors.js';
 import { debug, warn } from '../log.js';
 import { seccompFilterFlags, sendToUnixSocket } from '../native/index.js';
 import { compileSeccomp } from '../seccomp/compile.js';
@@ -29,5 +30,13 @@ export function seccompFor(spec: Spec): ContainerSeccomp | undefined {
  */
 export function deliverListener(notify: NonNullable<ContainerSeccomp['notify']>, state: ReturnType<typeof stateOf>, pid: number, fd: number): void {
   const doc = { ociVersion: OCI_VERSION, fds: ['seccompFd'], pid, metadata: notify.metadata, state };
-  sendToUnixSocket(notify.listenerPath, Buffer.from(JSON.stringify(doc)), [fd], `send the seccomp listener to ${notify.listenerPath}`);
+  try {
+    sendToUnixSocket(notify.listenerPath, Buffer.from(JSON.stringify(doc)), [fd], `send the seccomp listener to ${notify.listenerPath}`);
+  } catch (e) {
+    // runc's wording (process_linux.go sendContainerProcessState), errno kept.
+    if (e instanceof SyscallError && e.syscall === 'connect') {
+      throw new RuntimeError(`failed to connect with seccomp agent specified in the seccomp profile: dial unix ${notify.listenerPath}: connect: ${errnoText(e.errno) || e.code} (${e.code}, errno ${e.errno})`, { cause: e });
+    }
+    throw e;
+  }
 }

@@ -167,7 +167,14 @@ export function normalizeSeccomp(s: Seccomp, arch: string = process.arch, kernel
       for (const n of sc.names) if (!skipped.includes(n)) skipped.push(n);
       return;
     }
-    if (sc.action === 'SCMP_ACT_NOTIFY') notify = true;
+    if (sc.action === 'SCMP_ACT_NOTIFY') {
+      notify = true;
+      // runc's wording: the container's writes would wait on an agent that may need the
+      // runtime (its log, its sync socket), which waits on the container: a deadlock.
+      sc.names.forEach((n, k) => {
+        if (n === 'write') issue(`${at}/names/${k}`, 'SCMP_ACT_NOTIFY cannot be used for the write syscall');
+      });
+    }
     // One libseccomp rule ANDs its comparisons and refuses two on the same argument; like runc,
     // such a list becomes one rule per comparison (they OR).
     const repeated = new Set(args.map((a) => a.index)).size !== args.length;

@@ -191,7 +191,8 @@ forEachMode((t) => {
     const path = join(t.scratch(), 'nobody.sock');
     const id = t.id('notify');
     const r = await t.tsrun(['create', id, '-b', t.bundle(t.args(['true'], { linux: { seccomp: notifyProfile(path) } }))]);
-    expectFail(r, new RegExp(`send the seccomp listener to ${path}: connect .*ENOENT`));
+    // runc's wording (process_linux.go sendContainerProcessState)
+    expectFail(r, new RegExp(`failed to connect with seccomp agent specified in the seccomp profile: dial unix ${path}: connect: no such file or directory`));
     expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
   });
 });

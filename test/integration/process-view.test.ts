@@ -1,13 +1,14 @@
 // What the container's process finds when it starts, as runc 1.1 shows it (issue 12): HOME from
 // /etc/passwd, a created cwd, lo up in a new network namespace, its own session and process
 // group, a tmpfs with the mode of the directory it covers.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { PATH_ENV, tmpfsMount } from '../helpers/config.js';
+import { PATH_ENV, type Spec, tmpfsMount } from '../helpers/config.js';
 import { runContainer } from '../helpers/fs.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
-import { expectOk, show } from '../helpers/tsrun.js';
+import { parseSyscall, syscallArgs } from '../helpers/probe.js';
+import { expectFail, expectOk, show } from '../helpers/tsrun.js';
 
 const NO_HOME = { process: { env: [PATH_ENV] } };
 
@@ -87,5 +88,40 @@ forEachMode((t) => {
     const config = t.args(['sh', '-c', 'stat -c "%a %n" /mnt /tmp /mnt/new /root; touch /root/x 2>/dev/null || echo read-only'], { mounts });
     const r = expectOk(await runContainer(t, config));
     expect(r.stdout.trim().split('\n'), show(r)).toEqual(['755 /mnt', '1777 /tmp', '1777 /mnt/new', '700 /root', 'read-only']);
+  });
+
+  it('hooks without env: the runtime\'s environment and the bundle dir for the runtime\'s hooks, the process env for createContainer (in the rootfs dir) and startContainer (in process.cwd)', async () => {
+    const base = t.args(['true'], { process: { env: [PATH_ENV, 'CONTAINER_MARK=yes'], cwd: '/etc' } });
+    const { config, read } = t.withHostDir(base);
+    const hostDir = config.mounts!.find((m) => m.destination === '/mnt')!.source!;
+    // "<kind> <cwd> <HOOK_MARK> <CONTAINER_MARK> <PATH>" per hook, HOOK_MARK from tsrun's own environment.
+    const hook = (kind: string, file: string) => ({ path: '/bin/sh', args: ['sh', '-c', `cat >/dev/null; echo "${kind} $(pwd) [$HOOK_MARK] [$CONTAINER_MARK] $PATH" >> ${file}`] });
+    const kinds = ['prestart', 'createRuntime', 'createContainer', 'poststart', 'poststop'];
+    const hooks: Record<string, unknown[]> = Object.fromEntries(kinds.map((k) => [k, [hook(k, join(hostDir, 'hooks.log'))]]));
+    hooks.startContainer = [hook('startContainer', '/mnt/hooks.log')];
+    const bundle = t.bundle({ ...config, hooks } as Spec);
+    const r = expectOk(await t.tsrun(['run', '-b', bundle, t.id('hooks')], { env: { HOOK_MARK: 'runtime' } }));
+    const lines = new Map(read('hooks.log').trim().split('\n').map((l) => [l.split(' ')[0], l]));
+    const runtimePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+    for (const k of ['prestart', 'createRuntime', 'poststart', 'poststop']) expect(lines.get(k), show(r)).toBe(`${k} ${bundle} [runtime] [] ${runtimePath}`);
+    const containerPath = PATH_ENV.slice('PATH='.length);
+    expect(lines.get('createContainer'), show(r)).toBe(`createContainer ${config.root!.path} [] [yes] ${containerPath}`);
+    expect(lines.get('startContainer'), show(r)).toBe(`startContainer /etc [] [yes] ${containerPath}`);
+  });
+
+  it('seccomp: the native architecture is always in the filter (x86_64 host; a profile listing only x86 and x32 still applies its rules natively)', async () => {
+    expect(process.arch, 'this test names the x86 family').toBe('x64');
+    // getpgid: a syscall runc's own init does not make after loading the filter (with getppid
+    // refused, runc 1.1's init crashes itself).
+    const seccomp = { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86', 'SCMP_ARCH_X32'], syscalls: [{ names: ['getpgid'], action: 'SCMP_ACT_ERRNO', errnoRet: 42 }] };
+    const r = expectOk(await runContainer(t, t.args(syscallArgs('getpgid', 0), { linux: { seccomp } })));
+    expect(parseSyscall(r.stdout), show(r)).toEqual({ ret: -1, errno: 42 });
+  });
+
+  it('seccomp: SCMP_ACT_NOTIFY for write is refused with runc\'s wording, and nothing is left', async () => {
+    const id = t.id('notify');
+    const seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: join(t.scratch(), 'agent.sock'), syscalls: [{ names: ['getppid', 'write'], action: 'SCMP_ACT_NOTIFY' }] };
+    const r = expectFail(await t.tsrun(['create', '-b', t.bundle(t.args(['true'], { linux: { seccomp } })), id]), /SCMP_ACT_NOTIFY cannot be used for the write syscall/);
+    expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
   });
 });

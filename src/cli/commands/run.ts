@@ -12,7 +12,6 @@ export const runCommand = defineCommand({
       .option('bundle', { alias: 'b', type: 'string', default: '.' })
       .option('pid-file', { type: 'string' })
       .option('detach', { alias: 'd', type: 'boolean', default: false })
-      .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })
       .option('no-subreaper', { type: 'boolean', default: false, describe: 'accepted for runc compatibility (tsrun waits as subreaper)', hidden: true })
       .option('console-socket', { type: 'string' })
       .option('pidfd-socket', { type: 'string', describe: 'unix socket that receives a pidfd of the container process (runc 1.2)' })
@@ -35,6 +34,5 @@ export const runCommand = defineCommand({
       systemdCgroup: a['systemd-cgroup'],
       noNewKeyring: a['no-new-keyring'],
       pidfdSocket: a['pidfd-socket'],
-      keep: a.keep,
     }),
 });
