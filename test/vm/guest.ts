@@ -26,13 +26,20 @@ export function guest(script: string, timeoutMs?: number): Promise<GuestResult> 
 export type Runtime = 'tsrun' | 'runc';
 export const RUNTIMES: readonly Runtime[] = ['tsrun', 'runc'];
 
-/** The shell command line of `rt` with its own state root in the guest, e.g. for `${cli('tsrun')} run ...`. */
+/**
+ * The shell command line of `rt` with its own state root in the guest, e.g. for `${cli('tsrun')} run ...`.
+ * Rootless: as the test user, with its runtime directory (the user's systemd bus is there).
+ */
 export function cli(rt: Runtime, opts: { mode?: Mode; systemd?: boolean } = {}): string {
   const mode = opts.mode ?? 'root';
-  const root = `/run/vmtest-${rt}-${mode}`;
+  const root = mode === 'root' ? `/run/vmtest-${rt}` : `/tmp/vmtest-${rt}-rootless`;
   const argv = rt === 'tsrun' ? [nodeBin, tsrunJs] : ['/usr/sbin/runc'];
   const cmd = [...argv.map(q), '--root', root, ...(opts.systemd ? ['--systemd-cgroup'] : [])].join(' ');
-  if (mode === 'root') return cmd;
+  return mode === 'root' ? cmd : asTestUser(cmd);
+}
+
+/** A shell command run as the rootless tier's user, with its runtime directory (its systemd bus). */
+export function asTestUser(cmd: string): string {
   const { uid, gid } = runnerOf('rootless');
   return `setpriv --reuid=${uid} --regid=${gid} --clear-groups env XDG_RUNTIME_DIR=/run/user/${uid} ${cmd}`;
 }
@@ -48,4 +55,27 @@ export function vmBundle(mode: Mode, overrides: DeepPartial<Spec> = {}): string 
   mkdirSync(dir, { mode: 0o755 });
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   return dir;
+}
+
+/** `key=value` lines of a guest script's output (later lines win). */
+export function keyValues(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** Shell lines that print `<file>=<content>` for each file of `dir` (double-quoted: `$cg` expands). */
+export function catFiles(dir: string, files: string[]): string {
+  return files.map((f) => `echo "${f}=$(cat "${dir}/${f}" 2>/dev/null | tr '\\n' ' ' | sed 's/ $//')"`).join('\n');
+}
+
+/** Start the test user's systemd (user@<uid>.service, with its bus) in the guest; returns the uid. */
+export async function startUserManager(): Promise<number> {
+  const { uid } = runnerOf('rootless');
+  const r = await guest(`systemctl start user@${uid}.service && test -S /run/user/${uid}/bus`);
+  if (r.code !== 0) throw new Error(`user@${uid}.service did not start in the guest: ${r.stderr}`);
+  return uid;
 }

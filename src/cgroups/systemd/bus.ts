@@ -59,7 +59,11 @@ export class SystemdBus {
   startTransientUnit(unit: string, props: UnitProperty[]): void {
     this.waitJob('StartTransientUnit', this.call('StartTransientUnit', 'ssa(sv)a(sa(sv))', [unit, 'replace', ...propertyArgs(props), '0']));
     const state = this.getProperty(unitObjectPath(unit), 'org.freedesktop.systemd1.Unit', 'ActiveState');
-    if (state !== 'active') throw new SystemdBusError('StartTransientUnit', `${unit} is ${state}, not active, after its start job`);
+    if (state !== 'active') {
+      // Ours but failed: a failed unit stays loaded, and nothing of a failed create may remain.
+      this.stopUnit(unit);
+      throw new SystemdBusError('StartTransientUnit', `${unit} is ${state}, not active, after its start job`);
+    }
   }
 
   setUnitProperties(unit: string, props: UnitProperty[]): void {
