@@ -52,6 +52,8 @@ describe.skipIf(otherRuntime)(`library (tsrun only: ${otherRuntime ? `SKIPPED, $
       expect(r.exitCode, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout);
       expect(out.run).toEqual({ ok: { exitCode: 7, signal: null, status: 7, stdout: 'out:ping\n', stderr: 'err\n' } });
+      expect(out.parallel).toEqual({ ok: [[7, 'out:\n'], [7, 'out:\n'], [7, 'out:\n']] });
+      expect(out.check).toEqual({ ok: [true, 0, true] });
       expect(out.bad.ok.code).toBe('ERR_TSRUN_CONFIG');
       expect(out.bad.ok.issues).toContainEqual(expect.objectContaining({ pointer: '/hostname', section: expect.stringMatching(/config\.md/) }));
       expect(out.create).toEqual({ ok: 'created' });
