@@ -10,7 +10,6 @@ import { debug } from './log.js';
 export const CREATE_STEPS = [
   'state-dir', // the container directory exists (locked), no state.json yet
   'state-creating', // state.json says "creating", pid 0, cgroup paths recorded
-  'fifo', // exec.fifo made
   'cgroup', // cgroup created and limits applied
   'init-spawned', // tsrun-init runs (stage 1), waiting for its plan, not yet in the cgroup
   'init-in-cgroup', // the init was placed in the cgroup

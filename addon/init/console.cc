@@ -64,8 +64,9 @@ void op_console(const char* socket_path, uint64_t rows, uint64_t cols) {
   close(master);
   close(sock);
   g.console_sock = -1;
-  // A controlling terminal needs a new session (credentials(7)); stage 2 is not a group leader.
-  if (setsid() < 0) fail_errno("setsid", name);
+  // A controlling terminal needs a session leader without one (credentials(7)): op_fork made
+  // stage 2 one, as runc's nsexec.c does.
+  if (getsid(0) != getpid() && setsid() < 0) fail_errno("setsid", name);
   if (ioctl(slave, TIOCSCTTY, 0) < 0) fail_errno("ioctl(TIOCSCTTY)", name);
   for (int fd = 0; fd < 3; fd++)
     if (dup2(slave, fd) < 0) fail_errno("dup2", name);

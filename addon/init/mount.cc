@@ -62,7 +62,75 @@ void op_mount_propagation(uint64_t flags) {
   if (mount(nullptr, "/", nullptr, flags, nullptr) < 0) fail_errno("mount", "/");
 }
 
+// mountinfo's mount point field with its octal escapes (\040 for a space) decoded in place.
+static char* unescape(char* s) {
+  char* out = s;
+  for (char* in = s; *in; out++) {
+    if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+      *out = static_cast<char>((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+      in += 4;
+    } else {
+      *out = *in++;
+    }
+  }
+  *out = 0;
+  return s;
+}
+
+// Whether `mp` is `path` or a directory above it.
+static bool is_above(const char* mp, const char* path) {
+  size_t n = strlen(mp);
+  if (n == 1 && mp[0] == '/') return true;
+  return strncmp(mp, path, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+// The mount the rootfs is on is made private when it is shared, so the bind below does not
+// propagate to other namespaces and pivot_root's check (a shared parent: EINVAL) passes:
+// runc's rootfsParentMountPrivate. A slave or private parent stays as it is.
+static void rootfs_parent_private(const char* path) {
+  int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail_errno("open", "/proc/self/mountinfo");
+  static char buf[1 << 16], line[8192], best[PATH_MAX];
+  size_t len = 0, best_len = 0;
+  bool shared = false, found = false;
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail_errno("read", "/proc/self/mountinfo");
+    // At the end (n == 0) a last line without its newline is still read.
+    for (ssize_t i = 0; i < n || (n == 0 && len > 0); i++) {
+      char c = i < n ? buf[i] : '\n';
+      if (c != '\n') {
+        if (len < sizeof line - 1) line[len++] = c;
+        continue;
+      }
+      line[len] = 0;
+      len = 0;
+      // id parent major:minor root mountpoint options [optional fields...] - fstype ...
+      char* save = nullptr;
+      char* f[6] = {};
+      f[0] = strtok_r(line, " ", &save);
+      for (int k = 1; k < 6 && f[k - 1]; k++) f[k] = strtok_r(nullptr, " ", &save);
+      if (!f[5]) continue;
+      char* mp = unescape(f[4]);
+      size_t mlen = strlen(mp);
+      // The longest mount point above path; of several at one point the last (topmost) one.
+      if (!is_above(mp, path) || mlen < best_len || mlen >= sizeof best) continue;
+      memcpy(best, mp, mlen + 1);
+      best_len = mlen;
+      found = true;
+      shared = false;
+      for (char* o; (o = strtok_r(nullptr, " ", &save)) && strcmp(o, "-") != 0;)
+        if (strncmp(o, "shared:", 7) == 0) shared = true;
+    }
+    if (n == 0) break;
+  }
+  close(fd);
+  if (found && shared && mount(nullptr, best, nullptr, MS_PRIVATE, nullptr) < 0) fail_errno("mount", best);
+}
+
 void op_rootfs(const char* path) {
+  rootfs_parent_private(path);
   if (mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) < 0) fail_errno("mount", path);
   // Opened after the bind: the fd is the root of the new mount.
   g.root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -81,8 +149,23 @@ static void finish_mount(const char* dest, uint64_t flags, uint64_t cleared, uin
   close(fd);
 }
 
+// The mode of the directory at dest before anything is mounted on it, or -1 when there is none
+// (MOUNT_INHERIT_MODE: runc's mountToRootfs stats a tmpfs destination first and chmods the new
+// tmpfs to that mode; a destination it had to create keeps the tmpfs default).
+static int existing_dir_mode(const char* dest) {
+  const char* sc;
+  int fd = resolve_in_root(dest, Create::None, &sc);
+  if (fd < 0) return -1;
+  struct stat st;
+  int mode = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? static_cast<int>(st.st_mode & 07777) : -1;
+  close(fd);
+  return mode;
+}
+
 void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
-              const char* data, uint64_t mode, uint64_t cleared) {
+              const char* data, uint64_t mode_arg, uint64_t cleared) {
+  uint64_t mode = mode_arg & ~MOUNT_INHERIT_MODE;
+  int inherit = mode_arg & MOUNT_INHERIT_MODE ? existing_dir_mode(dest) : -1;
   int fd = must_resolve(dest, mode == MOUNT_FILE ? Create::File : Create::Dir);
   check_mount_target(dest, fd);
   // tmpcopyup: the directory under the mount, opened before the mount hides it.
@@ -95,7 +178,9 @@ void op_mount(const char* source, const char* dest, const char* fstype, uint64_t
     // A bind ignores all flags but MS_REC (mount(2)); the rest needs a remount.
     if (mount(src, target, nullptr, MS_BIND | (flags & MS_REC), nullptr) < 0) fail_errno("mount", dest);
   } else {
-    if (mount(src, target, *fstype ? fstype : nullptr, flags, *data ? data : nullptr) < 0)
+    // A read-only tmpfs is mounted writable first and made read-only after the chmod (as runc).
+    unsigned long first = inherit >= 0 ? flags & ~MS_RDONLY : flags;
+    if (mount(src, target, *fstype ? fstype : nullptr, first, *data ? data : nullptr) < 0)
       fail_errno("mount", dest);
   }
   close(fd);
@@ -104,6 +189,13 @@ void op_mount(const char* source, const char* dest, const char* fstype, uint64_t
     copy_up(below, above, dest);
     close(above);
     close(below);
+  }
+  if (inherit >= 0) {
+    int root = must_resolve(dest, Create::None);
+    if (fchmodat(AT_FDCWD, FdPath(root), static_cast<mode_t>(inherit), 0) < 0) fail_errno("fchmodat", dest);
+    if ((flags & MS_RDONLY) && mount(nullptr, FdPath(root), nullptr, MS_REMOUNT | flags, *data ? data : nullptr) < 0)
+      fail_errno("mount", dest);
+    close(root);
   }
   finish_mount(dest, flags, cleared, prop, flags & MS_BIND);
 }
@@ -128,6 +220,8 @@ void op_mount_setattr(const char* dest, uint64_t set, uint64_t clear, uint64_t r
     fail_errno("mount_setattr", dest);
   close(fd);
 }
+
+void op_mkdir(const char* path) { close(must_resolve(path, Create::Dir)); }
 
 void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, uint64_t uid, uint64_t gid) {
   char name[NAME_MAX + 1];

@@ -3,7 +3,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <linux/magic.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -87,15 +91,49 @@ void op_fork() {
   while (read(gate[0], &c, 1) < 0 && errno == EINTR) {
   }
   close(gate[0]);
+  // Every container process leads its own session and process group, as runc's nsexec.c does
+  // (setsid in STAGE_INIT): getpgrp() then names a group inside the container's pid namespace.
+  // A fork child is never a group leader, so setsid(2) cannot fail here.
+  if (setsid() < 0) fail_errno("setsid", "stage 2");
   // Stage 2 outlives the runtime (it exits after create): no parent-death signal.
   // (fork(2) already clears it for the child; explicit for the reader.)
   prctl(PR_SET_PDEATHSIG, 0);
 }
 
+// runc (specconv: a new network namespace gets the "loopback" network) brings lo up:
+// SIOCSIFFLAGS with IFF_UP on any socket of the namespace (netdevice(7)).
+void op_loopback_up() {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) fail_errno("socket", "AF_INET");
+  ifreq ifr = {};
+  memcpy(ifr.ifr_name, "lo", 3);
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail_errno("ioctl(SIOCGIFFLAGS)", "lo");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail_errno("ioctl(SIOCSIFFLAGS)", "lo");
+  close(s);
+}
+
 void op_open_fifo(const char* path) {
-  // O_RDWR: opening a fifo for reading alone would block until a writer appears (fifo(7)).
-  g.fifo_fd = open(path, O_RDWR | O_CLOEXEC);
-  if (g.fifo_fd < 0) fail_errno("open", path);
+  // Not a fifo: a listening unix socket (runc's name kept). A fifo's fd, even O_PATH, can be
+  // reopened for writing through /proc/1/fd/N by anything in the container that may ptrace-read
+  // the waiting init, and the write would start it; a socket cannot be opened there (ENXIO),
+  // and connect(2) needs the path, which is in the state directory, outside the container.
+  // Bound through /proc/self/fd/<dir> so that a long --root fits in sun_path.
+  const char* slash = strrchr(path, '/');
+  if (!slash || slash == path) fail(EINVAL, "bind", path);
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%.*s", static_cast<int>(slash - path), path);
+  int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) fail_errno("open", dir);
+  sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  int n = snprintf(addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/%s", dfd, slash + 1);
+  if (n < 0 || static_cast<size_t>(n) >= sizeof addr.sun_path) fail(ENAMETOOLONG, "bind", path);
+  g.fifo_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (g.fifo_fd < 0) fail_errno("socket", path);
+  if (bind(g.fifo_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) fail_errno("bind", path);
+  if (listen(g.fifo_fd, 1) < 0) fail_errno("listen", path);
+  close(dfd);
 }
 
 void op_sethostname(const char* name, bool domain) {

@@ -11,11 +11,12 @@ namespace tsrun {
 struct State {
   int root_fd = -1;               // O_PATH fd of the container root: the rootfs, "/" after pivot_root
   const char* rootfs = nullptr;   // host path given to OP_ROOTFS
-  int fifo_fd = -1;               // exec.fifo, opened O_RDWR by OP_OPEN_FIFO
+  int fifo_fd = -1;               // exec.fifo: the listening socket bound by OP_OPEN_FIFO
   char* exec_path = nullptr;      // resolved by OP_CHECK_EXEC
   uint8_t* hook_state = nullptr;  // the container state JSON from MSG_HOOKS_DONE
   uint32_t hook_state_len = 0;
   int console_sock = -1;          // connected by OP_CONSOLE_CONNECT, used by OP_CONSOLE
+  char* home = nullptr;           // "HOME=..." from OP_DEFAULT_HOME, added to the env by OP_EXEC
 };
 extern State g;
 
@@ -28,6 +29,7 @@ void op_write_file(const char* path, const char* data, uint32_t len);
 void op_fork();
 void op_dumpable(uint64_t dumpable);
 void op_open_fifo(const char* path);
+void op_loopback_up();
 void op_sethostname(const char* name, bool domain);
 void op_sysctl(const char* key, const char* value);
 
@@ -36,10 +38,13 @@ void op_mount_propagation(uint64_t flags);
 void op_rootfs(const char* path);
 // OP_MOUNT mode argument
 constexpr uint64_t MOUNT_DIR = 0, MOUNT_FILE = 1, MOUNT_COPYUP = 2;
+// OR'd into the mode: the new mount's root takes the mode of the directory it covers (tmpfs)
+constexpr uint64_t MOUNT_INHERIT_MODE = 4;
 void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
               const char* data, uint64_t mode, uint64_t cleared);
 void op_mount_tree(uint64_t index, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop);
 void op_mount_setattr(const char* dest, uint64_t set, uint64_t clear, uint64_t recursive);
+void op_mkdir(const char* path);
 void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, uint64_t uid, uint64_t gid);
 void op_bind_device(const char* host, const char* dest);
 void op_symlink(const char* target, const char* link);
@@ -77,6 +82,7 @@ void op_caps_bounding(uint64_t bounding);
 void op_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient);
 void op_umask(uint64_t mask);
 void op_cwd(const char* path);
+void op_default_home(uint64_t uid);
 void op_seccomp(const Arg& program, uint64_t flags);
 void op_preserve_fds(uint64_t count);
 [[noreturn]] void op_exec(const Record& r);
@@ -87,6 +93,9 @@ void op_scheduler(uint64_t policy, uint64_t flags, uint64_t nice, uint64_t prior
 void op_ioprio(uint64_t value);
 void op_personality(uint64_t persona);
 void op_cpu_affinity(const Arg& mask);
+
+// mempolicy.cc: linux.memoryPolicy (issue 15)
+void op_mempolicy(uint64_t mode, const Arg& mask, uint64_t maxnode);
 
 // timestamp.cc: --debug timings of the init path
 void op_timestamp(const char* label, uint32_t len);

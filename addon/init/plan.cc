@@ -11,7 +11,7 @@ namespace tsrun {
 
 // Argument kinds per op: 'i' integer (8 bytes), 's' string (no NUL inside),
 // 'b' bytes (may hold NULs), '*' = any number of further strings (OP_EXEC).
-static const char* signature(uint16_t op) {
+const char* signature(uint16_t op) {
   switch (op) {
     case OP_SETNS: return "is";
     case OP_UNSHARE_USER: return "";
@@ -54,6 +54,10 @@ static const char* signature(uint16_t op) {
     case OP_IOPRIO: return "i";
     case OP_PERSONALITY: return "i";
     case OP_CPU_AFFINITY: return "b";
+    case OP_LOOPBACK_UP: return "";
+    case OP_DEFAULT_HOME: return "i";
+    case OP_MKDIR: return "s";
+    case OP_MEMPOLICY: return "ibi";
     case OP_LOG: return "s";
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";

@@ -24,6 +24,10 @@ struct Plan {
 
 // Validates magic, version, every length and each op's argument types, and copies the plan
 // into one allocation. Returns 0, or an errno (EINVAL/EPROTO) with `why` filled.
+// The argument kinds of op ("i" integer, "s" string, "b" bytes, a final "*" any number of
+// strings), or null for an op the init does not know.
+const char* signature(uint16_t op);
+
 int decode_plan(const uint8_t* buf, size_t len, Plan* out, char* why, size_t whylen);
 
 }  // namespace tsrun

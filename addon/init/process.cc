@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -87,13 +88,19 @@ void op_created() {
   free(ack.payload);
   close(sync_fd());
   set_sync_fd(-1);
-  // Blocks until `tsrun start` writes one byte; the fd is O_RDWR so there is no EOF,
-  // but a read error (or a zero read) means no start: exit without exec.
+  // Blocks until `tsrun start` connects and writes one byte; an error (or EOF first) means no
+  // start: exit without exec. Only the connection is read: anyone who reaches the path may
+  // connect, and the state directory is the runtime's own (0700).
+  int conn;
+  do conn = accept4(g.fifo_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0) _exit(1);
   char c;
   ssize_t n;
-  do n = read(g.fifo_fd, &c, 1);
+  do n = read(conn, &c, 1);
   while (n < 0 && errno == EINTR);
   if (n != 1) _exit(1);
+  close(conn);
   close(g.fifo_fd);
   g.fifo_fd = -1;
 }
@@ -173,6 +180,51 @@ void op_cwd(const char* path) {
   if (chdir(path) < 0) fail_errno("chdir", path);
 }
 
+// The home directory of `uid` in the container's /etc/passwd (passwd(5): name:password:uid:
+// gid:gecos:dir:shell), "/" when there is no such file or entry: runc's setupUser
+// (moby/sys/user GetExecUser, whose default Home is "/"). Read before the user switch, as runc.
+void op_default_home(uint64_t uid) {
+  static char buf[1 << 16];
+  const char* home = "/";
+  size_t homelen = 1;
+  int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+  size_t len = 0;
+  if (fd >= 0) {
+    ssize_t n;
+    while (len < sizeof buf - 1 && ((n = read(fd, buf + len, sizeof buf - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+      if (n > 0) len += static_cast<size_t>(n);
+    close(fd);
+  }
+  buf[len] = 0;
+  for (char* line = buf; line < buf + len;) {
+    char* eol = strchrnul(line, '\n');
+    const char* field[7] = {};
+    size_t flen[7] = {};
+    int nf = 0;
+    for (char* p = line; nf < 7;) {
+      char* colon = static_cast<char*>(memchr(p, ':', eol - p));
+      field[nf] = p;
+      flen[nf++] = (colon ? colon : eol) - p;
+      if (!colon) break;
+      p = colon + 1;
+    }
+    char* end = nullptr;
+    unsigned long long id = nf > 2 && flen[2] ? strtoull(field[2], &end, 10) : 0;
+    if (nf >= 6 && end == field[2] + flen[2] && id == uid) {
+      home = field[5];
+      homelen = flen[5];
+      break;
+    }
+    line = *eol ? eol + 1 : eol;
+  }
+  free(g.home);
+  g.home = static_cast<char*>(malloc(homelen + 6));
+  if (!g.home) fail(ENOMEM, "malloc", "HOME");
+  memcpy(g.home, "HOME=", 5);
+  memcpy(g.home + 5, home, homelen);
+  g.home[5 + homelen] = 0;
+}
+
 void op_seccomp(const Arg& program, uint64_t flags) {
   if (program.len == 0 || program.len % sizeof(sock_filter) || program.len / sizeof(sock_filter) > BPF_MAXINSNS)
     fail(EINVAL, "seccomp", "program length");
@@ -234,15 +286,18 @@ static void close_fds(unsigned from, unsigned to) {
 void op_preserve_fds(uint64_t count) {
   if (count > INT_MAX - 3) fail(EINVAL, "close_range", "preserve fds count");
   unsigned first = 3 + static_cast<unsigned>(count);
-  int sync = sync_fd();
-  // An exec plan keeps the sync socket (CLOEXEC) until execve, to report its failure.
-  if (sync >= 0 && static_cast<unsigned>(sync) >= first) {
-    close_fds(first, sync - 1);
-    close_fds(sync + 1, ~0U);
-  } else {
-    if (sync >= 0) fail(EINVAL, "close_range", "sync socket is among the preserved fds");
-    close_fds(first, ~0U);
+  // The init's own fds stay until execve (both CLOEXEC): the sync socket (an exec plan reports
+  // an execve failure on it; a create plan closes it at the handshake) and exec.fifo.
+  int keep[2] = {sync_fd(), g.fifo_fd};
+  if (keep[0] > keep[1]) keep[0] = g.fifo_fd, keep[1] = sync_fd();
+  unsigned from = first;
+  for (int fd : keep) {
+    if (fd < 0) continue;
+    if (static_cast<unsigned>(fd) < first) fail(EINVAL, "close_range", "an fd of the init is among the preserved fds");
+    close_fds(from, fd - 1);
+    from = fd + 1;
   }
+  close_fds(from, ~0U);
   for (unsigned fd = 3; fd < first; fd++) {
     int fl = fcntl(fd, F_GETFD);
     if (fl >= 0 && (fl & FD_CLOEXEC)) fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
@@ -253,14 +308,19 @@ void op_exec(const Record& r) {
   size_t argc = r.args[0].num;
   size_t envc = r.argc - 1 - argc;
   char** argv = static_cast<char**>(calloc(argc + 1, sizeof(char*)));
-  char** envp = static_cast<char**>(calloc(envc + 1, sizeof(char*)));
+  char** envp = static_cast<char**>(calloc(envc + 2, sizeof(char*)));
   if (!argv || !envp) fail(ENOMEM, "malloc", "argv");
   for (size_t i = 0; i < argc; i++) argv[i] = const_cast<char*>(r.args[1 + i].str);
   const char* path_value = nullptr;
+  size_t k = 0;
   for (size_t i = 0; i < envc; i++) {
-    envp[i] = const_cast<char*>(r.args[1 + argc + i].str);
-    if (!strncmp(envp[i], "PATH=", 5)) path_value = envp[i] + 5;
+    char* e = const_cast<char*>(r.args[1 + argc + i].str);
+    if (!strncmp(e, "PATH=", 5)) path_value = e + 5;
+    // An empty HOME counts as unset (runc: os.Getenv("HOME") == ""): OP_DEFAULT_HOME's wins.
+    if (g.home && !strncmp(e, "HOME=", 5)) continue;
+    envp[k++] = e;
   }
+  if (g.home) envp[k++] = g.home;
   if (!g.exec_path) {
     set_step("exec lookup");
     int err = lookup(argv[0], path_value, nullptr, &g.exec_path);

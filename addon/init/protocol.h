@@ -19,13 +19,15 @@
 //                       <-----------------MSG_PID {host pid of stage 2}
 //                                         _exit(0)
 //                                                                         stage-2 ops: mounts, pivot_root,
-//                                                                         devices, hostname, ...
+//                                                                         devices, hostname, ...,
+//                                                                         rlimits, user, caps, nnp,
+//                                                                         seccomp, close fds
 //                       <-------------------------------------------------MSG_CREATED
 //   pid file, write state "created"
-//   MSG_CREATED_ACK -------------------------------------------------------> block reading exec.fifo
+//   MSG_CREATED_ACK -------------------------------------------------------> block in accept(exec.fifo)
 //   exit                                                                   ...
-//   tsrun start: write 1 byte to exec.fifo ------------------------------>  rlimits, user, caps, nnp,
-//                                                                         seccomp, close fds, execve
+//   tsrun start: connect to exec.fifo, write 1 byte --------------------->  startContainer hooks,
+//                                                                         final affinity, execve
 //
 // Any failure while the sync socket is open is sent as MSG_ERROR and the init exits 1.
 // After MSG_CREATED the sync socket is closed; later failures go to stderr as one line
@@ -100,7 +102,8 @@ enum Op : uint16_t {
                          //   i cleared flags)
                          //   mode: 0 = dest is a directory (mkdir), 1 = dest is a file (create empty file,
                          //   for binds of non-directories), 2 = a directory whose contents are copied into
-                         //   the new mount (tmpcopyup). flags are MS_* for mount(2); when flags has
+                         //   the new mount (tmpcopyup); | 4 = the new mount's root takes the mode of the
+                         //   directory that was at dest, if one was (a tmpfs without mode=, as runc). flags are MS_* for mount(2); when flags has
                          //   MS_BIND and any of MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_NOSYMFOLLOW|atime
                          //   flags, a second mount(MS_REMOUNT|MS_BIND|flags) applies them; on EPERM it is
                          //   retried OR'ing in the flags the kernel has locked on the source (statvfs
@@ -113,9 +116,11 @@ enum Op : uint16_t {
   OP_MKNOD = 13,         // (s dest in rootfs, i mode (S_IFCHR|S_IFBLK|S_IFIFO | perm), i major, i minor, i uid, i gid)
   OP_BIND_DEVICE = 14,   // (s host path, s dest in rootfs)  create empty file + bind mount (userns devices)
   OP_SYMLINK = 15,       // (s target, s link path in rootfs)  symlinkat; EEXIST is not an error
-  OP_OPEN_FIFO = 16,     // (s host path of exec.fifo)  open O_RDWR|O_CLOEXEC now and keep the fd (across
-                         //   OP_FORK). The compiler emits it FIRST, in stage 1, before any namespace op:
-                         //   the state dir (0700) may be unreachable for the container's root later.
+  OP_OPEN_FIFO = 16,     // (s host path of exec.fifo)  bind a SOCK_STREAM unix socket there (through
+                         //   /proc/self/fd/<dir>: any length), listen, keep the fd (CLOEXEC, across OP_FORK).
+                         //   A socket, not a fifo: /proc/1/fd/N of a socket cannot be opened (ENXIO), so
+                         //   nothing in the container can start it. The compiler emits it FIRST, in stage 1,
+                         //   before any namespace op: the state dir (0700) is not the container root's.
   OP_PIVOT_ROOT = 17,    // ()  chdir(rootfs); pivot_root(".", "."); umount2(".", MNT_DETACH); chdir("/")
   OP_CHROOT = 18,        // ()  --no-pivot: chdir(rootfs); mount(rootfs, "/", MS_MOVE); chroot("."); chdir("/")
   // ---- stage 2: after pivot_root, paths are container paths ----
@@ -137,16 +142,18 @@ enum Op : uint16_t {
                          //   execve(path, argv, env); parent: wait, SIGKILL it after the timeout; a non-zero exit,
                          //   a signal or the timeout fails the step "<kind> hook <path>" (config.md#posix-platform-hooks).
                          //   createContainer hooks come before OP_PIVOT_ROOT (path resolved in the runtime's mount
-                         //   namespace), startContainer hooks after OP_CREATED (path resolved in the container).
+                         //   namespace), startContainer hooks after OP_CREATED (path resolved in the container,
+                         //   run with the container process's credentials, as runc runs them).
   // ---- the handshake ----
   OP_CHECK_EXEC = 30,    // (s file, s PATH value, s cwd)  resolve file as execvp would (in the container, relative
                          //   to cwd); fail now (errno ENOENT/EACCES, syscall "execve", step "exec lookup") if it
                          //   cannot be executed, so that create fails instead of start
   OP_CREATED = 31,       // ()  send MSG_CREATED, wait for MSG_CREATED_ACK (EOF: the runtime died, exit 1),
-                         //   close the sync socket, block reading 1 byte from the fifo
+                         //   close the sync socket, accept one connection on exec.fifo, read 1 byte
                          //   opened by OP_OPEN_FIFO; EOF or error -> exit 1 without exec
-  // ---- stage 2: the process (after the start handshake, in this order) ----
-  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64); the compiler puts it before OP_CREATED
+  // ---- stage 2: the process (in this order; in a create plan all before OP_CREATED but the final
+  //      OP_CPU_AFFINITY and OP_EXEC: the waiting init holds only the container's privileges) ----
+  OP_RLIMIT = 40,        // (i resource, i soft, i hard)  setrlimit (prlimit64)
   OP_NO_NEW_PRIVS = 41,  // ()  prctl(PR_SET_NO_NEW_PRIVS, 1)
   OP_USER = 42,          // (i uid, i gid, s additional gids as a list of u32 LE, i keep caps 0|1)
                          //   setgroups(additional) (skipped when the list is empty and setgroups is denied);
@@ -161,9 +168,10 @@ enum Op : uint16_t {
   OP_CWD = 45,           // (s path)  chdir
   OP_SECCOMP = 46,       // (s BPF program: struct sock_filter[] bytes, i flags SECCOMP_FILTER_FLAG_*)
                          //   seccomp(SECCOMP_SET_MODE_FILTER); if flags has NEW_LISTENER: send the listener
-                         //   fd in MSG_SECCOMP_FD, wait for MSG_SECCOMP_DONE, close it (so the sync socket
-                         //   must still be open: the compiler puts such a filter before OP_CREATED)
-  OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed before execve
+                         //   fd in MSG_SECCOMP_FD, wait for MSG_SECCOMP_DONE, close it (the sync socket
+                         //   is still open: every filter loads before OP_CREATED)
+  OP_PRESERVE_FDS = 47,  // (i count)  fds 3 .. 3+count-1 survive; everything else >= 3 is closed but the
+                         //   init's own CLOEXEC sync socket and exec.fifo
   OP_EXEC = 48,          // (i argc, s argv..., s env...)  execvpe-like: argv[0] looked up in env's PATH
   OP_CAPS_BOUNDING = 49, // (i bounding mask)  before OP_USER, while CAP_SETPCAP is effective: PR_CAPBSET_DROP
                          //   of every cap not in the mask, up to the kernel's last cap
@@ -172,6 +180,9 @@ enum Op : uint16_t {
   OP_IOPRIO = 51,        // (i IOPRIO_PRIO_VALUE(class, level))  ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
   OP_PERSONALITY = 52,   // (i persona)  personality(2): domain | flags
   OP_CPU_AFFINITY = 53,  // (b cpu mask, bit n = cpu n, a whole number of longs)  sched_setaffinity(0, len, mask)
+  OP_LOOPBACK_UP = 54,   // ()  in a new network namespace: SIOCSIFFLAGS IFF_UP on "lo" (runc's loopback network)
+  OP_DEFAULT_HOME = 55,  // (i uid)  process.env has no (or an empty) HOME: before OP_USER, read the container's
+                         //   /etc/passwd; OP_EXEC sets HOME to uid's home there, "/" without one (runc setupUser)
   // ---- engines (issue 5) ----
   OP_SESSION_KEYRING = 80,  // (s name, i permission bits to add)  keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new
                             //   session keyring (ENOSYS ignored, as runc does); then, if the bits are non-zero,
@@ -190,6 +201,12 @@ enum Op : uint16_t {
                          //   the detached tree is kept, numbered from 0 in plan order
   OP_MOUNT_TREE = 72,    // (i tree number, s dest in rootfs, i mode, i flags, i cleared flags, i propagation)
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
+  OP_MKDIR = 73,         // (s path in rootfs)  create the directory and its missing parents 0755 (process.cwd,
+                         //   as runc's MkdirAll of the cwd in the rootfs before pivot_root)
+  // ---- spec 1.3 fields (issue 15) ----
+  OP_MEMPOLICY = 90,     // (i mode | MPOL_F_* flags, b node mask (bit n = node n, whole longs; empty = NULL),
+                         //   i maxnode (mask bits + 1, 0 with no mask))  set_mempolicy(2) on the calling thread;
+                         //   fork and execve keep it (config-linux.md#memory-policy)
   // ---- diagnostics ----
   OP_LOG = 60,           // (s stage name)  name the process (prctl PR_SET_NAME "tsrun:[N:NAME]")
   OP_TIMESTAMP = 110,    // (s label)  send MSG_TIMESTAMP {CLOCK_MONOTONIC now, label}; never fails the plan

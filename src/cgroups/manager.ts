@@ -5,12 +5,15 @@ import { NotSupportedError, RuntimeError } from '../errors.js';
 import type { LinuxResources } from '../spec/types.js';
 import { realCgroupIO } from './io.js';
 import { detectHostCgroups } from './layout.js';
-import { containerPaths, defaultCgroupsPath, parseSystemdPath } from './path.js';
+import { containerPaths, defaultCgroupsPath, parseSystemdPath, systemdCgroupPath } from './path.js';
+import { SystemdBus } from './systemd/bus.js';
+import { SystemdManager, type SystemdUnitRef } from './systemd/manager.js';
 import type { CgroupIO, CgroupStats, HostCgroups, OomState } from './types.js';
 import { V1Manager } from './v1/manager.js';
 import { V2Manager } from './v2/manager.js';
 
 export type { CgroupStats, HostCgroups, OomState } from './types.js';
+export type { SystemdUnitRef } from './systemd/manager.js';
 export { hasResources } from './controllers/index.js';
 
 export interface CgroupManager {
@@ -38,6 +41,8 @@ export interface CgroupManager {
   destroy(): void;
   /** runc `events --stats` data (cpu, memory, pids, blkio, hugetlb) */
   stats(): CgroupStats;
+  /** The systemd unit holding the cgroup (--systemd-cgroup). */
+  readonly unit?: SystemdUnitRef;
   /** OOM kills so far (memory.oom_control / memory.events oom_kill), and whether it is stalled under OOM now (v1 with the OOM killer disabled) */
   oomState(): OomState;
 }
@@ -71,14 +76,22 @@ function writableDir(io: CgroupIO, dir: string): boolean {
   return parent !== dir && writableDir(io, parent);
 }
 
-function resolvePaths(opts: CgroupManagerOptions, host: HostCgroups): Record<string, string> {
-  if (opts.systemd) {
-    parseSystemdPath(opts.cgroupsPath ?? `system.slice:tsrun:${opts.id}`);
-    if (!host.systemdRunning) {
-      throw new RuntimeError('the systemd cgroup driver is not available: systemd is not running on this host (/run/systemd/system does not exist); run without --systemd-cgroup');
-    }
-    throw new NotSupportedError('--systemd-cgroup', 'the systemd (D-Bus) cgroup driver is not implemented; run without --systemd-cgroup');
+/** The scope of the systemd driver and its cgroup directory. */
+function systemdUnit(opts: CgroupManagerOptions, host: HostCgroups): { unit: SystemdUnitRef; dir: string } {
+  const p = parseSystemdPath(opts.cgroupsPath ?? `:tsrun:${opts.id}`, opts.rootless);
+  if (!host.systemdRunning) {
+    throw new RuntimeError('the systemd cgroup driver is not available: systemd is not running on this host (/run/systemd/system does not exist); run without --systemd-cgroup');
   }
+  if (host.mode !== 'unified' || !host.unified) throw new NotSupportedError('--systemd-cgroup on a cgroup v1 host', 'the systemd driver drives the unified (v2) hierarchy only; run without --systemd-cgroup');
+  const rel = systemdCgroupPath(p);
+  const unit = { name: rel.slice(rel.lastIndexOf('/') + 1), slice: p.slice, user: opts.rootless };
+  // The user's manager puts its units under its own cgroup (user@<uid>.service).
+  const base = opts.rootless ? new SystemdBus(true).controlGroup().replace(/\/$/, '') : '';
+  return { unit, dir: join(host.unified.mountpoint, base, rel) };
+}
+
+function resolvePaths(opts: CgroupManagerOptions, host: HostCgroups): Record<string, string> {
+  if (opts.systemd) return { unified: systemdUnit(opts, host).dir };
   return containerPaths(host, opts.cgroupsPath ?? defaultCgroupsPath(opts.id));
 }
 
@@ -97,13 +110,18 @@ export function canDelegate(opts: CgroupManagerOptions): boolean {
 export function createCgroupManager(opts: CgroupManagerOptions): CgroupManager | null {
   const host = opts.host ?? detectHostCgroups();
   const io = host.io ?? realCgroupIO;
+  if (opts.systemd) {
+    const { unit, dir } = systemdUnit(opts, host);
+    return new SystemdManager(unit, dir, io);
+  }
   const paths = resolvePaths(opts, host);
   if (opts.rootless && !Object.values(paths).every((d) => writableDir(io, d))) return null;
   return host.mode === 'unified' ? new V2Manager(paths.unified, io) : new V1Manager(paths, io);
 }
 
-/** Reopen the manager of an existing container from the paths saved in its state. */
-export function loadCgroupManager(paths: Record<string, string>, io: CgroupIO = realCgroupIO): CgroupManager {
+/** Reopen the manager of an existing container from the paths (and unit) saved in its state. */
+export function loadCgroupManager(paths: Record<string, string>, io: CgroupIO = realCgroupIO, unit?: SystemdUnitRef): CgroupManager {
+  if (unit && paths.unified) return new SystemdManager(unit, paths.unified, io, true);
   const keys = Object.keys(paths);
   if (keys.length === 1 && keys[0] === 'unified') return new V2Manager(paths.unified, io);
   if (keys.length === 0 || keys.includes('unified')) throw new RuntimeError(`invalid saved cgroup paths ${JSON.stringify(paths)}`);
@@ -111,6 +129,6 @@ export function loadCgroupManager(paths: Record<string, string>, io: CgroupIO = 
 }
 
 /** The manager of a container's saved cgroup paths, or undefined when it runs without a cgroup (rootless, none delegated). */
-export function savedCgroupManager(paths: Record<string, string> | undefined): CgroupManager | undefined {
-  return paths && Object.keys(paths).length > 0 ? loadCgroupManager(paths) : undefined;
+export function savedCgroupManager(paths: Record<string, string> | undefined, unit?: SystemdUnitRef): CgroupManager | undefined {
+  return paths && Object.keys(paths).length > 0 ? loadCgroupManager(paths, realCgroupIO, unit) : undefined;
 }

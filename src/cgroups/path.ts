@@ -57,12 +57,13 @@ export interface SystemdPath {
   name: string;
 }
 
-export function parseSystemdPath(cgroupsPath: string): SystemdPath {
+/** runc's defaults for empty parts: the slice system.slice (user.slice for a rootless user's manager). */
+export function parseSystemdPath(cgroupsPath: string, rootless = false): SystemdPath {
   const parts = cgroupsPath.split(':');
   if (parts.length !== 3 || parts[2] === '') {
     throw new ConfigError('config.json', [{ pointer: '/linux/cgroupsPath', rule: `with --systemd-cgroup the path must be "slice:prefix:name", got ${JSON.stringify(cgroupsPath)}`, section: 'config-linux.md#cgroups-path' }]);
   }
-  return { slice: parts[0] || 'system.slice', prefix: parts[1], name: parts[2] };
+  return { slice: parts[0] || (rootless ? 'user.slice' : 'system.slice'), prefix: parts[1], name: parts[2] };
 }
 
 /**

@@ -5,11 +5,13 @@ import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW, MS } from './constants.js';
+import { cpuTransitionOf } from './cpu-transition.js';
 import { nonDumpableSteps } from './dumpable.js';
+import { memoryPolicySteps } from './mempolicy.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
-import { checkExecStep, consoleStep, credentialSteps, execSteps, rlimitSteps } from './process.js';
+import { checkExecStep, consoleStep, credentialSteps, finalExecSteps, preserveFdsStep, requireHeldCapabilities, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
@@ -19,8 +21,6 @@ import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 function refuseUnsupported(spec: Spec): void {
   const l = spec.linux;
   const unsupported: [boolean, string][] = [
-    [l?.intelRdt !== undefined, 'linux.intelRdt'],
-    [l?.memoryPolicy !== undefined, 'linux.memoryPolicy'],
     [l?.netDevices !== undefined, 'linux.netDevices'],
   ];
   for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
@@ -56,6 +56,8 @@ export interface Precompiled {
 export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
   const warnings: string[] = [];
   refuseUnsupported(spec);
+  // Used by exec only; a value runc does not know fails create rather than every exec.
+  cpuTransitionOf(spec.annotations);
   requireField(!!spec.root, '/root', "must have required property 'root' to create a container", 'config.md#root');
   requireField(!!spec.process, '/process', "must have required property 'process' to create a container", 'config.md#process');
   // process.user is not REQUIRED by the schema: no user means root, as runc treats it.
@@ -126,35 +128,49 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push(...attrs.oom);
   steps.push(...nonDumpableSteps(namespaces.some((n) => n.path)));
   steps.push({ op: Op.FORK, args: [] }, { op: Op.LOG, args: ['tsrun:[2:INIT]'] });
+  // runc gives a new network namespace its "loopback" network: lo is up (libcontainer/specconv).
+  if (namespaces.some((n) => n.type === 'network' && !n.path)) steps.push({ op: Op.LOOPBACK_UP, args: [] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
-  // config-linux.md#rootfs-mount-propagation. Until pivot_root every mount is made a slave (or
-  // private) of the host's, so nothing the container mounts propagates back to the host; the
-  // configured mode is applied to the container's "/" after pivot_root, as runc does.
+  // config-linux.md#rootfs-mount-propagation (shared, slave, private, unbindable, and the r* forms
+  // runc and crun take). As runc's prepareRoot, the mode is applied to "/" of the new mount
+  // namespace before the rootfs is bound (rslave when none is given: nothing the container mounts
+  // propagates back), and a shared mount holding the rootfs is made private (op_rootfs). An
+  // unbindable mode is private there, or the rootfs bind fails (EINVAL; runc 1.1 fails so). After
+  // pivot_root the mode is applied to the container's "/" alone, the rootfs mount the spec speaks
+  // of (runc 1.1 does not: its "/" stays private for "shared"); the mounts below keep runc's.
   const rootPropagation = spec.linux?.rootfsPropagation;
   const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
   requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  const isPrivate = propagation !== undefined && (propagation & MS.PRIVATE) !== 0;
-  steps.push({ op: Op.MOUNT_PROPAGATION, args: [(isPrivate ? MS.PRIVATE : MS.SLAVE) | MS.REC] });
+  const beforeBind = propagation === undefined ? MS.SLAVE | MS.REC : propagation & MS.UNBINDABLE ? (propagation & ~MS.UNBINDABLE) | MS.PRIVATE : propagation;
+  steps.push({ op: Op.MOUNT_PROPAGATION, args: [beforeBind] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
+  if (!has('user') && facts.capBounding !== undefined && process.capabilities) requireHeldCapabilities(process.capabilities, facts.capBounding);
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
+  // runc creates a missing cwd (MkdirAll 0755 inside the rootfs, before pivot_root and the read-only root).
+  if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
   steps.push(...containerHookSteps(spec.hooks));
   if (process.terminal) steps.push(consoleStep(process, ''));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
-  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation] });
-  steps.push(...afterPivotSteps(spec));
+  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation & ~MS.REC] });
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
+  // Sysctls before readonlyPaths make /proc/sys read-only (Docker lists it and sets
+  // net.ipv4.ip_unprivileged_port_start), in runc's order: standard_init_linux.go Init.
   steps.push(...sysctlSteps(spec));
-  steps.push(...attrs.rest, ...rlimitSteps(process));
+  steps.push(...afterPivotSteps(spec));
+  steps.push(...attrs.rest, ...memoryPolicySteps(spec.linux?.memoryPolicy), ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };
-  // A filter with SCMP_ACT_NOTIFY loads before the start handshake, as runc loads every filter:
-  // the listener goes back over the sync socket, and the runtime is only there until created.
-  const early = !!pre.seccomp?.notify;
-  if (early) steps.push(...credentialSteps(input));
-  steps.push(checkExecStep(process), { op: Op.CREATED, args: [] });
+  // Everything but the final execve happens before the start handshake, as runc's
+  // standard_init_linux.go does: between create and start anything in the container's pid
+  // namespace may ptrace the waiting init or reach its /proc/1/fd, so it already holds only what
+  // the container will hold (user, capabilities, no_new_privs, seccomp, only the container's fds).
+  steps.push(...credentialSteps(input), checkExecStep(process), preserveFdsStep(input));
+  steps.push({ op: Op.CREATED, args: [] });
+  // After the handshake, and with the container's credentials: config.md#posix-platform-hooks
+  // puts startContainer hooks after `start`, before the user's program; the final affinity is
+  // applied "right before exec" (config.md#linux-process, execCPUAffinity.final).
   steps.push(...(spec.hooks?.startContainer ?? []).map((h) => runHookStep('startContainer', h)));
-  if (!early) steps.push(...credentialSteps(input));
-  steps.push(...execSteps(input));
+  steps.push(...finalExecSteps(process));
   return { steps, userns, warnings };
 }

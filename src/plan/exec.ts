@@ -1,10 +1,12 @@
 // (process, container) → the plan of `exec`: join the container's namespaces, fork into its
 // pid namespace, and run the same process steps as create, without the start handshake.
 import { Op } from '../process/protocol.js';
-import type { Process } from '../spec/types.js';
+import type { MemoryPolicy, Process } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW } from './constants.js';
+import { cpuTransitionSteps, type CpuTransition } from './cpu-transition.js';
 import { nonDumpableSteps } from './dumpable.js';
+import { memoryPolicySteps } from './mempolicy.js';
 import { sessionKeyringStep } from './keyring.js';
 import { checkExecStep, consoleStep, processSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
@@ -29,6 +31,10 @@ export interface ExecTarget {
   lsm?: LsmFacts;
   /** Files the process writes "0" to, to join the container's cgroup (CgroupManager.selfJoinFiles). */
   cgroupJoin?: string[];
+  /** The container's linux.memoryPolicy: an exec'd process gets it too, as the container's first process. */
+  memoryPolicy?: MemoryPolicy;
+  /** runc's isolated-cpu-affinity-transition annotation with the container's cpuset and the host's nohz_full cpus. */
+  cpuTransition?: { mode: CpuTransition; cpuset: number[]; isolated: number[] };
 }
 
 export function compileExecPlan(process: Process, target: ExecTarget): Plan {
@@ -42,10 +48,15 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
   // other attributes come after the fork, in the container's pid namespace, whose /proc/self is
   // the process's own.
   const attrs = processAttrSteps(process, target.lsm);
+  const ct = target.cpuTransition;
+  const transition = cpuTransitionSteps(ct?.mode, ct?.cpuset ?? [], ct?.isolated ?? []);
   const steps: PlanStep[] = [
     { op: Op.LOG, args: ['tsrun:[1:EXEC]'] },
     // runc exec: the process joins the container's cgroup before it runs anything, so its limits apply.
+    // The isolated-cpu transition: one eligible cpu while joining the cgroup (its cpuset), then back.
+    ...transition.before,
     ...cgroupJoinSteps(target.cgroupJoin),
+    ...transition.after,
     ...initialAffinitySteps(process),
     // The socket is a host path: connect before the mount namespace hides it.
     ...(terminal ? [{ op: Op.CONSOLE_CONNECT, args: [target.consoleSocket!] }] : []),
@@ -55,6 +66,7 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
     { op: Op.FORK, args: [] },
     { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },
     ...attrs.rest,
+    ...memoryPolicySteps(target.memoryPolicy),
     ...(target.sessionKeyring ? [sessionKeyringStep(target.sessionKeyring, false, true)] : []),
     ...(terminal ? [consoleStep(process, '')] : []),
     checkExecStep(process),

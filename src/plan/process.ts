@@ -1,7 +1,6 @@
-// The process steps of a plan, in the order the kernel needs: rlimits (before the start handshake),
-// credentials (no_new_privs, umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds,
-// final affinity, execve). The credentials run after the handshake, unless a filter with
-// SCMP_ACT_NOTIFY moves them before it.
+// The process steps of a plan, in the order the kernel needs: rlimits, credentials (no_new_privs,
+// umask, cwd, bounding set, user, capabilities, seccomp) then exec (fds, final affinity, execve).
+// In a create plan all but the final affinity and execve come before the start handshake.
 import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Capabilities, Process, Rlimit } from '../spec/types.js';
@@ -40,6 +39,23 @@ export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings
     warnings.push(`ambient capabilities not in both permitted and inheritable are not raised: ${skipped.join(', ')}`);
   }
   return { bounding: masks[0], effective: masks[1], permitted, inheritable, ambient: raisable };
+}
+
+/**
+ * Without a new user namespace the init holds at most the runtime's bounding set, and capset(2)
+ * cannot raise a capability outside it (EPERM): refuse such a config at create, as runc's create
+ * fails ("unable to apply caps"), rather than after start in the container's own stderr.
+ * Docker's --privileged asks for every capability it knows, whatever the daemon holds.
+ */
+export function requireHeldCapabilities(caps: Capabilities, bounding: bigint): void {
+  for (const set of ['permitted', 'effective', 'inheritable', 'ambient'] as const) {
+    (caps[set] ?? []).forEach((name, i) => {
+      const bit = (CAPABILITIES as readonly string[]).indexOf(name);
+      if (bit >= 0 && !((bounding >> BigInt(bit)) & 1n)) {
+        throw new ConfigError('config.json', [{ pointer: `/process/capabilities/${set}/${i}`, rule: `${name} is not in the runtime's own bounding set (/proc/self/status CapBnd): capset(2) cannot raise it without a new user namespace`, section: 'config.md#linux-process' }]);
+      }
+    });
+  }
 }
 
 /**
@@ -103,6 +119,10 @@ export function rlimitSteps(p: Process): PlanStep[] {
 export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   const { process: p, warnings } = input;
   const steps: PlanStep[] = [];
+  // runc's setupUser: without a (non-empty) HOME the process gets its user's home from the
+  // container's /etc/passwd, or "/"; the last HOME entry is the one that counts (os.Setenv).
+  const home = (p.env ?? []).filter((e) => e.startsWith('HOME=')).pop();
+  if (!home || home === 'HOME=') steps.push({ op: Op.DEFAULT_HOME, args: [p.user.uid] });
   const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
   // Loading a filter needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)). Load it last, so that no
@@ -123,15 +143,20 @@ export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   return steps;
 }
 
+/** Closes every fd that is not the container's (the init keeps its own CLOEXEC ones until execve). */
+export function preserveFdsStep(input: ProcessStepsInput): PlanStep {
+  return { op: Op.PRESERVE_FDS, args: [input.preserveFds] };
+}
+
+/** The final cpu affinity and execve. */
+export function finalExecSteps(p: Process): PlanStep[] {
+  const args = p.args ?? [];
+  return [...finalAffinitySteps(p), { op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] }];
+}
+
 /** The last steps: close every fd that is not the container's, final cpu affinity, execve. */
 export function execSteps(input: ProcessStepsInput): PlanStep[] {
-  const p = input.process;
-  const args = p.args ?? [];
-  return [
-    { op: Op.PRESERVE_FDS, args: [input.preserveFds] },
-    ...finalAffinitySteps(p),
-    { op: Op.EXEC, args: [args.length, ...args, ...(p.env ?? [])] },
-  ];
+  return [preserveFdsStep(input), ...finalExecSteps(input.process)];
 }
 
 export function processSteps(input: ProcessStepsInput): PlanStep[] {

@@ -8,7 +8,7 @@ import { parseMountOptions } from './mount-options.js';
 import type { HostFacts, IdMap, PlanStep } from './types.js';
 
 /** OP_MOUNT's mode argument (protocol.h). */
-const MOUNT_MODE = { DIR: 0, FILE: 1, COPYUP: 2 } as const;
+const MOUNT_MODE = { DIR: 0, FILE: 1, COPYUP: 2, INHERIT: 4 } as const;
 
 /** config-linux.md#default-devices */
 export const DEFAULT_DEVICES: Required<Pick<Device, 'path' | 'type' | 'major' | 'minor'>>[] = [
@@ -97,6 +97,9 @@ function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[
       if (type === 'tmpfs') mode = MOUNT_MODE.COPYUP;
       else warnings.push(`config.json: /mounts/${index}/options: tmpcopyup ignored on a ${type || 'typeless'} mount (it applies to tmpfs only)`);
     }
+    // runc's mountToRootfs: a tmpfs on an existing directory takes that directory's mode (runc 1.1
+    // does it even over mode=; tsrun, as runc 1.2, keeps an explicit mode=).
+    if (type === 'tmpfs' && !(o.flags & MS.REMOUNT) && !/(^|,)mode=/.test(o.data)) mode |= MOUNT_MODE.INHERIT;
     steps.push({ op: Op.MOUNT, args: [m.source ?? type, dest, type, o.flags, o.propagation, o.data, mode, o.cleared] });
   }
   if (o.recursiveSet || o.recursiveClear) steps.push({ op: Op.MOUNT_SETATTR, args: [dest, o.recursiveSet, o.recursiveClear, 1] });
@@ -148,11 +151,11 @@ export function rootfsSteps(spec: Spec, facts: HostFacts, inUserNs: boolean, war
   return steps;
 }
 
-/** Steps after pivot_root: masked and read-only paths, read-only root. */
+/** Steps after pivot_root and the sysctls: read-only then masked paths (runc's order), read-only root. */
 export function afterPivotSteps(spec: Spec): PlanStep[] {
   const steps: PlanStep[] = [];
-  for (const path of spec.linux?.maskedPaths ?? []) steps.push({ op: Op.MASK_PATH, args: [path] });
   for (const path of spec.linux?.readonlyPaths ?? []) steps.push({ op: Op.READONLY_PATH, args: [path] });
+  for (const path of spec.linux?.maskedPaths ?? []) steps.push({ op: Op.MASK_PATH, args: [path] });
   if (spec.root?.readonly) steps.push({ op: Op.REMOUNT_RO, args: ['/'] });
   return steps;
 }

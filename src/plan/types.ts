@@ -55,6 +55,8 @@ export interface HostFacts {
   fifoPath: string;
   /** Highest capability number of the running kernel (/proc/sys/kernel/cap_last_cap). */
   capLastCap: number;
+  /** The runtime's own bounding set (/proc/self/status CapBnd): all the init can hold without a new user namespace. */
+  capBounding?: bigint;
   /** --no-pivot */
   noPivot: boolean;
   /** --preserve-fds */

@@ -13,6 +13,11 @@ function capLastCap(): number {
   }
 }
 
+function capBounding(): bigint | undefined {
+  const m = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readTrimmed('/proc/self/status'));
+  return m ? BigInt(`0x${m[1]}`) : undefined;
+}
+
 function readTrimmed(path: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
@@ -80,6 +85,7 @@ export function collectHostFacts(input: {
     bundle: input.bundle,
     fifoPath: input.fifoPath,
     capLastCap: capLastCap(),
+    capBounding: capBounding(),
     noPivot: input.noPivot,
     preserveFds: input.preserveFds,
     consoleSocket: input.consoleSocket,

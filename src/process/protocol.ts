@@ -68,12 +68,16 @@ export const Op = {
   IOPRIO: 51,
   PERSONALITY: 52,
   CPU_AFFINITY: 53,
+  LOOPBACK_UP: 54,
+  DEFAULT_HOME: 55,
   LOG: 60,
   MOUNT_SETATTR: 70,
   IDMAP_TREE: 71,
   MOUNT_TREE: 72,
+  MKDIR: 73,
   SESSION_KEYRING: 80,
   CONSOLE_CONNECT: 81,
+  MEMPOLICY: 90,
   TIMESTAMP: 110,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];

@@ -8,7 +8,7 @@ import type { LinuxResources, Spec } from '../spec/types.js';
 import type { ContainerRecord } from '../state/record.js';
 
 export function containerCgroup(record: ContainerRecord, operation: string): CgroupManager {
-  const cgroup = savedCgroupManager(record.cgroupPaths);
+  const cgroup = savedCgroupManager(record.cgroupPaths, record.systemdUnit);
   if (!cgroup) throw new RuntimeError(`cannot ${operation} container ${record.id}: it has no cgroup (a rootless container without a delegated cgroup)`);
   return cgroup;
 }

@@ -7,7 +7,7 @@ import { ConfigError, SyscallError } from '../errors.js';
 import { detectHostCgroups } from '../cgroups/layout.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
 import { debug, debugEnabled, warn } from '../log.js';
-import { mkfifo, type StdioFds } from '../native/index.js';
+import type { StdioFds } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { collectHostFacts } from '../process/hostfacts.js';
@@ -23,6 +23,8 @@ import { checkId, ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { writePidFile } from './pidfile.js';
+import { sendPidfd } from './pidfd-socket.js';
+import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../resctrl/resctrl.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import { cgroupPlacement, createResources } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
@@ -38,6 +40,8 @@ export interface CreateOptions extends GlobalOptions {
   /** Pass this process's fds 3..3+N-1 to the container. */
   preserveFds?: number;
   noNewKeyring?: boolean;
+  /** runc 1.2: a pidfd of the container's process goes to this unix socket (data "standard"). */
+  pidfdSocket?: string;
   /** The container's fds 0, 1, 2 (-1: this process's own), for the library's pipes. */
   stdio?: StdioFds;
 }
@@ -68,6 +72,8 @@ export function create(opts: CreateOptions): ContainerRecord {
   const plan = compilePlan(spec, facts, { seccomp });
   plan.warnings.forEach(warn);
 
+  // config-linux.md#intelrdt: no resctrl filesystem is an error, before anything exists.
+  const resctrlRoot = spec.linux?.intelRdt ? requireResctrl() : undefined;
   const dir = store.create(opts.id);
   crashPoint('state-dir');
   const record: ContainerRecord = {
@@ -82,6 +88,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     rootless,
     noNewKeyring: opts.noNewKeyring || undefined,
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
+    systemdUnit: cgroup?.unit,
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".
@@ -104,6 +111,10 @@ export function create(opts: CreateOptions): ContainerRecord {
       pidFileWritten = true;
       crashPoint('pid-file');
     }
+    // Before "created": a socket that cannot take it fails create, and nothing is left.
+    if (opts.pidfdSocket) sendPidfd(opts.pidfdSocket, pid, 'standard');
+    // Before the container process runs: what it forks inherits the group.
+    if (record.intelRdt) joinResctrl(record.intelRdt, pid);
     dir.write(record);
     crashPoint('state-pid');
   };
@@ -111,11 +122,13 @@ export function create(opts: CreateOptions): ContainerRecord {
     dir.write(record);
     dir.writeSpec(configText);
     crashPoint('state-creating');
-    mkfifo(dir.fifoPath, 0o622);
-    crashPoint('fifo');
     cgroup?.create();
     cgroup?.apply(resources);
     crashPoint('cgroup');
+    if (resctrlRoot) {
+      record.intelRdt = setupResctrl(spec.linux!.intelRdt!, opts.id, resctrlRoot);
+      dir.write(record);
+    }
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
     launch({ plan, preserveFds, stdio: opts.stdio, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     record.status = 'created';
@@ -135,6 +148,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     }
     try {
       cgroup?.destroy();
+      if (record.intelRdt) removeResctrl(record.intelRdt);
     } catch (cleanup) {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }

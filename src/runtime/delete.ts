@@ -4,6 +4,7 @@ import { savedCgroupManager } from '../cgroups/manager.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerNotFoundError, RuntimeError, StateTransitionError } from '../errors.js';
+import { removeResctrl } from '../resctrl/resctrl.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { signalContainer, waitGone } from './signal-process.js';
@@ -32,7 +33,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     const orphan = status === 'creating' && record.pid > 0;
     if (status === 'created' || status === 'running' || status === 'paused' || orphan) {
       // A frozen process cannot act on SIGKILL until its cgroup is thawed.
-      if (status === 'paused') savedCgroupManager(record.cgroupPaths)?.thaw();
+      if (status === 'paused') savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.thaw();
       try {
         signalContainer(record, 9);
       } catch {
@@ -41,7 +42,8 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
     // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with it.
-    savedCgroupManager(record.cgroupPaths)?.destroy();
+    savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.destroy();
+    if (record.intelRdt) removeResctrl(record.intelRdt);
     runRuntimeHooksLogged('poststop', record.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
   } finally {

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { savedCgroupManager } from '../cgroups/manager.js';
 import { cgroupPlacement } from './cgroup.js';
+import { cpuTransitionFacts } from './cpu-transition.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, type StdioFds, waitPidAsync } from '../native/index.js';
@@ -14,8 +15,10 @@ import { launch } from '../process/launcher.js';
 import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
+import { joinResctrl } from '../resctrl/resctrl.js';
 import { ContainerStore } from '../state/store.js';
 import { writePidFile } from './pidfile.js';
+import { sendPidfdOrKill } from './pidfd-socket.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import type { GlobalOptions } from './options.js';
 import { stateOf, statusOf } from './status.js';
@@ -38,6 +41,8 @@ export interface ExecOptions extends GlobalOptions {
   processLabel?: string;
   detach: boolean;
   pidFile?: string;
+  /** runc 1.2: a pidfd of the exec'd process goes to this unix socket (data "setns"). */
+  pidfdSocket?: string;
   preserveFds: number;
   ignorePaused: boolean;
   /** The process's fds 0, 1, 2 (-1: this process's own), for the library's pipes. */
@@ -45,8 +50,12 @@ export interface ExecOptions extends GlobalOptions {
 }
 
 function buildProcess(base: Process, o: ExecOptions): Process {
-  if (o.process) return o.process;
-  if (o.processFile) return JSON.parse(readFileSync(o.processFile, 'utf8')) as Process;
+  if (o.process) return { ...o.process, user: o.process.user ?? { uid: 0, gid: 0 } };
+  if (o.processFile) {
+    const p = JSON.parse(readFileSync(o.processFile, 'utf8')) as Process;
+    // No user is root, as for create (runc: the zero value of specs.User).
+    return { ...p, user: p.user ?? { uid: 0, gid: 0 } };
+  }
   if (o.args.length === 0) throw new UsageError('exec needs a command to run (or --process FILE)');
   const p: Process = { ...base, args: o.args, terminal: o.tty, env: [...(base.env ?? []), ...o.env] };
   if (o.cwd) p.cwd = o.cwd;
@@ -102,7 +111,7 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
     const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
     const seccomp = seccompFor(spec);
-    const placement = cgroupPlacement(savedCgroupManager(record.cgroupPaths));
+    const placement = cgroupPlacement(savedCgroupManager(record.cgroupPaths, record.systemdUnit));
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),
@@ -113,6 +122,8 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
       sessionKeyring: record.noNewKeyring ? undefined : sessionKeyringName(opts.id),
       lsm: lsmFacts(),
       cgroupJoin: placement.selfJoin,
+      memoryPolicy: spec.linux?.memoryPolicy,
+      cpuTransition: cpuTransitionFacts(spec.annotations, record.cgroupPaths),
     });
     plan.warnings.forEach(warn);
     if (!opts.detach) setChildSubreaper();
@@ -121,6 +132,8 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
     pid = launch({ plan, preserveFds: opts.preserveFds, stdio: opts.stdio, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan: placement.beforePlan, onSeccompListener, debug, timings: debugEnabled() });
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
+    if (opts.pidfdSocket) sendPidfdOrKill(opts.pidfdSocket, pid);
+    if (record.intelRdt) joinResctrl(record.intelRdt, pid);
   } finally {
     server?.close();
     dir.unlock();

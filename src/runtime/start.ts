@@ -1,6 +1,7 @@
-// start (runtime.md#start): release the init waiting on exec.fifo; it then execs the process.
-import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
+// start (runtime.md#start): release the init waiting on exec.fifo (a socket); it then execs the process.
+import { unlinkSync } from 'node:fs';
 import { RuntimeError, StateTransitionError } from '../errors.js';
+import { sendToUnixSocket } from '../native/index.js';
 import { canStart } from '../state/status.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
@@ -14,17 +15,11 @@ export function start(opts: GlobalOptions & { id: string }): void {
     const record = dir.read();
     const status = statusOf(record, dir);
     if (!canStart(status)) throw new StateTransitionError(opts.id, 'start', status);
-    let fd: number;
     try {
-      // O_NONBLOCK: ENXIO instead of waiting when no init holds the fifo open (fifo(7)).
-      fd = openSync(dir.fifoPath, constants.O_WRONLY | constants.O_NONBLOCK);
+      // ECONNREFUSED when no init listens on it any more (exec.fifo is a socket: addon/init/ns.cc).
+      sendToUnixSocket(dir.fifoAddress, Buffer.from([0]), [], `start ${opts.id}`);
     } catch (e) {
       throw new RuntimeError(`container ${opts.id} is not waiting to start (${(e as NodeJS.ErrnoException).code})`);
-    }
-    try {
-      writeSync(fd, Buffer.from([0]));
-    } finally {
-      closeSync(fd);
     }
     unlinkSync(dir.fifoPath);
     if (!waitExecOrExit(record.pid)) {

@@ -11,7 +11,7 @@ import { OCI_VERSION } from '../version.js';
 /** runc reports "paused" while the container's cgroup is frozen (runtime.md leaves pause to runtimes). */
 function isFrozen(record: ContainerRecord): boolean {
   try {
-    return savedCgroupManager(record.cgroupPaths)?.frozen() ?? false;
+    return savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.frozen() ?? false;
   } catch {
     return false;
   }

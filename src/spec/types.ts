@@ -132,9 +132,9 @@ export interface Linux {
   readonlyPaths?: string[];
   mountLabel?: string;
   personality?: { domain: string; flags?: string[] };
-  intelRdt?: Record<string, unknown>;
-  memoryPolicy?: Record<string, unknown>;
-  netDevices?: Record<string, unknown>;
+  intelRdt?: IntelRdt;
+  memoryPolicy?: MemoryPolicy;
+  netDevices?: Record<string, { name?: string }>;
 }
 
 export interface DeviceRule {
@@ -232,4 +232,20 @@ export interface State {
   pid?: number;
   bundle: string;
   annotations?: Record<string, string>;
+}
+
+/** config-linux.md#memory-policy */
+export interface MemoryPolicy {
+  mode: string;
+  nodes?: string;
+  flags?: string[];
+}
+
+/** config-linux.md#intelrdt */
+export interface IntelRdt {
+  closID?: string;
+  l3CacheSchema?: string;
+  memBwSchema?: string;
+  schemata?: string[];
+  enableMonitoring?: boolean;
 }

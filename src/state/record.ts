@@ -1,3 +1,5 @@
+import type { SystemdUnitRef } from '../cgroups/systemd/manager.js';
+import type { ResctrlRecord } from '../resctrl/resctrl.js';
 import type { ContainerStatus, Hook } from '../spec/types.js';
 
 /** What state.json holds: the spec's state (runtime.md#state) plus what later commands need. */
@@ -19,6 +21,10 @@ export interface ContainerRecord {
   noNewKeyring?: boolean;
   /** Cgroup directories by hierarchy, when the container has a cgroup. */
   cgroupPaths?: Record<string, string>;
+  /** The systemd scope holding that cgroup (--systemd-cgroup). */
+  systemdUnit?: SystemdUnitRef;
   /** The hooks the runtime runs after create (kept so start and delete need not read the bundle). */
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
+  /** linux.intelRdt: the resctrl groups the container's processes join, and what delete removes. */
+  intelRdt?: ResctrlRecord;
 }

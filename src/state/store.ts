@@ -41,8 +41,13 @@ export class ContainerDir {
   get statePath(): string {
     return join(this.path, 'state.json');
   }
+  /** runc's name; a listening unix socket of the waiting init (addon/init/ns.cc op_open_fifo). */
   get fifoPath(): string {
     return join(this.path, 'exec.fifo');
+  }
+  /** fifoPath as connect(2) takes it: through the locked directory's fd when too long for sun_path. */
+  get fifoAddress(): string {
+    return this.fifoPath.length < 100 || this.fd === undefined ? this.fifoPath : `/proc/self/fd/${this.fd}/exec.fifo`;
   }
   /** The bundle's config.json as create read and validated it. */
   get configPath(): string {

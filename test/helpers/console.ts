@@ -1,22 +1,12 @@
 // The test's console socket receiver (console-receiver.c), compiled once per source hash with
 // the system C compiler into /tmp, readable and runnable by every tier.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
-import { repoRoot, poll } from './host.js';
-
-const SOURCE = join(repoRoot, 'test', 'helpers', 'console-receiver.c');
+import { helperBin } from './cc.js';
+import { poll } from './host.js';
 
 export function consoleReceiverBin(): string {
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
-  const bin = `/tmp/tsrun-console-receiver-${hash}`;
-  if (!existsSync(bin)) {
-    execFileSync('cc', ['-O2', '-Wall', '-o', `${bin}.tmp`, SOURCE]);
-    renameSync(`${bin}.tmp`, bin);
-  }
-  return bin;
+  return helperBin('console-receiver');
 }
 
 export interface ConsoleReceiver {

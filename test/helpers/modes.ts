@@ -21,6 +21,8 @@ export interface Tier {
   /** A bundle dir with this config.json (object, or `text` verbatim; null: no config.json). */
   bundle(config: unknown, opts?: { text?: string }): string;
   tsrun(args: string[], opts?: TsrunOptions): Promise<TsrunResult>;
+  /** The same command line through runc 1.1 (own --root, its containers deleted after the test): the oracle in the same test. */
+  runc(args: string[], opts?: TsrunOptions): Promise<TsrunResult>;
   /** Start tsrun without waiting for it (a `run` to signal, say); ended after the test. */
   spawn(args: string[], opts?: TsrunOptions): TsrunCall;
   /** `state id`, asserted valid; remembers the pid for the leftover check. */
@@ -56,6 +58,7 @@ function makeTier(mode: Mode): Tier & { cleanup(): Promise<void> } {
     args: (args: string[], overrides?: DeepPartial<Spec>) => withArgs(mode, args, overrides),
     bundle: (config: unknown, opts?: { text?: string }) => makeBundle(config, opts),
     tsrun: (args: string[], opts?: TsrunOptions) => tsrun(mode, args, opts),
+    runc: (args: string[], opts?: TsrunOptions) => tsrun(mode, args, { ...opts, runc: true }),
     spawn(args: string[], opts?: TsrunOptions) {
       const call = tsrunStart(mode, args, opts);
       spawned.push(call);
@@ -106,6 +109,11 @@ function makeTier(mode: Mode): Tier & { cleanup(): Promise<void> } {
         }
         const d = await tsrun(mode, ['delete', '--force', id]);
         if (d.exitCode !== 0) problems.push(`delete --force ${id} failed (exit ${d.exitCode}): ${d.stderr.trim()}`);
+      }
+      const runcRoot = `${root}-runc`;
+      for (const id of existsSync(runcRoot) ? readdirSync(runcRoot) : []) {
+        const d = await tsrun(mode, ['delete', '--force', id], { runc: true });
+        if (d.exitCode !== 0) problems.push(`runc delete --force ${id} failed (exit ${d.exitCode}): ${d.stderr.trim()}`);
       }
       for (const call of spawned.splice(0)) {
         const done = await Promise.race([call.result.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);

@@ -32,6 +32,8 @@ export interface ProbeReport {
   sched: { policy: number; priority: number; nice: number; flags: number; runtime: number; deadline: number; period: number } | null;
   /** ioprio_get(2): class (0 none, 1 RT, 2 BE, 3 IDLE) and level. */
   ioprio: { class: number; priority: number } | null;
+  /** get_mempolicy(2): mode (MPOL_DEFAULT 0, PREFERRED 1, BIND 2, INTERLEAVE 3, LOCAL 4, PREFERRED_MANY 5, WEIGHTED_INTERLEAVE 6) with the MPOL_F_* flags OR'd in, and the nodes; errno when the call failed. */
+  mempolicy: { mode: number; nodes: number[] } | { errno: number };
 }
 
 /** process.args printing the report; with `before`, a shell runs that first (e.g. "cd /tmp && "). */

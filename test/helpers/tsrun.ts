@@ -22,6 +22,8 @@ export interface TsrunOptions {
   fds?: number[];
   /** Set LISTEN_FDS to this and LISTEN_PID to tsrun's own pid (sd_listen_fds(3) socket activation). */
   listenFds?: number;
+  /** Run runc 1.1 (/usr/sbin/runc) instead, with its own --root: the oracle in the same test (runc.ts). */
+  runc?: boolean;
 }
 
 export interface TsrunResult {
@@ -43,6 +45,8 @@ export interface TsrunCall {
 }
 
 let calls = 0;
+/** runc 1.1, the oracle of the tests that compare (TsrunOptions.runc). */
+export const RUNC = '/usr/sbin/runc';
 
 /** execa's option types name fd numbers as literals only; any open fd works (it goes to spawn). */
 const anyFd = (fd: number) => fd as 3;
@@ -66,9 +70,10 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
   const dir = scratchDir(mode);
   const outFile = join(dir, `call-${n}.out`);
   const errFile = join(dir, `call-${n}.err`);
-  const [runtime, ...runtimeArgs] = runtimeArgv();
+  const [runtime, ...runtimeArgs] = opts.runc ? [RUNC] : runtimeArgv();
   let file = runtime!;
-  let argv = [...runtimeArgs, ...(opts.noRoot ? [] : ['--root', stateRoot(mode)]), ...args];
+  const root = opts.runc ? `${stateRoot(mode)}-runc` : stateRoot(mode);
+  let argv = [...runtimeArgs, ...(opts.noRoot ? [] : ['--root', root]), ...args];
   if (opts.listenFds !== undefined) {
     // The pid is only known in the process itself: a shell exports it and execs the rest.
     argv = ['-c', `LISTEN_PID=$$ LISTEN_FDS=${opts.listenFds} exec "$@"`, 'sh', file, ...argv];
@@ -95,7 +100,7 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
   closeSync(outFd);
   closeSync(errFd);
   const output = () => ({ stdout: readFileSync(outFile, 'utf8'), stderr: readFileSync(errFile, 'utf8') });
-  const command = `[${mode}] tsrun ${args.join(' ')}`;
+  const command = `[${mode}] ${opts.runc ? 'runc' : 'tsrun'} ${args.join(' ')}`;
   const result = subprocess.then((r) => ({
     command,
     exitCode: r.exitCode,

@@ -76,6 +76,24 @@ forEachMode((t) => {
     expect(expectOk(await runContainer(t, config)).stdout.trim()).toBe('1');
   });
 
+  it('Docker\'s default: net.ipv4.ip_unprivileged_port_start=0 with /proc/sys in readonlyPaths is written before /proc/sys turns read-only, as with runc', async () => {
+    // What dockerd 20.10 sends for a container with its own network namespace (oci/defaults.go).
+    const script = 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; echo 1 > /proc/sys/net/ipv4/ip_forward && echo writable || echo read-only';
+    const config = t.args(['sh', '-c', script], {
+      linux: {
+        sysctl: { 'net.ipv4.ip_unprivileged_port_start': '0' },
+        readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+        maskedPaths: ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/timer_list', '/sys/firmware'],
+      },
+    });
+    if (t.mode === 'rootless') config.linux!.namespaces = [...config.linux!.namespaces!, { type: 'network' }];
+    const bundle = t.bundle(config);
+    const ours = expectOk(await t.tsrun(['run', t.id('docker-sysctl'), '-b', bundle]));
+    const runc = expectOk(await t.runc(['run', t.id('docker-sysctl'), '-b', bundle]));
+    expect(ours.stdout.split('\n').map((l) => l.trim())).toEqual(['0', 'read-only', '']);
+    expect(ours.stdout).toBe(runc.stdout);
+  });
+
   const refused: [name: string, sysctl: Record<string, string>, drop: string | undefined, message: RegExp][] = [
     ['net.* without a network namespace', { 'net.ipv4.ip_forward': '1' }, 'network', /\/linux\/sysctl\/net\.ipv4\.ip_forward: sysctl net\.ipv4\.ip_forward needs a network namespace/],
     ['kernel.shmmax without an ipc namespace', { 'kernel.shmmax': '1' }, 'ipc', /\/linux\/sysctl\/kernel\.shmmax: sysctl kernel\.shmmax needs an ipc namespace/],

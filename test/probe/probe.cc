@@ -3,10 +3,15 @@
 //
 //   probe                      the report: ids, groups, capability sets, rlimits, no_new_privs,
 //                              seccomp, oom_score_adj, umask, personality, uname, cpu affinity,
-//                              scheduler, io priority
+//                              scheduler, io priority, NUMA memory policy
 //   probe syscall NAME|NR [ARG...]
 //                              make one raw syscall (integer args, 0x.. accepted) and print
 //                              {"ret": N, "errno": E}: for seccomp tests, independent of busybox
+//   probe hijack PID PROGRAM [ARG...]
+//                              ptrace PID (PTRACE_SEIZE + PTRACE_INTERRUPT) and make it execve
+//                              PROGRAM with ARGs in place of whatever it was doing (x86_64): the
+//                              attacker of issue 13 item 1, who runs code as a waiting init.
+//                              Prints {"ret": 0} or {"ret": -1, "errno": E, "step": "..."}
 //
 // Plain C style on purpose: no iostream, no exceptions, so the static binary stays small.
 #include <errno.h>
@@ -17,7 +22,10 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -162,6 +170,19 @@ static void report() {
   long io = syscall(SYS_ioprio_get, 1, 0);
   if (io >= 0) printf(",\"ioprio\":{\"class\":%ld,\"priority\":%ld}", io >> 13, io & 0x1fff);
   else printf(",\"ioprio\":null");
+
+  // get_mempolicy(2) of the thread: mode with its MPOL_F_* mode flags OR'd in, and the node mask.
+  int mode = 0;
+  unsigned long nodes[16] = {};
+  if (syscall(SYS_get_mempolicy, &mode, nodes, sizeof nodes * 8, 0, 0) == 0) {
+    printf(",\"mempolicy\":{\"mode\":%d,\"nodes\":[", mode);
+    bool first = true;
+    for (unsigned n = 0; n < sizeof nodes * 8; n++)
+      if (nodes[n / (8 * sizeof(long))] >> (n % (8 * sizeof(long))) & 1) printf("%s%u", first ? "" : ",", n), first = false;
+    printf("]}");
+  } else {
+    printf(",\"mempolicy\":{\"errno\":%d}", errno);
+  }
   printf("}\n");
 }
 
@@ -194,8 +215,65 @@ static int do_syscall(int argc, char** argv) {
   return 0;
 }
 
+static int hijack_fail(const char* step) {
+  printf("{\"ret\":-1,\"errno\":%d,\"step\":\"%s\"}\n", errno, step);
+  return 1;
+}
+
+// Stops `pid` in whatever syscall it blocks in and rewinds it onto that syscall instruction
+// with execve's number and arguments written below its stack pointer (ptrace(2), syscall(2)).
+static int do_hijack(int argc, char** argv) {
+#if defined(__x86_64__)
+  if (argc < 2) return fprintf(stderr, "usage: probe hijack PID PROGRAM [ARG...]\n"), 2;
+  pid_t pid = static_cast<pid_t>(strtol(argv[0], nullptr, 10));
+  if (ptrace(PTRACE_SEIZE, pid, 0, 0) < 0) return hijack_fail("PTRACE_SEIZE");
+  if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0) return hijack_fail("PTRACE_INTERRUPT");
+  int st;
+  if (waitpid(pid, &st, __WALL) < 0) return hijack_fail("waitpid");
+  user_regs_struct regs;
+  if (ptrace(PTRACE_GETREGS, pid, 0, &regs) < 0) return hijack_fail("PTRACE_GETREGS");
+  // The image: strings, then the argv array, 8-byte aligned, well below the red zone.
+  char image[4096] = {};
+  unsigned long base = ((regs.rsp - 8192) & ~15UL);
+  size_t off = 0;
+  unsigned long ptrs[32] = {};
+  int n = argc - 1 < 31 ? argc - 1 : 31;
+  for (int i = 0; i < n; i++) {
+    size_t len = strlen(argv[1 + i]) + 1;
+    if (off + len > 3000) return errno = E2BIG, hijack_fail("arguments");
+    memcpy(image + off, argv[1 + i], len);
+    ptrs[i] = base + off;
+    off += len;
+  }
+  off = (off + 7) & ~7UL;
+  unsigned long argv_at = base + off;
+  memcpy(image + off, ptrs, sizeof(unsigned long) * (n + 1));
+  off += sizeof(unsigned long) * (n + 1);
+  for (size_t i = 0; i < off; i += 8) {
+    unsigned long word;
+    memcpy(&word, image + i, 8);
+    if (ptrace(PTRACE_POKEDATA, pid, base + i, word) < 0) return hijack_fail("PTRACE_POKEDATA");
+  }
+  // Stopped in (or right after) a syscall: rip is past the 2-byte `syscall` instruction.
+  regs.rip -= 2;
+  regs.rax = SYS_execve;
+  regs.orig_rax = static_cast<unsigned long>(-1);  // no syscall restart on resume
+  regs.rdi = ptrs[0];
+  regs.rsi = argv_at;
+  regs.rdx = 0;
+  if (ptrace(PTRACE_SETREGS, pid, 0, &regs) < 0) return hijack_fail("PTRACE_SETREGS");
+  if (ptrace(PTRACE_DETACH, pid, 0, 0) < 0) return hijack_fail("PTRACE_DETACH");
+  printf("{\"ret\":0}\n");
+  return 0;
+#else
+  (void)argc, (void)argv;
+  return errno = ENOSYS, hijack_fail("architecture");
+#endif
+}
+
 int main(int argc, char** argv) {
   if (argc >= 2 && !strcmp(argv[1], "syscall")) return do_syscall(argc - 2, argv + 2);
+  if (argc >= 2 && !strcmp(argv[1], "hijack")) return do_hijack(argc - 2, argv + 2);
   if (argc != 1) return fprintf(stderr, "usage: probe | probe syscall NAME|NR [ARG...]\n"), 2;
   report();
   return 0;

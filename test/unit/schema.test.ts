@@ -189,6 +189,15 @@ describe('config.json schema', () => {
     ]);
   });
 
+  it('accepts rootfsPropagation shared, slave, private, unbindable and their r* forms (as runc and crun), nothing else', () => {
+    for (const p of ['shared', 'slave', 'private', 'unbindable', 'rshared', 'rslave', 'rprivate', 'runbindable']) {
+      expect(() => validateConfig({ ...minimal(), linux: { rootfsPropagation: p } }), p).not.toThrow();
+    }
+    expect(issuesOf(() => validateConfig({ ...minimal(), linux: { rootfsPropagation: 'rmaster' } }))).toEqual([
+      { pointer: '/linux/rootfsPropagation', rule: 'must be one of shared, slave, private, unbindable, rshared, rslave, rprivate, runbindable', section: 'config-linux.md#rootfs-mount-propagation' },
+    ]);
+  });
+
   it('rejects an rlimit whose soft limit exceeds the hard limit, and duplicate rlimits', () => {
     const process = {
       cwd: '/',

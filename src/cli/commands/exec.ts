@@ -3,7 +3,7 @@ import { defineCommand } from '../command.js';
 import { count } from '../flags.js';
 
 /** exec's options that take a value as the next word (runc exec --help). */
-const VALUE_FLAGS = new Set(['--process', '-p', '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c', '--apparmor', '--process-label', '--pid-file', '--preserve-fds']);
+const VALUE_FLAGS = new Set(['--process', '-p', '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c', '--apparmor', '--process-label', '--pid-file', '--pidfd-socket', '--preserve-fds']);
 /** Global options before the command word that take a value. */
 const GLOBAL_VALUE_FLAGS = new Set(['--root', '--log', '--log-format', '--rootless']);
 
@@ -38,6 +38,7 @@ export const execCommand = defineCommand({
       .option('process', { alias: 'p', type: 'string', describe: 'process.json (config.md#process) to run' })
       .option('tty', { alias: 't', type: 'boolean', default: false })
       .option('console-socket', { type: 'string' })
+      .option('pidfd-socket', { type: 'string', describe: 'unix socket that receives a pidfd of the container process (runc 1.2)' })
       .option('cwd', { type: 'string' })
       .option('env', { alias: 'e', type: 'string', array: true, default: [] as string[] })
       .option('user', { alias: 'u', type: 'string', describe: 'uid[:gid]' })
@@ -69,6 +70,7 @@ export const execCommand = defineCommand({
       processLabel: a['process-label'],
       detach: a.detach,
       pidFile: a['pid-file'],
+      pidfdSocket: a['pidfd-socket'],
       preserveFds: a['preserve-fds'],
       ignorePaused: a['ignore-paused'],
     }),

@@ -12,6 +12,8 @@ export const runCommand = defineCommand({
       .option('pid-file', { type: 'string' })
       .option('detach', { alias: 'd', type: 'boolean', default: false })
       .option('console-socket', { type: 'string' })
+      .option('pidfd-socket', { type: 'string', describe: 'unix socket that receives a pidfd of the container process (runc 1.2)' })
+      .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits (runc 1.2)' })
       .option('no-pivot', { type: 'boolean', default: false })
       .option('no-new-keyring', { type: 'boolean', default: false, describe: "keep the caller's session keyring instead of a new one" })
       .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
@@ -28,5 +30,7 @@ export const runCommand = defineCommand({
       preserveFds: a['preserve-fds'],
       systemdCgroup: a['systemd-cgroup'],
       noNewKeyring: a['no-new-keyring'],
+      pidfdSocket: a['pidfd-socket'],
+      keep: a.keep,
     }),
 });

@@ -202,7 +202,7 @@ describe('v1 manager on a fake cgroupfs', () => {
     expect(createCgroupManager({ ...opts, host })).not.toBeNull();
   });
 
-  it('systemd driver: clear error when systemd is not running, not supported otherwise', () => {
+  it('systemd driver: clear error when systemd is not running, not supported on a v1 host', () => {
     expect(() => createCgroupManager({ id: 'c1', rootless: false, systemd: true, host })).toThrow(/systemd is not running/);
     expect(() => createCgroupManager({ id: 'c1', cgroupsPath: 'system.slice:tsrun:c1', rootless: false, systemd: true, host: { ...host, systemdRunning: true } })).toThrow(NotSupportedError);
     expect(() => createCgroupManager({ id: 'c1', cgroupsPath: '/bad', rootless: false, systemd: true, host })).toThrow(/slice:prefix:name/);

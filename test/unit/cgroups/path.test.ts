@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hostCgroupsFrom } from '../../../src/cgroups/layout.js';
 import { checkCgroupsPath, containerPaths, defaultCgroupsPath, parseSystemdPath, systemdCgroupPath } from '../../../src/cgroups/path.js';
 import { createCgroupManager } from '../../../src/cgroups/manager.js';
-import { ConfigError, NotSupportedError } from '../../../src/errors.js';
+import { ConfigError } from '../../../src/errors.js';
 
 const legacy = hostCgroupsFrom(
   `26 25 0:23 / /cg/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct
@@ -44,10 +44,16 @@ describe('cgroupsPath resolution', () => {
 
 describe('--systemd-cgroup', () => {
   const opts = (systemdRunning: boolean, cgroupsPath?: string) => ({ id: 'c1', cgroupsPath, rootless: false, systemd: true, host: { ...unified, systemdRunning } });
-  it('systemd not running: says so; running: the driver is not implemented; a bad path is a config error first', () => {
+  it('systemd not running: says so; running: a scope <prefix>-<name>.scope in the slice, nothing asked of systemd before the init exists; a bad path is a config error first', () => {
     expect(() => createCgroupManager(opts(false))).toThrow(/systemd is not running on this host/);
-    expect(() => createCgroupManager(opts(true, 'user.slice:p:c1'))).toThrow(NotSupportedError);
-    expect(() => createCgroupManager(opts(true, 'user.slice:p:c1'))).toThrow(/systemd \(D-Bus\) cgroup driver is not implemented/);
+    const m = createCgroupManager(opts(true, 'user.slice:p:c1'))!;
+    expect(m.unit).toEqual({ name: 'p-c1.scope', slice: 'user.slice', user: false });
+    expect(m.paths).toEqual({ unified: `${unified.unified!.mountpoint}/user.slice/p-c1.scope` });
+    m.create();
+    expect(m.apply({ pids: { limit: 5 } })).toEqual([]);
+    // runc's defaults for empty parts: system.slice, the prefix tsrun and the id when no path is given.
+    expect(createCgroupManager(opts(true))!.unit?.name).toBe('tsrun-c1.scope');
+    expect(createCgroupManager(opts(true, '::c1'))!.unit).toEqual({ name: 'c1.scope', slice: 'system.slice', user: false });
     expect(() => createCgroupManager(opts(false, 'nocolons'))).toThrow(ConfigError);
   });
 });

@@ -43,5 +43,5 @@ describe('mutated configs', () => {
     expect(crashes.slice(0, 3)).toEqual([]);
     expect(compiled).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
-  });
+  }, 60_000); // shares the cores with the libFuzzer run of init-fuzz.test.ts
 });

@@ -25,7 +25,7 @@ const ops = (steps: PlanStep[]) => steps.map((s) => s.op);
 const find = (steps: PlanStep[], op: number) => steps.filter((s) => s.op === op);
 
 describe('compilePlan', () => {
-  it('orders the stages: fifo first, namespaces, fork, rootfs, pivot, handshake, process, exec last', () => {
+  it('orders the stages: fifo first, namespaces, fork, rootfs, pivot, process, handshake, exec last', () => {
     const { steps } = compilePlan(spec(), facts());
     const o = ops(steps);
     expect(o[0]).toBe(Op.LOG);
@@ -36,7 +36,14 @@ describe('compilePlan', () => {
     expect(o.indexOf(Op.ROOTFS)).toBeLessThan(o.indexOf(Op.PIVOT_ROOT));
     expect(o.indexOf(Op.PIVOT_ROOT)).toBeLessThan(o.indexOf(Op.REMOUNT_RO));
     expect(o.indexOf(Op.CHECK_EXEC)).toBeLessThan(o.indexOf(Op.CREATED));
-    expect(o.indexOf(Op.CREATED)).toBeLessThan(o.indexOf(Op.USER));
+    // The waiting init holds only the container's privileges (issue 13 item 1, runc's order).
+    const p = spec().process!;
+    const locked = spec({ process: { ...p, noNewPrivileges: true, rlimits: [{ type: 'RLIMIT_NOFILE', soft: 64, hard: 64 }], capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] } } });
+    const l = ops(compilePlan(locked, facts(), { seccomp: { bpf: Buffer.alloc(8), flags: 0 } }).steps);
+    for (const op of [Op.USER, Op.NO_NEW_PRIVS, Op.CAPS, Op.CAPS_BOUNDING, Op.RLIMIT, Op.PRESERVE_FDS, Op.SECCOMP]) {
+      expect(l.indexOf(op), `op ${op}`).toBeGreaterThan(l.indexOf(Op.PIVOT_ROOT));
+      expect(l.indexOf(op), `op ${op}`).toBeLessThan(l.indexOf(Op.CREATED));
+    }
     expect(o[o.length - 1]).toBe(Op.EXEC);
   });
 
@@ -113,6 +120,15 @@ describe('compilePlan', () => {
     expect(() => compilePlan(spec(), facts({ euid: 1000 }))).toThrow(RuntimeError);
     expect(() => compilePlan(spec({ hostname: 'x', linux: { namespaces: [{ type: 'mount' }] } }), facts())).toThrow(/\/hostname: needs a uts namespace/);
     expect(() => compilePlan(spec({ mounts: [{ destination: '/m', type: 'bind', source: '/missing', options: ['bind'] }] }), facts())).toThrow(/\/mounts\/0\/source/);
+  });
+
+  it('refuses a capability outside the runtime\'s own bounding set without a new user namespace (docker --privileged on a daemon without CAP_SYS_RESOURCE)', () => {
+    const withoutSysResource = ~(1n << 24n) & ((1n << 41n) - 1n);
+    const caps = { bounding: ['CAP_SYS_RESOURCE'], permitted: ['CAP_CHOWN', 'CAP_SYS_RESOURCE'] };
+    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: caps } }), facts({ capBounding: withoutSysResource }))).toThrow(/\/process\/capabilities\/permitted\/1: CAP_SYS_RESOURCE is not in the runtime's own bounding set/);
+    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_SYS_RESOURCE'] } } }), facts({ capBounding: withoutSysResource }))).not.toThrow();
+    const userns = { namespaces: [{ type: 'pid' as const }, { type: 'mount' as const }, { type: 'uts' as const }, { type: 'user' as const }], uidMappings: [{ containerID: 0, hostID: 0, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 0, size: 65536 }] };
+    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: caps }, linux: userns }), facts({ capBounding: withoutSysResource }))).not.toThrow();
   });
 });
 

@@ -57,7 +57,9 @@ describe('mount steps', () => {
   });
 
   it('copies up into a tmpfs only (mode 2), with a warning elsewhere', () => {
-    expect(find(mountPlan({ destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['tmpcopyup'] }).steps, Op.MOUNT)[0].args[6]).toBe(2);
+    // | 4: no mode=, so the tmpfs takes the mode of the directory it covers (runc)
+    expect(find(mountPlan({ destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['tmpcopyup'] }).steps, Op.MOUNT)[0].args[6]).toBe(2 | 4);
+    expect(find(mountPlan({ destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['tmpcopyup', 'mode=700'] }).steps, Op.MOUNT)[0].args[6]).toBe(2);
     const plan = mountPlan({ destination: '/x', type: 'proc', source: 'proc', options: ['tmpcopyup'] });
     expect(find(plan.steps, Op.MOUNT)[0].args[6]).toBe(0);
     expect(plan.warnings.join()).toContain('tmpcopyup ignored');
@@ -90,14 +92,23 @@ describe('mount steps', () => {
 });
 
 describe('rootfsPropagation', () => {
-  it('keeps every mount a slave until pivot_root, then applies the configured mode to "/"', () => {
+  it('applies the configured mode to "/" before the rootfs bind and again after pivot_root (runc prepareRoot); rslave when none is given', () => {
     const { steps } = compilePlan(spec({}, { rootfsPropagation: 'shared' }), facts());
     const props = find(steps, Op.MOUNT_PROPAGATION).map((x) => x.args[0]);
-    expect(props).toEqual([MS.SLAVE | MS.REC, MS.SHARED]);
+    expect(props).toEqual([MS.SHARED, MS.SHARED]);
     const ops = steps.map((x) => x.op);
+    expect(ops.indexOf(Op.MOUNT_PROPAGATION)).toBeLessThan(ops.indexOf(Op.ROOTFS));
     expect(ops.lastIndexOf(Op.MOUNT_PROPAGATION)).toBeGreaterThan(ops.indexOf(Op.PIVOT_ROOT));
-    expect(find(compilePlan(spec({}, { rootfsPropagation: 'private' }), facts()).steps, Op.MOUNT_PROPAGATION)[0].args).toEqual([MS.PRIVATE | MS.REC]);
-    expect(find(compilePlan(spec(), facts()).steps, Op.MOUNT_PROPAGATION)).toHaveLength(1);
+    const flags: Record<string, [number, number]> = {
+      // After pivot_root: the container's "/" alone.
+      rshared: [MS.SHARED | MS.REC, MS.SHARED], rslave: [MS.SLAVE | MS.REC, MS.SLAVE], rprivate: [MS.PRIVATE | MS.REC, MS.PRIVATE], private: [MS.PRIVATE, MS.PRIVATE], slave: [MS.SLAVE, MS.SLAVE],
+      // An unbindable mount cannot be the source of the rootfs bind: private until pivot_root.
+      runbindable: [MS.PRIVATE | MS.REC, MS.UNBINDABLE], unbindable: [MS.PRIVATE, MS.UNBINDABLE],
+    };
+    for (const [name, flag] of Object.entries(flags)) {
+      expect(find(compilePlan(spec({}, { rootfsPropagation: name }), facts()).steps, Op.MOUNT_PROPAGATION).map((x) => x.args[0]), name).toEqual(flag);
+    }
+    expect(find(compilePlan(spec(), facts()).steps, Op.MOUNT_PROPAGATION).map((x) => x.args[0])).toEqual([MS.SLAVE | MS.REC]);
   });
 });
 
