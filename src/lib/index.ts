@@ -9,6 +9,8 @@ export type { ContainerEvent } from '../runtime/events.js';
 export type { ContainerSummary } from '../runtime/list.js';
 export type { CgroupStats } from '../cgroups/types.js';
 export type { Status } from '../state/status.js';
+export type { CheckOptions } from '../runtime/check/index.js';
+export type { BundleProblem, CheckReport, HostCheck, Verdict } from '../runtime/check/types.js';
 export type * from '../spec/types.js';
 export {
   RuntimeError,

@@ -7,6 +7,8 @@ import type { CgroupStats } from '../cgroups/types.js';
 import { UsageError } from '../errors.js';
 import { configureLog, type LogOptions } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
+import { check, type CheckOptions } from '../runtime/check/index.js';
+import type { CheckReport } from '../runtime/check/types.js';
 import { create, type CreateOptions as CreateOperationOptions } from '../runtime/create.js';
 import type { GlobalOptions } from '../runtime/options.js';
 import { deleteContainer } from '../runtime/delete.js';
@@ -238,6 +240,11 @@ export class Runtime {
   spec(options: { rootless?: boolean | { uid: number; gid: number } } = {}): Spec {
     const r = options.rootless;
     return defaultSpec(r === true ? { uid: process.geteuid!(), gid: process.getegid!() } : r || undefined);
+  }
+
+  /** What `tsrun check` reports: the host's features and, with a bundle, what in it cannot run here. */
+  check(options: Omit<CheckOptions, 'systemdCgroup'> = {}): CheckReport {
+    return check({ ...options, systemdCgroup: this.#systemdCgroup });
   }
 
   /** features.md: what this build implements. */

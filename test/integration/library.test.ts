@@ -7,25 +7,13 @@ import { execa } from 'execa';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isRoot, type Mode, nodeBin, otherRuntime, repoRoot, runnerOf } from '../helpers/host.js';
+import { nodeBin, otherRuntime, repoRoot } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
+import { nodeAs } from '../helpers/node.js';
 import { testRootfs } from '../helpers/rootfs.js';
 import { sandbox, stateRoot } from '../helpers/sandbox.js';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'library');
-
-/** node with `args` as the tier's runner, in `cwd`, with a clean environment. */
-function nodeAs(mode: Mode, args: string[], cwd: string) {
-  const who = runnerOf(mode);
-  let file = nodeBin;
-  let argv = args;
-  if (mode === 'rootless' && isRoot) {
-    argv = [`--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--', file, ...argv];
-    file = 'setpriv';
-  }
-  const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: who.home, LANG: 'C.UTF-8' };
-  return execa(file, argv, { cwd, env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
-}
 
 let consumer = '';
 
@@ -60,10 +48,12 @@ describe.skipIf(otherRuntime)(`library (tsrun only: ${otherRuntime ? `SKIPPED, $
       const bad = t.bundle({ ...t.base(), hostname: 42 });
       const sleep = t.bundle(t.args(['sleep', '1000']));
       const ids = [t.id('lib-echo'), t.id('lib-bad'), t.id('lib-sleep')];
-      const r = await nodeAs(t.mode, ['consumer.mjs', stateRoot(t.mode), echo, bad, sleep, ...ids], consumer);
+      const r = await nodeAs(t.mode, ['consumer.mjs', stateRoot(t.mode), echo, bad, sleep, ...ids], { cwd: consumer });
       expect(r.exitCode, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout);
       expect(out.run).toEqual({ ok: { exitCode: 7, signal: null, status: 7, stdout: 'out:ping\n', stderr: 'err\n' } });
+      expect(out.parallel).toEqual({ ok: [[7, 'out:\n'], [7, 'out:\n'], [7, 'out:\n']] });
+      expect(out.check).toEqual({ ok: [true, 0, true] });
       expect(out.bad.ok.code).toBe('ERR_TSRUN_CONFIG');
       expect(out.bad.ok.issues).toContainEqual(expect.objectContaining({ pointer: '/hostname', section: expect.stringMatching(/config\.md/) }));
       expect(out.create).toEqual({ ok: 'created' });
@@ -83,7 +73,7 @@ describe.skipIf(otherRuntime)(`library (tsrun only: ${otherRuntime ? `SKIPPED, $
     });
 
     it('the README example script (examples/library.mjs) runs', async () => {
-      const r = await nodeAs(t.mode, [join(repoRoot, 'examples', 'library.mjs'), testRootfs(), stateRoot(t.mode)], repoRoot);
+      const r = await nodeAs(t.mode, [join(repoRoot, 'examples', 'library.mjs'), testRootfs(), stateRoot(t.mode)], { cwd: repoRoot });
       expect(r.exitCode, r.stderr).toBe(0);
       const steps = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
       expect(steps).toEqual([
