@@ -39,6 +39,11 @@ export class SystemdManager implements CgroupManager {
     this.fs = new V2Manager(dir, io);
   }
 
+  /** The scope's directory exists before its unit is started by this create: another's cgroup. */
+  existing(): boolean {
+    return this.fs.existing();
+  }
+
   /** systemd makes the directory when the scope starts (addProcess). */
   create(): void {}
 
