@@ -5,7 +5,7 @@
 // and fails create with the delegation explanation when one is.
 // Only this file's own containers' cgroups are looked at: other containers run on the machine.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -315,6 +315,34 @@ forEachMode((t) => {
     expect(stats).toMatchObject({ type: 'stats', id, data: { pids: { current: 1, limit: 9 }, memory: { usage: { limit: 96 * MiB } } } });
     // A value the kernel refuses names the file and the value.
     expectFail(await t.tsrun(['update', '--cpuset-cpus', '4096', id]), /cgroup: write "4096" to .*cpuset\.cpus: E/);
+  });
+
+  it(`exec --cgroup <path> puts the process in an existing sub-cgroup of the container, as with runc${V1_ONLY}`, async () => {
+    if (!V1) return;
+    for (const runtime of [t.tsrun, t.runc]) {
+      const id = t.id('execcg');
+      expectOk(await runtime(['run', '-d', '-b', t.bundle(t.args(['sleep', '60'])), id]));
+      const pid = (JSON.parse(expectOk(await runtime(['state', id])).stdout) as { pid: number }).pid;
+      // runc 1.1 needs the sub-cgroup in every hierarchy the container has.
+      const subs = Object.keys(host.v1).map((key) => join(cgroupOf(pid, key.split(',')[0]), 'sub'));
+      // runc also joins the empty cgroup2 of a hybrid host.
+      const unified = /^0::(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))?.[1];
+      if (host.unified && unified !== undefined && unified !== '/') subs.push(join(host.unified.mountpoint, unified, 'sub'));
+      for (const d of subs) {
+        mkdirSync(d);
+        // A v1 cpuset cgroup takes no task before it has cpus and mems (cpuset(7): ENOSPC).
+        for (const f of ['cpuset.cpus', 'cpuset.mems']) if (existsSync(join(d, f))) writeFileSync(join(d, f), readCg(join(d, '..'), f));
+      }
+      try {
+        const r = expectOk(await runtime(['exec', '--cgroup', 'sub', id, 'cat', '/proc/self/cgroup']));
+        const pidsLine = r.stdout.split('\n').find((l) => l.split(':')[1] === 'pids');
+        expect(pidsLine, r.stdout).toMatch(/\/sub$/);
+        expectFail(await runtime(['exec', '--cgroup', 'no-such-sub', id, 'true']));
+      } finally {
+        for (const d of subs) rmdirSync(d);
+      }
+      expectOk(await runtime(['delete', '--force', id]));
+    }
   });
 
   it('update --resources - reads linux.resources from stdin (Docker\'s shim) and --cpu-share is runc\'s name: as with runc', async () => {
