@@ -68,7 +68,6 @@ export function create(opts: CreateOptions): ContainerRecord {
     if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
-  const joined = cgroup ? checkJoinedCgroup(cgroup, opts.id) : false;
   const placement = cgroupPlacement(cgroup);
   const facts = collectHostFacts({ bundle, fifoPath, noPivot: !!opts.noPivot, preserveFds, consoleSocket: opts.consoleSocket, sessionKeyring: opts.noNewKeyring ? undefined : sessionKeyringName(opts.id), cgroups: hostCgroups, cgroupPaths: cgroup?.paths, cgroupJoin: placement.selfJoin });
   const seccomp = seccompFor(spec);
@@ -79,6 +78,14 @@ export function create(opts: CreateOptions): ContainerRecord {
   const resctrlRoot = spec.linux?.intelRdt ? requireResctrl() : undefined;
   const dir = store.create(opts.id);
   crashPoint('state-dir');
+  // Only once the id is ours: a concurrent create of the same id must see "exists", not our cgroup.
+  let joined: boolean;
+  try {
+    joined = cgroup ? checkJoinedCgroup(cgroup, opts.id) : false;
+  } catch (e) {
+    dir.remove();
+    throw e;
+  }
   const record: ContainerRecord = {
     ociVersion: OCI_VERSION,
     id: opts.id,

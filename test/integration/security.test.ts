@@ -2,7 +2,7 @@
 // keeps on the host (state, pid files, cgroups, fds) cannot be turned against the host. Each test
 // is the regression test of one item (README "Security"); each fails on the main before it.
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { isRoot, pidAlive, poll, runnerOf } from '../helpers/host.js';
@@ -41,13 +41,14 @@ function bystander(): { pid: number; stop(): Promise<void> } {
 async function removeCgroup(name: string): Promise<void> {
   const roots = PROCS_ROOT === '/sys/fs/cgroup' ? [PROCS_ROOT] : readdirSync('/sys/fs/cgroup').map((h) => join('/sys/fs/cgroup', h));
   for (const dir of roots.map((r) => join(r, name))) {
+    // rmdir(2) is EBUSY until the killed bystander has left.
     await poll(() => {
       try {
-        if (existsSync(dir)) rmSync(dir, { recursive: false, force: true }), readdirSync(dir);
-        return !existsSync(dir);
+        rmdirSync(dir);
       } catch {
-        return !existsSync(dir);
+        /* gone, or still busy */
       }
+      return !existsSync(dir);
     }, 5000);
   }
 }
