@@ -135,4 +135,11 @@ forEachMode((t) => {
       expectFail(await runContainer(t, t.args(['true'], devices(''))), /access/);
     });
   }
+
+  it('a read-only /dev is made read-only after its entries exist: devices, /dev/pts and the /dev/ptmx symlink are there', async () => {
+    const mounts = t.base().mounts!.map((m) => (m.destination === '/dev' ? { ...m, options: [...(m.options ?? []), 'ro'] } : m));
+    const script = 'test -c /dev/null && test -d /dev/pts && readlink /dev/ptmx && (touch /dev/x 2>/dev/null && echo writable || echo read-only)';
+    const r = expectOk(await runContainer(t, t.args(['sh', '-c', script], { mounts })));
+    expect(r.stdout.trim().split('\n'), show(r)).toEqual(['pts/ptmx', 'read-only']);
+  });
 });
