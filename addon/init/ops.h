@@ -16,6 +16,8 @@ struct State {
   uint8_t* hook_state = nullptr;  // the container state JSON from MSG_HOOKS_DONE
   uint32_t hook_state_len = 0;
   int console_sock = -1;          // connected by OP_CONSOLE_CONNECT, used by OP_CONSOLE
+  const char* cwd_pending = nullptr;  // OP_CWD refused before the user switch, to retry after it
+  bool cwd_done = false;              // OP_CWD entered the directory
   char* home = nullptr;           // "HOME=..." from OP_DEFAULT_HOME, added to the env by OP_EXEC
 };
 extern State g;

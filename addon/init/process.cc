@@ -176,8 +176,20 @@ void op_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable, uint6
 
 void op_umask(uint64_t mask) { umask(static_cast<mode_t>(mask & 0777)); }
 
+// runc's finalizeNamespace: the cwd is entered before the user switch, and if that is refused
+// (EACCES/EPERM: a directory only the container's user may enter, e.g. on NFS or FUSE), once
+// more after it; the compiler emits OP_CWD on both sides of OP_USER.
 void op_cwd(const char* path) {
-  if (chdir(path) < 0) fail_errno("chdir", path);
+  if (g.cwd_done) return;
+  if (chdir(path) == 0) {
+    g.cwd_done = true;
+    return;
+  }
+  if ((errno == EACCES || errno == EPERM) && !g.cwd_pending) {
+    g.cwd_pending = path;
+    return;
+  }
+  fail_errno("chdir", path);
 }
 
 // The home directory of `uid` in the container's /etc/passwd (passwd(5): name:password:uid:
@@ -321,6 +333,7 @@ void op_exec(const Record& r) {
     envp[k++] = e;
   }
   if (g.home) envp[k++] = g.home;
+  if (g.cwd_pending && !g.cwd_done) fail(EACCES, "chdir", g.cwd_pending);
   if (!g.exec_path) {
     set_step("exec lookup");
     int err = lookup(argv[0], path_value, nullptr, &g.exec_path);

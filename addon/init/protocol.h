@@ -165,7 +165,8 @@ enum Op : uint16_t {
                          //   PR_SET_KEEPCAPS back to 0 (capabilities(7): bounding drop, keep caps across the
                          //   uid switch, capset, ambient raise, in that order)
   OP_UMASK = 44,         // (i mask)
-  OP_CWD = 45,           // (s path)  chdir
+  OP_CWD = 45,           // (s path)  chdir; emitted before and after OP_USER: EACCES/EPERM before the user
+                         //   switch is retried by the second (runc finalizeNamespace); once entered, a no-op
   OP_SECCOMP = 46,       // (s BPF program: struct sock_filter[] bytes, i flags SECCOMP_FILTER_FLAG_*)
                          //   seccomp(SECCOMP_SET_MODE_FILTER); if flags has NEW_LISTENER: send the listener
                          //   fd in MSG_SECCOMP_FD, wait for MSG_SECCOMP_DONE, close it (the sync socket

@@ -138,6 +138,8 @@ export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   // permitted set across the uid switch, then capset and raise the ambient set.
   if (caps) steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
   steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), caps ? 1 : 0] });
+  // runc: a cwd root may not enter (only the container's user can) is entered after the switch.
+  steps.push({ op: Op.CWD, args: [p.cwd] });
   if (caps) steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
   if (input.seccomp && late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   return steps;

@@ -1,5 +1,5 @@
 // The filesystem steps of a plan: mounts, devices, symlinks, masked and read-only paths.
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, posix, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Device, Mount, Spec } from '../spec/types.js';
@@ -77,9 +77,13 @@ export function idmapTreeSteps(spec: Spec, facts: HostFacts): PlanStep[] {
   });
 }
 
+/** runc's mountPropagate: a read-only /dev is mounted writable, filled, and made read-only after pivot_root. */
+const isReadonlyDev = (dest: string, flags: number): boolean => posix.normalize(dest) === '/dev' && (flags & MS.RDONLY) !== 0 && !(flags & MS.REMOUNT);
+
 function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[], nextTree: () => number): PlanStep[] {
   const dest = mountDestination(m, index, warnings);
   const o = parseMountOptions(m.options ?? []);
+  if (isReadonlyDev(dest, o.flags)) o.flags &= ~MS.RDONLY;
   if (m.type === 'cgroup') return cgroupMountSteps(dest, o.flags, facts);
   const isBind = m.type === 'bind' || (o.flags & MS.BIND) !== 0;
   const steps: PlanStep[] = [];
@@ -154,6 +158,9 @@ export function rootfsSteps(spec: Spec, facts: HostFacts, inUserNs: boolean, war
 /** Steps after pivot_root and the sysctls: read-only then masked paths (runc's order), read-only root. */
 export function afterPivotSteps(spec: Spec): PlanStep[] {
   const steps: PlanStep[] = [];
+  // The /dev entries (devices, symlinks, pts) exist by now (runc's finalizeRootfs).
+  const roDev = (spec.mounts ?? []).some((m, i) => isReadonlyDev(mountDestination(m, i, []), parseMountOptions(m.options ?? []).flags));
+  if (roDev) steps.push({ op: Op.REMOUNT_RO, args: ['/dev'] });
   for (const path of spec.linux?.readonlyPaths ?? []) steps.push({ op: Op.READONLY_PATH, args: [path] });
   for (const path of spec.linux?.maskedPaths ?? []) steps.push({ op: Op.MASK_PATH, args: [path] });
   if (spec.root?.readonly) steps.push({ op: Op.REMOUNT_RO, args: ['/'] });

@@ -124,4 +124,22 @@ forEachMode((t) => {
     const r = expectFail(await t.tsrun(['create', '-b', t.bundle(t.args(['true'], { linux: { seccomp } })), id]), /SCMP_ACT_NOTIFY cannot be used for the write syscall/);
     expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
   });
+
+  if (t.mode === 'root') {
+    it('device rules: access strings runc accepts (any order, repeats) are accepted; an empty one is refused (root: the rootless tier has no device cgroup)', async () => {
+      const devices = (access: string) => ({ linux: { resources: { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access }] } } });
+      for (const access of ['mwr', 'rrwwmm', 'wr']) {
+        const r = expectOk(await runContainer(t, t.args(['sh', '-c', 'echo x > /dev/null && echo ok'], devices(access))));
+        expect(r.stdout.trim(), `${access}: ${show(r)}`).toBe('ok');
+      }
+      expectFail(await runContainer(t, t.args(['true'], devices(''))), /access/);
+    });
+  }
+
+  it('a read-only /dev is made read-only after its entries exist: devices, /dev/pts and the /dev/ptmx symlink are there', async () => {
+    const mounts = t.base().mounts!.map((m) => (m.destination === '/dev' ? { ...m, options: [...(m.options ?? []), 'ro'] } : m));
+    const script = 'test -c /dev/null && test -d /dev/pts && readlink /dev/ptmx && (touch /dev/x 2>/dev/null && echo writable || echo read-only)';
+    const r = expectOk(await runContainer(t, t.args(['sh', '-c', script], { mounts })));
+    expect(r.stdout.trim().split('\n'), show(r)).toEqual(['pts/ptmx', 'read-only']);
+  });
 });

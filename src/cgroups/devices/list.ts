@@ -28,7 +28,8 @@ export interface DeviceList {
 
 export function accessBits(access: string | undefined, field = 'devices[].access'): number {
   const a = access ?? 'rwm';
-  if (!/^[rwm]{1,3}$/.test(a)) throw new ResourceError(field, a, 'must be a combination of r, w, m');
+  // runc takes any sequence of r, w and m, repeats too ("rrw"); empty is refused, as by runc.
+  if (!/^[rwm]+$/.test(a)) throw new ResourceError(field, a, 'must be a combination of r, w, m');
   let bits = 0;
   for (const c of a) bits |= ACC[c as keyof typeof ACC];
   return bits;
