@@ -28,7 +28,10 @@ export async function guestRun(jobs: string, script: string, timeoutMs = 120_000
   renameSync(`${base}.tmp`, `${base}.cmd`);
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(`${base}.rc`)) {
-    if (Date.now() > deadline) throw new Error(`guest job ${id} did not finish in ${timeoutMs} ms: ${script.slice(0, 200)}`);
+    if (Date.now() > deadline) {
+      const partial = ['out', 'err'].map((ext) => { try { return readFileSync(`${base}.${ext}`, 'utf8').slice(-1500); } catch { return ''; } });
+      throw new Error(`guest job ${id} did not finish in ${timeoutMs} ms: ${script.slice(0, 200)}\n--- stdout so far:\n${partial[0]}\n--- stderr so far:\n${partial[1]}`);
+    }
     await sleep(50);
   }
   const read = (ext: string): string => readFileSync(`${base}.${ext}`, 'utf8');
