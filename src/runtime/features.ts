@@ -16,7 +16,7 @@ import { OCI_VERSION, TSRUN_VERSION } from '../version.js';
  * where systemd is PID 1 on a unified hierarchy (sd_booted(3)), busctl is there and, for the user,
  * the user's manager has a bus.
  */
-function systemdDriver(): { systemd: boolean; systemdUser: boolean } {
+export function systemdDriver(): { systemd: boolean; systemdUser: boolean } {
   const unified = existsSync('/sys/fs/cgroup/cgroup.controllers');
   const busctl = ['/usr/bin/busctl', '/bin/busctl'].some((p) => existsSync(p));
   const systemd = unified && busctl && existsSync('/run/systemd/system');

@@ -17,7 +17,8 @@ import { parseMountinfo, rootfsCopy } from '../helpers/fs.js';
 import { wideMappings } from '../helpers/idmaps.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
 import { PROBE } from '../helpers/probe.js';
-import { repoRoot } from '../helpers/host.js';
+import { otherRuntime, repoRoot, tsrunJs } from '../helpers/host.js';
+import { nodeAs } from '../helpers/node.js';
 import { sandbox } from '../helpers/sandbox.js';
 import { show, type TsrunResult } from '../helpers/tsrun.js';
 
@@ -91,13 +92,17 @@ forEachMode((t) => {
     const name = f.replace(/\.json$/, '');
     it(`${name}: tsrun and runc see the same (probe, mounts, exit status)`, async () => {
       const captured = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Spec;
-      const ours = await t.tsrun(['run', t.id('ours'), '-b', t.bundle(adapt(t, name, captured, 'ours'))]);
+      const bundle = t.bundle(adapt(t, name, captured, 'ours'));
+      // tsrun check --bundle predicts tsrun's run: passes exactly when it runs (check.test.ts for the rest).
+      const check = await nodeAs(t.mode, [tsrunJs, 'check', '--format', 'json', '-b', bundle]);
+      const ours = await t.tsrun(['run', t.id('ours'), '-b', bundle]);
       const runc = await t.runc(['run', t.id('runc'), '-b', t.bundle(adapt(t, name, captured, 'runc'))]);
       const first = (r: TsrunResult) => `exit ${r.exitCode} ${r.stderr.trim().split('\n')[0] ?? ''}`.slice(0, 200);
       console.log(`${t.mode} ${name}: tsrun ${first(ours)} | runc ${first(runc)}`);
       // The one failure this machine causes: --privileged and --cap-add ALL ask for CAP_SYS_RESOURCE, not in its bounding set.
       if (runc.exitCode !== 0) expect(runc.stderr, `runc failed on an adapted config:\n${show(runc)}`).toMatch(/unable to apply caps/);
       if (ours.exitCode === 0) expect(ours.stderr, 'tsrun wrote to the container\'s stderr').not.toMatch(/tsrun/);
+      if (!otherRuntime) expect(check.exitCode === 0, `check:\n${check.stdout}\ntsrun:\n${show(ours)}`).toBe(ours.exitCode === 0);
       expect(outcome(ours), `tsrun:\n${show(ours)}\nrunc:\n${show(runc)}`).toEqual(outcome(runc));
     });
   }
