@@ -37,7 +37,7 @@ export function features(): Record<string, unknown> {
       intelRdt: { enabled: rdt, schemata: rdt, monitoring: rdt },
       memoryPolicy: { modes: Object.keys(MPOL_MODE), flags: Object.keys(MPOL_FLAG) },
       mountExtensions: { idmap: { enabled: true } },
-      netDevices: { enabled: false },
+      netDevices: { enabled: true },
     },
     // features.md#unsafe-annotations-in-configjson: the config annotations that change what tsrun does.
     potentiallyUnsafeConfigAnnotations: [ISOLATED_CPU_ANNOTATION],
@@ -45,6 +45,7 @@ export function features(): Record<string, unknown> {
       'org.tsrun.version': TSRUN_VERSION,
       ...(rdt ? {} : { 'org.tsrun.intelRdt': 'implemented through resctrl, but no resctrl filesystem is mounted here: linux.intelRdt fails create' }),
       // runc's other annotations have no effect here, as in runc without their feature.
+      'org.tsrun.netDevices': 'as root only: a rootless runtime cannot move an interface (no CAP_NET_ADMIN in the host network namespace) and create says so',
       'org.tsrun.annotations.ignored': 'org.systemd.property.* (no systemd cgroup driver), org.criu.config (no checkpoint/restore), bundle',
       // features-linux.md has no field for "parsed but not driven": say it here.
       'org.tsrun.cgroup.systemd': '--systemd-cgroup parses linux.cgroupsPath as slice:prefix:name and fails create: the systemd (D-Bus) driver is not implemented',
