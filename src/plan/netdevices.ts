@@ -1,7 +1,7 @@
 // linux.netDevices (config-linux.md#network-devices): which host interfaces move, under which
 // names. The runtime moves them (runtime/netdevices.ts) when the init has made the container's
 // network namespace and waits at OP_HOOKS_SYNC; the init itself does nothing for them.
-import { ConfigError, type ConfigIssue, RuntimeError } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { Spec } from '../spec/types.js';
 
 const SECTION = 'config-linux.md#network-devices';
@@ -21,7 +21,7 @@ export function netDeviceMoves(spec: Spec, rootless: boolean): NetDeviceMove[] {
   const devices = spec.linux?.netDevices;
   if (!devices || Object.keys(devices).length === 0) return [];
   if (rootless) {
-    throw new RuntimeError('linux.netDevices: moving a host interface into the container needs CAP_NET_ADMIN in the host\'s network namespace, which a rootless runtime does not have (config-linux.md#network-devices)');
+    throw new ConfigError('config.json', [{ pointer: '/linux/netDevices', rule: 'moving a host interface into the container needs CAP_NET_ADMIN in the host\'s network namespace, which a rootless runtime does not have', section: SECTION }]);
   }
   const issues: ConfigIssue[] = [];
   const ns = spec.linux?.namespaces ?? [];

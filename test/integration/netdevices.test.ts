@@ -51,7 +51,7 @@ forEachMode((t) => {
     it.skipIf(!!otherRuntime)('rootless: netDevices fails create with a clear error (moving an interface needs CAP_NET_ADMIN in the host\'s network namespace), leaving nothing' + NO_RUNC, async () => {
       const id = t.id('nd');
       const r = await t.tsrun(['create', '-b', t.bundle(config({ nd0: {} })), id]);
-      expectFail(r, /linux\.netDevices: moving a host interface into the container needs CAP_NET_ADMIN in the host's network namespace, which a rootless runtime does not have/);
+      expectFail(r, /config\.json: \/linux\/netDevices: moving a host interface into the container needs CAP_NET_ADMIN in the host's network namespace, which a rootless runtime does not have/);
       expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
     });
     return;
