@@ -9,7 +9,8 @@
         "addon/process.cc",
         "addon/seccomp.cc",
         "addon/bpf.cc",
-        "addon/unixfd.cc"
+        "addon/unixfd.cc",
+        "addon/netdev.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

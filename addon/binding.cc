@@ -9,6 +9,7 @@
 
 #include "bpf.h"
 #include "console.h"
+#include "netdev.h"
 #include "process.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -241,6 +242,20 @@ Napi::Value SendToUnixSocket(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// moveNetdev(hostName, netnsPath, newName, checkOnly) -> { name, addresses }: linux.netDevices (netdev.h)
+Napi::Value MoveNetdev(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4 || !info[0].IsString() || !info[1].IsString() || !info[2].IsString() || !info[3].IsBoolean())
+    return throwType(env, "moveNetdev(hostName: string, netnsPath: string, newName: string, checkOnly: boolean)");
+  tsrun::NetdevResult r = tsrun::moveNetdev(info[0].As<Napi::String>(), info[1].As<Napi::String>(), info[2].As<Napi::String>(),
+                                            info[3].As<Napi::Boolean>());
+  if (r.err) return throwErrno(env, r.err, r.syscall, r.detail);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("name", Napi::String::New(env, r.name));
+  out.Set("addresses", Napi::Number::New(env, r.addresses));
+  return out;
+}
+
 // seccompFilterFlags() -> the SECCOMP_FILTER_FLAG_* bits this kernel accepts
 Napi::Value SeccompFilterFlags(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), tsrun::seccomp::kernelFilterFlags());
@@ -306,6 +321,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("recvMsg", Napi::Function::New(env, RecvMsg));
   exports.Set("sendToUnixSocket", Napi::Function::New(env, SendToUnixSocket));
   exports.Set("seccompFilterFlags", Napi::Function::New(env, SeccompFilterFlags));
+  exports.Set("moveNetdev", Napi::Function::New(env, MoveNetdev));
   return exports;
 }
 

@@ -26,6 +26,7 @@ interface NativeModule {
   seccompFilterFlags(): number;
   recvMsg(fd: number, size: number): { data: Buffer; fds: number[] };
   sendToUnixSocket(path: string, data: Buffer, fds: number[]): void;
+  moveNetdev(hostName: string, netnsPath: string, newName: string, checkOnly: boolean): { name: string; addresses: number };
   attachDeviceProgram(cgroupDir: string, program: Buffer): void;
   consoleListen(path: string): number;
   consoleReceive(listenFd: number): number;
@@ -154,4 +155,9 @@ export function recvMsg(fd: number, size: number): { data: Buffer; fds: number[]
 /** Connect to a unix stream socket, send `data` with `fds` (SCM_RIGHTS) and close. */
 export function sendToUnixSocket(path: string, data: Buffer, fds: number[], what: string): void {
   call(what, () => native().sendToUnixSocket(path, data, fds));
+}
+
+/** linux.netDevices: move a host interface into the namespace at netnsPath as newName, keep its permanent global addresses, set it up. */
+export function moveNetdev(hostName: string, netnsPath: string, newName: string, checkOnly = false): { name: string; addresses: number } {
+  return call(`${checkOnly ? 'check' : 'move'} network device ${hostName}`, () => native().moveNetdev(hostName, netnsPath, newName, checkOnly));
 }

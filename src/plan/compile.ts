@@ -7,6 +7,7 @@ import { cgroupJoinSteps } from './cgroup.js';
 import { CLONE_NEW, MS } from './constants.js';
 import { cpuTransitionOf } from './cpu-transition.js';
 import { nonDumpableSteps } from './dumpable.js';
+import { netDeviceMoves } from './netdevices.js';
 import { memoryPolicySteps } from './mempolicy.js';
 import { containerHookSteps, runHookStep } from './hooks.js';
 import { sessionKeyringStep } from './keyring.js';
@@ -16,15 +17,6 @@ import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
 import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
 import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
-
-/** Fields of the spec tsrun does not implement yet: create refuses them by name. */
-function refuseUnsupported(spec: Spec): void {
-  const l = spec.linux;
-  const unsupported: [boolean, string][] = [
-    [l?.netDevices !== undefined, 'linux.netDevices'],
-  ];
-  for (const [used, field] of unsupported) if (used) throw new NotSupportedError(field);
-}
 
 function requireField(ok: boolean, pointer: string, rule: string, section: string): void {
   if (!ok) throw new ConfigError('config.json', [{ pointer, rule, section }]);
@@ -55,7 +47,6 @@ export interface Precompiled {
 
 export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {}): Plan {
   const warnings: string[] = [];
-  refuseUnsupported(spec);
   // Used by exec only; a value runc does not know fails create rather than every exec.
   cpuTransitionOf(spec.annotations);
   requireField(!!spec.root, '/root', "must have required property 'root' to create a container", 'config.md#root');
@@ -149,7 +140,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
   // runc creates a missing cwd (MkdirAll 0755 inside the rootfs, before pivot_root and the read-only root).
   if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
-  steps.push(...containerHookSteps(spec.hooks, process.env ?? []));
+  steps.push(...containerHookSteps(spec.hooks, process.env ?? [], netDeviceMoves(spec, rootless || !!facts.inUserNs).length > 0));
   if (process.terminal) steps.push(consoleStep(process, ''));
   steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
   if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation & ~MS.REC] });

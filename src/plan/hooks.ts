@@ -14,12 +14,12 @@ export function runHookStep(kind: 'createContainer' | 'startContainer', h: Hook,
   return { op: Op.RUN_HOOK, args: [kind, h.path, (h.args ?? [h.path]).join('\0'), (h.env ?? processEnv).join('\0'), h.timeout ?? 0] };
 }
 
-export function containerHookSteps(hooks: Hooks | undefined, processEnv: readonly string[]): PlanStep[] {
-  if (!hooks) return [];
-  const needState = [hooks.prestart, hooks.createRuntime, hooks.createContainer, hooks.startContainer].some((l) => (l ?? []).length > 0);
+/** `sync`: the runtime has work at this point even without hooks (linux.netDevices moves devices then). */
+export function containerHookSteps(hooks: Hooks | undefined, processEnv: readonly string[], sync = false): PlanStep[] {
+  const needState = sync || [hooks?.prestart, hooks?.createRuntime, hooks?.createContainer, hooks?.startContainer].some((l) => (l ?? []).length > 0);
   if (!needState) return [];
   return [
     { op: Op.HOOKS_SYNC, args: [HookPoint.CREATE_RUNTIME] },
-    ...(hooks.createContainer ?? []).map((h) => runHookStep('createContainer', h, processEnv)),
+    ...(hooks?.createContainer ?? []).map((h) => runHookStep('createContainer', h, processEnv)),
   ];
 }

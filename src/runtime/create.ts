@@ -25,6 +25,8 @@ import { listenFdsOf, withListenEnv } from './listen-fds.js';
 import { checkPassedFds } from './passed-fds.js';
 import { writePidFile } from './pidfile.js';
 import { sendPidfd } from './pidfd-socket.js';
+import { netDeviceMoves } from '../plan/netdevices.js';
+import { moveNetDevices } from './netdevices.js';
 import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../resctrl/resctrl.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import { cgroupPlacement, checkJoinedCgroup, createResources } from './cgroup.js';
@@ -103,7 +105,10 @@ export function create(opts: CreateOptions): ContainerRecord {
     hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".
+  const netMoves = netDeviceMoves(spec, rootless || !!facts.inUserNs);
   const onHooks = (pid: number): string => {
+    // Before the hooks, so that createRuntime/createContainer hooks see the devices in place.
+    moveNetDevices(netMoves, pid);
     const json = JSON.stringify(stateOf({ ...record, pid }, 'creating'));
     runHooks('prestart', spec.hooks?.prestart, json);
     runHooks('createRuntime', spec.hooks?.createRuntime, json);

@@ -53,7 +53,7 @@ export function features(): Record<string, unknown> {
       intelRdt: { enabled: rdt, schemata: rdt, monitoring: rdt },
       memoryPolicy: { modes: Object.keys(MPOL_MODE), flags: Object.keys(MPOL_FLAG) },
       mountExtensions: { idmap: { enabled: true } },
-      netDevices: { enabled: false },
+      netDevices: { enabled: true },
     },
     // features.md#unsafe-annotations-in-configjson: the config annotations that change what tsrun does.
     potentiallyUnsafeConfigAnnotations: [ISOLATED_CPU_ANNOTATION],
@@ -62,7 +62,8 @@ export function features(): Record<string, unknown> {
       'org.tsrun.cgroup.systemd': '--systemd-cgroup drives cgroup v2 only, through busctl(1); systemd and systemdUser say whether this host has the system bus and the user\'s bus',
       ...(rdt ? {} : { 'org.tsrun.intelRdt': 'implemented through resctrl, but no resctrl filesystem is mounted here: linux.intelRdt fails create' }),
       // runc's other annotations have no effect here, as in runc without their feature.
-      'org.tsrun.annotations.ignored': 'org.criu.config (no checkpoint/restore), bundle',
+      'org.tsrun.netDevices': 'as root only: a rootless runtime cannot move an interface (no CAP_NET_ADMIN in the host network namespace) and create says so',
+      'org.tsrun.annotations.ignored': 'org.systemd.property.* (not passed to the systemd scope), org.criu.config (no checkpoint/restore), bundle',
     },
   };
 }
