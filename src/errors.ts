@@ -57,15 +57,38 @@ export class NotSupportedError extends RuntimeError {
   }
 }
 
-/** An operation not allowed in the container's current status (runtime.md#lifecycle). */
+/**
+ * runc 1.1's words for an operation the status does not allow (libcontainer/error.go,
+ * container_linux.go, runc's exec.go and delete.go): shims classify errors by them, e.g.
+ * containerd's checkKillError takes "container not running" for a process already gone.
+ */
+function runcWording(id: string, operation: string, status: string): string {
+  switch (operation) {
+    case 'start':
+      return status === 'stopped' ? 'cannot start a container that has stopped' : status === 'creating' ? 'cannot start a container that is being created' : 'cannot start an already running container';
+    case 'delete':
+      return `cannot delete container ${id} that is not stopped: ${status}`;
+    case 'resume':
+      return 'container not paused';
+    case 'exec in':
+      return status === 'paused' ? 'cannot exec in a paused container (use --ignore-paused to override)' : `cannot exec in a ${status} container`;
+    case 'events':
+    case 'get stats of':
+      return `container with id ${id} is not running`;
+    default: // kill, pause, update, ps
+      return 'container not running';
+  }
+}
+
+/** An operation not allowed in the container's current status (runtime.md#lifecycle); runc's wording, with the id. */
 export class StateTransitionError extends RuntimeError {
   constructor(
     readonly id: string,
     readonly operation: string,
     readonly status: string,
-    hint?: string,
   ) {
-    super(`cannot ${operation} container ${id}: container is ${status}${hint ? ` (${hint})` : ''}`);
+    const words = runcWording(id, operation, status);
+    super(words.includes(id) ? words : `container ${id}: ${words}`);
   }
 }
 
@@ -82,3 +105,11 @@ export class ContainerExistsError extends RuntimeError {
 }
 
 export class UsageError extends RuntimeError {}
+
+/** A command tsrun does not have: runc's words and exit status (urfave/cli's 3). */
+export class UnknownCommandError extends UsageError {
+  override readonly exitCode: number = 3;
+  constructor(readonly command: string) {
+    super(`No help topic for '${command}'`);
+  }
+}

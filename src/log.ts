@@ -1,6 +1,10 @@
-// The runtime's log: --log FILE (appended) in --log-format text|json, as runc writes it
-// (json lines {"level","msg","time"}, which containerd's shim reads). Without --log, stderr.
-import { appendFileSync } from 'node:fs';
+// The runtime's log: --log FILE (appended) in --log-format text|json, as runc (logrus) writes it:
+// text `time="2026-01-02T03:04:05Z" level=debug msg="..."`, json lines {"level","msg","time"}
+// (containerd's shim reads them). Without --log: debug lines (--debug) and warnings on stderr in
+// that format, errors as `tsrun: <msg>`. create, run and exec share their stderr with the
+// container, so their warnings (about a config that works) go only to --log, or with --debug.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { RuntimeError } from './errors.js';
 import { printError } from './output.js';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error';
@@ -9,35 +13,61 @@ export interface LogOptions {
   file?: string;
   format?: 'text' | 'json';
   debug?: boolean;
+  /** The command's stderr is the container's (create, run, exec): no warnings there unless --debug. */
+  containerStdio?: boolean;
 }
 
 let options: LogOptions = {};
+let fd: number | undefined;
 
+/** Opens --log now, as runc does at start-up: a path that cannot be opened fails the command. */
 export function configureLog(o: LogOptions): void {
+  if (fd !== undefined) closeSync(fd);
+  fd = undefined;
   options = o;
+  if (!o.file) return;
+  try {
+    fd = openSync(o.file, 'a', 0o644);
+  } catch (e) {
+    options = { ...o, file: undefined };
+    const err = e as NodeJS.ErrnoException;
+    throw new RuntimeError(`open ${o.file}: ${err.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')}`);
+  }
 }
 
-function line(level: Level, msg: string): string {
-  const time = new Date().toISOString();
-  if (options.format === 'json') return JSON.stringify({ level, msg, time }) + '\n';
-  return `time="${time}" level=${level} msg=${JSON.stringify(msg)}\n`;
+/** logrus' TextFormatter quotes a value only when it has a character outside [A-Za-z0-9-._/@^+]. */
+const quote = (s: string): string => (s !== '' && /^[A-Za-z0-9\-._/@^+]+$/.test(s) ? s : JSON.stringify(s));
+/** RFC 3339 to the second, as logrus' default (time.RFC3339). */
+const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function formatLine(level: Level, msg: string, format: LogOptions['format'] = options.format): string {
+  const time = now();
+  if (format === 'json') return JSON.stringify({ level, msg, time }) + '\n';
+  return `time="${time}" level=${level} msg=${quote(msg)}\n`;
+}
+
+function toStderr(text: string): void {
+  try {
+    printError(text);
+  } catch {
+    /* a log line that cannot be written (stderr a closed pipe) does not fail the command */
+  }
 }
 
 export function log(level: Level, msg: string): void {
   if (level === 'debug' && !options.debug) return;
-  if (options.file) {
+  if (fd !== undefined) {
     try {
-      appendFileSync(options.file, line(level, msg));
-      if (level !== 'error') return;
+      writeSync(fd, formatLine(level, msg));
+      // runc prints a fatal error on stderr as well, as the bare message.
+      if (level === 'error') toStderr(`tsrun: ${msg}\n`);
+      return;
     } catch {
       /* fall through to stderr */
     }
   }
-  try {
-    printError(options.file || options.format === 'json' ? line(level, msg) : `tsrun: ${level === 'error' ? '' : level + ': '}${msg}\n`);
-  } catch {
-    /* a log line that cannot be written (stderr a closed pipe) does not fail the command */
-  }
+  if (level === 'warning' && options.containerStdio && !options.debug) return;
+  toStderr(level === 'error' && options.format !== 'json' ? `tsrun: ${msg}\n` : formatLine(level, msg));
 }
 
 export const debug = (msg: string): void => log('debug', msg);

@@ -21,6 +21,8 @@ export interface Command<A> {
    * (yargs' halt-at-non-option stops at the command name itself).
    */
   splitArgv?: (argv: string[]) => { argv: string[]; rest: string[] };
+  /** Its stderr is the container's (create, run, exec): warnings go only to --log or --debug (log.ts). */
+  containerStdio?: boolean;
 }
 
 export const defineCommand = <A>(c: Command<A>): Command<A> => c;

@@ -43,7 +43,7 @@ function flagOf(name: string, o: Options): Flag | undefined {
 }
 
 /** Runs a yargs builder against a recorder; undefined when it uses anything but plain options and positionals. */
-function record(build: (y: Argv) => unknown): Shape | undefined {
+export function record(build: (y: Argv) => unknown): Shape | undefined {
   const shape: Shape = { flags: [], positionals: new Map() };
   let plain = true;
   const recorder: object = new Proxy(
@@ -97,12 +97,28 @@ function take(argv: string[], i: number, flags: Flag[], args: Record<string, unk
     return 0;
   }
   const text = eq < 0 ? argv[i + 1] : argv[i].slice(eq + 1);
-  if (!text || text.startsWith('-')) return undefined;
+  // A lone "-" is a value (runc: `update --resources -` reads stdin); yargs.ts joins it the same way.
+  if (!text || (text.startsWith('-') && text !== '-')) return undefined;
   if (flag.choices && !flag.choices.includes(text)) return undefined;
   if (flag.type === 'number' && !NUMBER.test(text)) return undefined;
   const value = flag.type === 'number' ? Number(text) : text;
   for (const k of flag.keys) args[k] = flag.coerce ? flag.coerce(value) : value;
   return eq < 0 ? 1 : 0;
+}
+
+/**
+ * `--resources -` → `--resources=-`: yargs takes a lone "-" for a positional, while runc's
+ * flags take it as their value (the Docker shim's `update --resources - <id>`).
+ */
+export function joinDashValues(argv: string[], builders: ((y: Argv) => unknown)[]): string[] {
+  const valued = new Set(builders.flatMap((b) => record(b)?.flags ?? []).filter((f) => f.type !== 'boolean').flatMap((f) => f.spellings));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') return [...out, ...argv.slice(i)];
+    if (argv[i + 1] === '-' && valued.has(argv[i])) out.push(`${argv[i++]}=-`);
+    else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** The command and its arguments, as yargs would give them to the handler; undefined: ask yargs. */

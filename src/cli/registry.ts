@@ -34,13 +34,14 @@ export function globalFlags(y: Argv): Argv<GlobalArgs> {
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const })
     .option('debug', { type: 'boolean', default: false })
     .option('systemd-cgroup', { type: 'boolean', default: false })
-    .option('rootless', { type: 'string', describe: 'accepted for runc compatibility (auto-detected)', hidden: true });
+    .option('rootless', { type: 'string', describe: 'accepted for runc compatibility (auto-detected)', hidden: true })
+    .option('criu', { type: 'string', describe: 'accepted for runc compatibility (no checkpoint/restore)', hidden: true });
 }
 
 export type ParsedArgs = GlobalArgs & Record<string, unknown>;
 
 /** Runs a command with its parsed arguments (from either parser); returns the exit code. */
 export async function runCommand(c: AnyCommand, args: ParsedArgs, rest: string[] = []): Promise<number> {
-  configureLog({ file: args.log, format: args['log-format'], debug: args.debug });
+  configureLog({ file: args.log, format: args['log-format'], debug: args.debug, containerStdio: c.containerStdio });
   return c.handler({ ...args, root: args.root ?? defaultRoot(), rest });
 }

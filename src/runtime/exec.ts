@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { savedCgroupManager } from '../cgroups/manager.js';
 import { cgroupPlacement } from './cgroup.js';
+import { subCgroupPaths } from './exec-cgroup.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import { setChildSubreaper, waitPidAsync } from '../native/index.js';
@@ -38,6 +39,8 @@ export interface ExecOptions extends GlobalOptions {
   pidFile?: string;
   preserveFds: number;
   ignorePaused: boolean;
+  /** --cgroup: sub-cgroups to join instead of the container's own (exec-cgroup.ts). */
+  cgroups?: string[];
 }
 
 function buildProcess(base: Process, o: ExecOptions): Process {
@@ -83,7 +86,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     // runc: a stopped container cannot be exec'd into; a paused one only with --ignore-paused
     // (the process would start frozen).
     if (!canExec(status) && !(opts.ignorePaused && status === 'paused')) {
-      throw new StateTransitionError(opts.id, 'exec in', status, status === 'paused' ? 'resume it first, or pass --ignore-paused' : undefined);
+      throw new StateTransitionError(opts.id, 'exec in', status);
     }
     const spec = dir.readSpec();
     const process_ = buildProcess(spec.process!, opts);
@@ -96,7 +99,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
     const consoleSocket = opts.consoleSocket ?? server?.path;
     const types = (spec.linux?.namespaces ?? []).map((n) => n.type);
     const seccomp = seccompFor(spec);
-    const placement = cgroupPlacement(savedCgroupManager(record.cgroupPaths));
+    const placement = cgroupPlacement(savedCgroupManager(subCgroupPaths(record.cgroupPaths, opts.cgroups ?? [])));
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),

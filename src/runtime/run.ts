@@ -22,7 +22,7 @@ function wantsTerminal(bundle: string): boolean {
   }
 }
 
-export async function run(opts: CreateOptions & { detach: boolean }): Promise<number> {
+export async function run(opts: CreateOptions & { detach: boolean; keep?: boolean }): Promise<number> {
   // The container process is the init's grandchild; as subreaper we inherit it and can wait for it.
   if (!opts.detach) setChildSubreaper();
   // runc: a foreground run with a terminal and no --console-socket relays tsrun's own terminal.
@@ -58,6 +58,7 @@ export async function run(opts: CreateOptions & { detach: boolean }): Promise<nu
   const status = await waitPidAsync(record.pid);
   for (const sig of forwarded) process.off(sig, forward);
   if (relay) await finishRelay(relay);
-  deleteContainer({ ...opts, force: true });
+  // --keep (runc): the stopped container stays for `state` and `delete`.
+  if (!opts.keep) deleteContainer({ ...opts, force: true });
   return status.signal ? 128 + status.signal : status.exitCode;
 }

@@ -22,8 +22,10 @@ export interface TsrunOptions {
   fds?: number[];
   /** Set LISTEN_FDS to this and LISTEN_PID to tsrun's own pid (sd_listen_fds(3) socket activation). */
   listenFds?: number;
-  /** Run runc 1.1 (/usr/sbin/runc) instead, with its own --root: the oracle in the same test (runc.ts). */
+  /** Run runc 1.1 (/usr/sbin/runc) instead, with its own --root: the oracle in the same test (Tier.runc). */
   runc?: boolean;
+  /** Written to stdin (a pipe) instead of /dev/null. */
+  input?: string;
 }
 
 export interface TsrunResult {
@@ -90,7 +92,8 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
   const errFd = openSync(errFile, 'w', 0o644);
   const subprocess = execa(file, argv, {
     reject: false,
-    stdio: ['ignore', anyFd(outFd), anyFd(errFd), ...(opts.fds ?? []).map(anyFd)],
+    stdio: [opts.input !== undefined ? 'pipe' : 'ignore', anyFd(outFd), anyFd(errFd), ...(opts.fds ?? []).map(anyFd)],
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
     env: cleanEnv(mode, opts.env),
     extendEnv: false,
     cwd: opts.cwd ?? dir,

@@ -93,7 +93,7 @@ describe('cgroup operations on a container record', () => {
     expect(() => resume({ root, id })).toThrow(StateTransitionError);
     pause({ root, id });
     expect(status()).toBe('paused');
-    expect(() => pause({ root, id })).toThrow(/cannot pause container ops1: container is paused/);
+    expect(() => pause({ root, id })).toThrow(/container ops1: container not running/);
     resume({ root, id });
     expect(status()).toBe('running');
   });
@@ -121,7 +121,7 @@ describe('cgroup operations on a container record', () => {
     killAll({ root, id, signal: 9 });
     expect(await exited).toBe('SIGKILL');
     expect(status()).toBe('stopped');
-    expect(() => ps({ root, id })).toThrow(/container is stopped/);
+    expect(() => ps({ root, id })).toThrow(/container not running/);
     cg!.destroy();
     for (const d of Object.values(cg!.paths)) expect(existsSync(d)).toBe(false);
   });

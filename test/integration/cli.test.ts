@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { repoRoot } from '../helpers/host.js';
+import { otherRuntime, repoRoot } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { stateRoot } from '../helpers/sandbox.js';
 import { expectFail, expectOk, show } from '../helpers/tsrun.js';
@@ -72,5 +72,70 @@ forEachMode((t) => {
     expect(error, lines.join('\n')).toBeDefined();
     expect(error!.msg).toContain('no-such-container');
     expect(Date.parse(error!.time)).not.toBeNaN();
+  });
+
+  // runc 1.1's command line, side by side with runc in each test.
+  const both = async (args: string[]) => [await t.tsrun(args), await t.runc(args)] as const;
+
+  it('--help starts with a usage line, -h is --help globally and after a command, `help <cmd>` too; as runc (USAGE:)', async () => {
+    const [ours, runc] = await both(['--help']);
+    if (!otherRuntime) expect(expectOk(ours).stdout).toMatch(/^Usage: tsrun \[global options\] <command>/);
+    expect(expectOk(runc).stdout).toMatch(/^USAGE:$/m);
+    for (const args of [['-h'], ['create', '-h'], ['kill', '--help'], ['help', 'create']]) {
+      const [o, r] = await both(args);
+      expectOk(o);
+      expectOk(r);
+      if (otherRuntime) continue;
+      expect(o.stdout).toMatch(/Usage: tsrun/);
+      if (args.includes('create')) expect(o.stdout).toMatch(/^Usage: tsrun create \[command options\] <id>/m);
+    }
+  });
+
+  it('-v is --version: "tsrun version X" (runc: "runc version X"), then the spec version', async () => {
+    const [ours, runc] = await both(['-v']);
+    expectOk(ours);
+    if (!otherRuntime) expect(ours.stdout).toMatch(new RegExp(`^tsrun version ${pkg.version.replace(/\./g, '\\.')}\nspec: 1\\.\\d+\\.\\d+\nnode: v\\d+`));
+    expect(expectOk(runc).stdout).toMatch(/^runc version \S+\n(.*\n)*spec: /);
+  });
+
+  it("an unknown command, or help of one: \"No help topic for 'foo'\", exit 3, as runc", async () => {
+    for (const args of [['foo'], ['--root', '/tmp', 'foo', 'x'], ['help', 'foo']]) {
+      const [ours, runc] = await both(args);
+      expect([ours.exitCode, runc.exitCode], show(ours)).toEqual([3, 3]);
+      expect(ours.stderr).toContain("No help topic for 'foo'");
+      expect(runc.stderr).toContain("No help topic for 'foo'");
+    }
+  });
+
+  it('a --log that cannot be opened fails at start-up, naming it, as runc', async () => {
+    const [ours, runc] = await both(['--log', '/nonexistent-dir/x.log', 'list']);
+    for (const r of [ours, runc]) expectFail(r, /open \/nonexistent-dir\/x\.log: no such file or directory/);
+    expect(ours.stdout).toBe('');
+  });
+
+  it('--log lines in runc\'s logrus text (time="…" level=error msg="…") and json formats; an unknown --log-format is refused: as runc', async () => {
+    for (const [format, line] of [
+      ['text', /^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" level=error msg="container (\S+ )?does not exist"$/],
+      ['json', /^\{"level":"error","msg":"container (\S+ )?does not exist","time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\}$/],
+    ] as const) {
+      for (const runtime of [t.tsrun, t.runc]) {
+        const log = join(t.scratch(), `fmt-${format}-${Math.random()}.log`);
+        expectFail(await runtime(['--log', log, '--log-format', format, 'state', 'no-such-container']), /does not exist/);
+        expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([expect.stringMatching(line)]);
+      }
+    }
+    const [ours, runc] = await both(['--log-format', 'xml', 'list']);
+    for (const r of [ours, runc]) expectFail(r, /invalid log-format: xml/);
+  });
+
+  it('--debug lines on stderr are logrus text lines (time= level=debug msg=), as runc\'s', async () => {
+    for (const runtime of [t.tsrun, t.runc]) {
+      const id = t.id('dbg');
+      const r = expectOk(await runtime(['--debug', 'create', id, '-b', t.bundle(t.args(['true']))]));
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.filter((l) => l.includes('level=debug')).length, r.stderr).toBeGreaterThan(0);
+      for (const l of lines) expect(l).toMatch(/^time="[^"]+" level=(debug|info|warning) msg=("([^"\\]|\\.)*"|\S+)( \w+=("([^"\\]|\\.)*"|\S+))*$/);
+      expectOk(await runtime(['delete', '--force', id]));
+    }
   });
 });

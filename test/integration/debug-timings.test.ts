@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { forEachMode } from '../helpers/modes.js';
 import { expectOk } from '../helpers/tsrun.js';
 
-const MARK = /^tsrun: debug: init \d+: (.+) at \+(\d+\.\d{3}) ms$/;
+const MARK = /^time="[^"]+" level=debug msg="init \d+: (.+) at \+(\d+\.\d{3}) ms"$/;
 const marks = (stderr: string) =>
   stderr
     .split('\n')

@@ -151,14 +151,14 @@ forEachMode((t) => {
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(['true']))]));
     expectOk(await t.tsrun(['start', id]));
     await t.waitStatus(id, 'stopped');
-    expectFail(await t.tsrun(['exec', id, 'true']), new RegExp(`cannot exec in container ${id}: container is stopped`));
+    expectFail(await t.tsrun(['exec', id, 'true']), new RegExp(`container ${id}: cannot exec in a stopped container`));
   });
 
   if (t.mode === 'root') {
     it('into a paused container fails clearly (resume first or --ignore-paused)', async () => {
       const { id } = await running();
       expectOk(await t.tsrun(['pause', id]));
-      expectFail(await t.tsrun(['exec', id, 'true']), /container is paused.*--ignore-paused/);
+      expectFail(await t.tsrun(['exec', id, 'true']), /cannot exec in a paused container.*--ignore-paused/);
       expectOk(await t.tsrun(['resume', id]));
       expectOk(await t.tsrun(['exec', id, 'true']));
     });

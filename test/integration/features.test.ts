@@ -2,7 +2,7 @@
 // features schema, and what it claims works here: every namespace it lists makes a container,
 // the hooks it lists run (hooks.test.ts runs all six), tmpcopyup (for podman) fills a tmpfs.
 // And `tsrun spec` (--rootless as the unprivileged tier, --bundle) writes a config that runs.
-import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { NamespaceType } from '../../src/spec/types.js';
@@ -10,6 +10,7 @@ import { validateFeatures } from '../../src/spec/validate.js';
 import { forEachMode } from '../helpers/modes.js';
 import { isRoot, runnerOf } from '../helpers/host.js';
 import { testRootfs } from '../helpers/rootfs.js';
+import { startConsoleReceiver } from '../helpers/console.js';
 import { expectFail, expectOk } from '../helpers/tsrun.js';
 
 interface Features {
@@ -57,14 +58,39 @@ forEachMode((t) => {
     expect(lines.length, 'files of the read-only root were copied into the tmpfs').toBeGreaterThan(1);
   });
 
-  it('spec --bundle writes a config.json that runs as is (--rootless for the unprivileged tier), and never overwrites one', async () => {
-    const bundle = join(t.scratch(), `spec-${t.id('spec')}`);
+  const specBundle = (name: string) => {
+    const bundle = join(t.scratch(), `${name}-${t.id('spec')}`);
     mkdirSync(bundle);
     if (isRoot) chownSync(bundle, runnerOf(t.mode).uid, runnerOf(t.mode).gid);
     symlinkSync(testRootfs(), join(bundle, 'rootfs'));
-    expectOk(await t.tsrun(['spec', '--bundle', bundle, ...(t.mode === 'rootless' ? ['--rootless'] : [])]));
+    return bundle;
+  };
+  const rootlessFlag = t.mode === 'rootless' ? ['--rootless'] : [];
+
+  it(`spec${rootlessFlag.map((f) => ` ${f}`).join('')} writes byte for byte what runc spec${rootlessFlag.map((f) => ` ${f}`).join('')} writes, but ociVersion (tsrun's); it runs with --console-socket`, async () => {
+    const ours = specBundle('spec-ours');
+    const theirs = specBundle('spec-runc');
+    expectOk(await t.tsrun(['spec', '--bundle', ours, ...rootlessFlag]));
+    expectOk(await t.runc(['spec', '--bundle', theirs, ...rootlessFlag]));
+    const text = (b: string) => readFileSync(join(b, 'config.json'), 'utf8').replace(/^\t"ociVersion": "[^"]*",$/m, '\t"ociVersion": "",');
+    expect(text(ours)).toBe(text(theirs));
+    expect(JSON.parse(readFileSync(join(ours, 'config.json'), 'utf8'))).toMatchObject({ ociVersion: '1.3.0', process: { terminal: true, args: ['sh'] } });
+    // What scripts do with it: create with a console socket, type into the shell.
+    const id = t.id('spec-tty');
+    const rcv = await startConsoleReceiver(join(t.scratch(), `${id}.sock`), 'echo typed-$((6*7)); exit 3\n');
+    expectOk(await t.tsrun(['create', '--console-socket', rcv.socket, '-b', ours, id]));
+    expectOk(await t.tsrun(['start', id]));
+    expect((await rcv.done).stdout).toContain('typed-42');
+    expect((await t.waitStatus(id, 'stopped')).status).toBe('stopped');
+  });
+
+  it('spec --bundle writes a config.json that runs (--rootless for the unprivileged tier; terminal off for a run without one), and never overwrites one', async () => {
+    const bundle = specBundle('spec');
+    expectOk(await t.tsrun(['spec', '--bundle', bundle, ...rootlessFlag]));
     const config = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8'));
     expect(config.process.args).toEqual(['sh']);
+    config.process.terminal = false;
+    writeFileSync(join(bundle, 'config.json'), JSON.stringify(config));
     // runc's default: every device denied but the defaults (root only: rootless sets no rules).
     if (t.mode === 'root') {
       expect(config.linux.resources).toEqual({ devices: [{ allow: false, access: 'rwm' }] });

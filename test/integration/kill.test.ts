@@ -88,6 +88,23 @@ forEachMode((t) => {
     expectFail(await t.tsrun(['kill', 'no-such-container', 'KILL']), 'no-such-container');
   });
 
+  // containerd's runc shim runs `kill --all <id> 9` after every exit and classifies errors by
+  // runc's words (checkKillError: "container not running", "does not exist").
+  it('on a stopped container, kill fails with "container not running" and kill --all <id> 9 succeeds; a missing one "does not exist": as runc', async () => {
+    for (const runtime of [t.tsrun, t.runc]) {
+      const id = t.id('killall');
+      expectOk(await runtime(['create', id, '-b', t.bundle(t.args(['true']))]));
+      expectOk(await runtime(['start', id]));
+      const stopped = async () => JSON.parse((await runtime(['state', id])).stdout || '{}').status === 'stopped';
+      expect(await poll(stopped, 5000)).toBe(true);
+      expectFail(await runtime(['kill', id, '9']), /container not running/);
+      expectOk(await runtime(['kill', '--all', id, '9']));
+      expectOk(await runtime(['kill', '-a', id, 'KILL']));
+      expectOk(await runtime(['delete', id]));
+      expectFail(await runtime(['kill', '--all', id, '9']), /container .*does not exist|container does not exist/);
+    }
+  });
+
   it('`tsrun kill` during an attached `run`: run exits with the container\'s status', async () => {
     const { id, out, call } = await trappingRun(t, 'runkill');
     expectOk(await t.tsrun(['kill', id, 'TERM']));

@@ -60,10 +60,27 @@ forEachMode((t) => {
     expectFail(r, /\/process\/capabilities\/bounding\/1: unknown capability CAP_NOPE \(config.md#linux-process\)/);
   });
 
-  it.skipIf(capLastCap >= 40)(`a capability the kernel lacks is a warning and is skipped${capLastCap >= 40 ? ' — SKIPPED: this kernel knows every capability tsrun knows (cap_last_cap 40)' : ''}`, async () => {
-    const r = expectOk(await run(t.args([PROBE], { process: { capabilities: { bounding: ['CAP_KILL', 'CAP_CHECKPOINT_RESTORE'] } } })));
+  it.skipIf(capLastCap >= 40)(`a capability the kernel lacks is a warning (--debug) and is skipped${capLastCap >= 40 ? ' — SKIPPED: this kernel knows every capability tsrun knows (cap_last_cap 40)' : ''}`, async () => {
+    const r = expectOk(await t.tsrun(['--debug', 'run', t.id('caps'), '-b', t.bundle(t.args([PROBE], { process: { capabilities: { bounding: ['CAP_KILL', 'CAP_CHECKPOINT_RESTORE'] } } }))]));
     expect(r.stderr).toMatch(/CAP_CHECKPOINT_RESTORE is not known to this kernel/);
     expect(capNames(parseProbe(r.stdout).caps.bounding)).toEqual(['CAP_KILL']);
+  });
+
+  // buildah's RUN: ambient capabilities that are not also permitted and inheritable. The note that
+  // they are not raised must not reach the container's stderr (run shares it): --log or --debug only.
+  it('the note on ambient capabilities that are not raised goes to --log (logrus text) or --debug only, never the container\'s stderr; runc prints nothing either', async () => {
+    const caps = { bounding: ['CAP_KILL', 'CAP_CHOWN'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'], inheritable: [], ambient: ['CAP_KILL', 'CAP_CHOWN'] };
+    const bundle = t.bundle(t.args(['sh', '-c', 'echo out; echo err >&2'], { process: { capabilities: caps } }));
+    const plain = expectOk(await t.tsrun(['run', t.id('amb'), '-b', bundle]));
+    expect([plain.stdout, plain.stderr]).toEqual(['out\n', 'err\n']);
+    const runc = await t.runc(['run', t.id('amb'), '-b', bundle]);
+    expect([runc.exitCode, runc.stdout, runc.stderr]).toEqual([0, 'out\n', 'err\n']);
+    const log = `${t.scratch()}/amb-${Date.now()}.log`;
+    const logged = expectOk(await t.tsrun(['--log', log, 'run', t.id('amb'), '-b', bundle]));
+    expect(logged.stderr).toBe('err\n');
+    expect(readFileSync(log, 'utf8')).toMatch(/^time="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ" level=warning msg="ambient capabilities not in both permitted and inheritable are not raised: [^"]*"$/m);
+    const debug = expectOk(await t.tsrun(['--debug', 'run', t.id('amb'), '-b', bundle]));
+    expect(debug.stderr).toMatch(/level=warning msg="ambient capabilities not in both permitted and inheritable are not raised/);
   });
 
   const mknod = 'mknod /tmp/null c 1 3 && echo made';

@@ -105,7 +105,7 @@ async function judge(t: Tier, id: string, r: TsrunResult, pointer?: RegExp): Pro
     ran = true;
     if (pointer) problems.push(`expected a refusal naming ${pointer}: ${show(r)}`);
     const s = await t.tsrun(['start', id]);
-    if (s.exitCode !== 0 && !/not running|is stopped|created/.test(s.stderr)) problems.push(`start: ${show(s)}`);
+    if (s.exitCode !== 0 && !/not running|has stopped|already running|created/.test(s.stderr)) problems.push(`start: ${show(s)}`);
     await poll(async () => (await t.tsrun(['state', id])).stdout.includes('"stopped"'), 3000, 100);
     const d = await t.tsrun(['delete', '--force', id]);
     if (d.exitCode !== 0) problems.push(`delete: ${show(d)}`);

@@ -20,7 +20,7 @@ import { expectFail, expectOk, show } from '../helpers/tsrun.js';
 import { initPath } from '../../src/native/paths.js';
 
 const SLEEP = ['sleep', '1000'];
-const refusal = (id: string) => new RegExp(`cannot kill container ${id}: container is stopped|container ${id} is not running`);
+const refusal = (id: string) => new RegExp(`container ${id}: container not running|container not running`);
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const HOST_BINARIES = [initPath, realpathSync(process.execPath)];
 

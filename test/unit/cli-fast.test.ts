@@ -51,6 +51,11 @@ const ENGINE_LINES = [
   ['resume', 'c1'],
   ['events', '--stats', '--interval', '3', 'c1'],
   ['update', '--memory', '256m', '--pids-limit', '64', 'c1'],
+  // Docker's shim: a lone "-" is --resources' value (stdin), not a positional.
+  ['update', '--resources', '-', 'c1'],
+  ['update', '-r', '-', 'c1'],
+  ['update', '--cpu-share', '512', 'c1'],
+  ['run', '--keep', '-b', '/b', 'c1'],
   ['exec', 'c1', '/bin/true'],
   ['exec', 'c1', 'sh', '-c', 'ls -l --color'],
   ['--root', R, '--log', '/l.json', '--log-format', 'json', 'exec', '--process', '/p.json', '--detach', '--pid-file', '/p', 'c1'],
@@ -90,6 +95,11 @@ describe('fast command-line parser', () => {
   it('takes the lines engines send, giving the handler what yargs gives it', async () => {
     for (const argv of ENGINE_LINES) expect(await expectSame(argv), argv.join(' ')).toBe(true);
   }, 60_000); // the first yargs load compiles it: a generous limit for a loaded machine
+
+  it('a lone "-" after a flag that takes a value is that value under yargs too; --cpu-shares is an alias of runc\'s --cpu-share', async () => {
+    expect((await viaYargs(['update', '--resources', '-', 'c1'])).args).toMatchObject({ resources: '-', r: '-', id: 'c1' });
+    expect((await viaYargs(['update', '--cpu-shares', '7', 'c1'])).args).toMatchObject({ 'cpu-share': 7, 'cpu-shares': 7 });
+  });
 
   it('leaves every other form to yargs', async () => {
     for (const argv of YARGS_LINES) expect(await parseFast(argv), argv.join(' ')).toBeUndefined();

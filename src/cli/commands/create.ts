@@ -4,6 +4,7 @@ import { count } from '../flags.js';
 
 export const createCommand = defineCommand({
   command: 'create <id>',
+  containerStdio: true,
   describe: 'create a container from a bundle; it waits for "start"',
   builder: (y) =>
     y

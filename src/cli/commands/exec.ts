@@ -3,9 +3,9 @@ import { defineCommand } from '../command.js';
 import { count } from '../flags.js';
 
 /** exec's options that take a value as the next word (runc exec --help). */
-const VALUE_FLAGS = new Set(['--process', '-p', '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c', '--apparmor', '--process-label', '--pid-file', '--preserve-fds']);
+const VALUE_FLAGS = new Set(['--process', '-p', '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c', '--apparmor', '--process-label', '--pid-file', '--preserve-fds', '--cgroup']);
 /** Global options before the command word that take a value. */
-const GLOBAL_VALUE_FLAGS = new Set(['--root', '--log', '--log-format', '--rootless']);
+const GLOBAL_VALUE_FLAGS = new Set(['--root', '--log', '--log-format', '--rootless', '--criu']);
 
 /** `[globals] exec [options] <id> [--] args...`: everything after the id is the program's. */
 export function splitExecArgv(argv: string[]): { argv: string[]; rest: string[] } {
@@ -30,6 +30,7 @@ export function splitExecArgv(argv: string[]): { argv: string[]; rest: string[] 
 
 export const execCommand = defineCommand({
   command: 'exec <id>',
+  containerStdio: true,
   describe: 'run a new process in a running container; exits with its status',
   splitArgv: splitExecArgv,
   builder: (y) =>
@@ -50,6 +51,7 @@ export const execCommand = defineCommand({
       .option('pid-file', { type: 'string' })
       .option('preserve-fds', { type: 'string', default: '0', coerce: count('preserve-fds') })
       .option('ignore-paused', { type: 'boolean', default: false })
+      .option('cgroup', { type: 'string', array: true, default: [] as string[], describe: 'join an existing sub-cgroup: [<controller>[,<controller>]:]<path>' })
       .example('$0 exec demo -- ps', ''),
   handler: (a) =>
     exec({
@@ -71,5 +73,6 @@ export const execCommand = defineCommand({
       pidFile: a['pid-file'],
       preserveFds: a['preserve-fds'],
       ignorePaused: a['ignore-paused'],
+      cgroups: a.cgroup.map(String),
     }),
 });

@@ -4,6 +4,7 @@ import { count } from '../flags.js';
 
 export const runCommand = defineCommand({
   command: 'run <id>',
+  containerStdio: true,
   describe: 'create and start a container, wait for it and delete it; exits with its status',
   builder: (y) =>
     y
@@ -11,6 +12,8 @@ export const runCommand = defineCommand({
       .option('bundle', { alias: 'b', type: 'string', default: '.' })
       .option('pid-file', { type: 'string' })
       .option('detach', { alias: 'd', type: 'boolean', default: false })
+      .option('keep', { type: 'boolean', default: false, describe: 'do not delete the container after it exits' })
+      .option('no-subreaper', { type: 'boolean', default: false, describe: 'accepted for runc compatibility (tsrun waits as subreaper)', hidden: true })
       .option('console-socket', { type: 'string' })
       .option('no-pivot', { type: 'boolean', default: false })
       .option('no-new-keyring', { type: 'boolean', default: false, describe: "keep the caller's session keyring instead of a new one" })
@@ -23,6 +26,7 @@ export const runCommand = defineCommand({
       bundle: a.bundle,
       pidFile: a['pid-file'],
       detach: a.detach,
+      keep: a.keep,
       consoleSocket: a['console-socket'],
       noPivot: a['no-pivot'],
       preserveFds: a['preserve-fds'],

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuntimeError } from '../../errors.js';
-import { defaultSpec } from '../../runtime/spec.js';
+import { defaultSpec, specText } from '../../runtime/spec.js';
 import { defineCommand } from '../command.js';
 
 export const specCommand = defineCommand({
@@ -20,7 +20,7 @@ export const specCommand = defineCommand({
     const words = process.argv.slice(process.argv.indexOf('spec') + 1);
     const rootless = a.rootless === true || words.some((w) => w === '--rootless' || w === '--rootless=true');
     const spec = defaultSpec(rootless ? { uid: process.geteuid!(), gid: process.getegid!() } : undefined);
-    writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
+    writeFileSync(file, specText(spec));
     return 0;
   },
 });

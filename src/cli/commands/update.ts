@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../../errors.js';
+import { NotSupportedError, UsageError } from '../../errors.js';
 import type { LinuxResources } from '../../spec/types.js';
 import { update } from '../../runtime/update.js';
 import { resourcesFromFlags } from '../../runtime/update-flags.js';
@@ -25,7 +25,7 @@ export const updateCommand = defineCommand({
       .option('memory-reservation', { type: 'string' })
       .option('kernel-memory', { type: 'string', hidden: true })
       .option('kernel-memory-tcp', { type: 'string' })
-      .option('cpu-shares', { type: 'number' })
+      .option('cpu-share', { alias: 'cpu-shares', type: 'number', describe: 'CPU shares (relative weight)' })
       .option('cpu-quota', { type: 'number' })
       .option('cpu-period', { type: 'number' })
       .option('cpu-burst', { type: 'number' })
@@ -36,8 +36,11 @@ export const updateCommand = defineCommand({
       .option('cpuset-mems', { type: 'string' })
       .option('pids-limit', { type: 'number' })
       .option('blkio-weight', { type: 'number' })
+      .option('l3-cache-schema', { type: 'string', describe: 'Intel RDT L3 cache schema (linux.intelRdt: not supported)' })
+      .option('mem-bw-schema', { type: 'string', describe: 'Intel RDT memory bandwidth schema (linux.intelRdt: not supported)' })
       .example('$0 update --memory 256m --pids-limit 64 demo', ''),
   handler: (a) => {
+    if (a['l3-cache-schema'] !== undefined || a['mem-bw-schema'] !== undefined) throw new NotSupportedError('linux.intelRdt (update --l3-cache-schema, --mem-bw-schema)');
     const base = a.resources !== undefined ? readResources(a.resources) : {};
     update({ root: a.root, id: a.id, resources: resourcesFromFlags(a, base) }); // warnings are logged by the cgroup manager
     return 0;

@@ -16,6 +16,8 @@ describe('mutated configs', () => {
   it(`${COUNT} mutations each compile or fail with a ConfigError naming the JSON path (or NotSupportedError naming the field)`, () => {
     const random = rng(0x75a7);
     const base = JSON.parse(JSON.stringify(defaultSpec(undefined)));
+    // runc spec's terminal needs a console socket, which these host facts do not have.
+    base.process.terminal = false;
     let compiled = 0;
     let refused = 0;
     const crashes: string[] = [];
