@@ -3,11 +3,14 @@
 // its own managed containerd (under the exec-root). daemon.json's `runtimes` names tsrun
 // (dist/tsrun.js) next to the built-in runc, and any extra runtimes a test asks for (the
 // recording runtime of the engine-config corpus). The image is the test rootfs, `docker import`ed.
+// Rootless: the same dockerd as the tier's user under rootlesskit (Debian's; the child part of
+// docker.io's dockerd-rootless.sh, with --net=host: slirp4netns cannot open this machine's
+// /dev/net/tun, 0600 root), cgroupfs driver; the client (root) talks to its socket.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { mountsUnder, poll, tsrunJs } from './host.js';
+import { isRoot, type Mode, mountsUnder, poll, runnerOf, tsrunJs } from './host.js';
 import { testRootfs } from './rootfs.js';
 import { sandbox } from './sandbox.js';
 
@@ -47,13 +50,27 @@ export function daemonJson(dir: string, runtimes: Record<string, string>): objec
   };
 }
 
-export async function startDocker(extraRuntimes: Record<string, string> = {}): Promise<Docker> {
-  const dir = join(sandbox(), 'docker');
+function rootlessArgv(dir: string, conf: string): string[] {
+  const who = runnerOf('rootless');
+  const xdg = join(dir, 'xdg');
+  mkdirSync(xdg, { recursive: true, mode: 0o700 });
+  for (const d of [dir, xdg]) chownSync(d, who.uid, who.gid);
+  chmodSync(dir, 0o755);
+  const child = `rm -f /run/docker /run/containerd /run/xtables.lock; exec dockerd --config-file ${conf}`;
+  const env = [`HOME=${dir}`, 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', `XDG_RUNTIME_DIR=${xdg}`];
+  const rk = ['rootlesskit', '--net=host', '--copy-up=/etc', '--copy-up=/run', '--propagation=rslave', `--state-dir=${join(xdg, 'rootlesskit')}`, 'sh', '-c', child];
+  return ['setpriv', `--reuid=${who.uid}`, `--regid=${who.gid}`, '--init-groups', '--', 'env', '-i', ...env, ...rk];
+}
+
+export async function startDocker(mode: Mode = 'root', extraRuntimes: Record<string, string> = {}): Promise<Docker> {
+  const dir = join(sandbox(), `docker-${mode}`);
   mkdirSync(dir, { recursive: true });
   const conf = join(dir, 'daemon.json');
-  writeFileSync(conf, JSON.stringify(daemonJson(dir, { tsrun: tsrunJs, ...extraRuntimes }), null, 2));
+  const json = { ...daemonJson(dir, { tsrun: tsrunJs, ...extraRuntimes }), ...(mode === 'rootless' ? { 'exec-opts': ['native.cgroupdriver=cgroupfs'] } : {}) };
+  writeFileSync(conf, JSON.stringify(json, null, 2));
   const logFile = join(dir, 'dockerd.log');
-  const daemon: ResultPromise = execa('dockerd', ['--config-file', conf], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: logFile } });
+  const [file, ...argv] = mode === 'rootless' && isRoot ? rootlessArgv(dir, conf) : ['dockerd', '--config-file', conf];
+  const daemon: ResultPromise = execa(file!, argv, { reject: false, cwd: dir, stdin: 'ignore', stdout: 'ignore', stderr: { file: logFile } });
   const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: join(dir, 'home'), DOCKER_HOST: `unix://${join(dir, 'docker.sock')}`, DOCKER_CONFIG: join(dir, 'client') };
   const docker = async (args: string[], opts: { input?: string; timeout?: number } = {}): Promise<DockerResult> => {
     const r = await execa(DOCKER_CLI, args, { reject: false, env, extendEnv: false, timeout: opts.timeout ?? 90_000, input: opts.input, stdin: opts.input === undefined ? 'ignore' : undefined });
@@ -79,7 +96,10 @@ export async function startDocker(extraRuntimes: Record<string, string> = {}): P
       const ids = all.stdout.split('\n').filter(Boolean);
       if (ids.length > 0) await docker(['rm', '-f', ...ids]);
       await docker(['volume', 'prune', '-f']);
-      daemon.kill('SIGTERM');
+      // dockerd by its pidfile (under rootlesskit it is not our child); rootlesskit ends with it.
+      const pidFile = join(dir, 'docker.pid');
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+      else daemon.kill('SIGTERM');
       await Promise.race([daemon, new Promise((r) => setTimeout(r, 20_000))]);
       if (daemon.exitCode === null) daemon.kill('SIGKILL');
       await daemon;
