@@ -104,8 +104,9 @@ for (const mode of MODES) {
 
     // Rootless dockerd binds a device from its container path on the host (runc and tsrun alike), so there the path stays /dev/zero.
     it('--shm-size, --ulimit, --sysctl, --device', async () => {
-      const script = 'grep " /dev/shm " /proc/mounts | grep -o "size=[0-9a-z]*"; ulimit -n; cat /proc/sys/net/core/somaxconn; head -c 3 /dev/z* | od -An -tx1';
-      const r = ok(await both(['--shm-size', '32m', '--ulimit', 'nofile=1024:2048', '--sysctl', 'net.core.somaxconn=1000', '--device', mode === 'root' ? '/dev/zero:/dev/z' : '/dev/zero:/dev/zero', IMG, 'sh', '-c', script]));
+      const dev = mode === 'root' ? '/dev/z' : '/dev/zero';
+      const script = `grep " /dev/shm " /proc/mounts | grep -o "size=[0-9a-z]*"; ulimit -n; cat /proc/sys/net/core/somaxconn; head -c 3 ${dev} | od -An -tx1`;
+      const r = ok(await both(['--shm-size', '32m', '--ulimit', 'nofile=1024:2048', '--sysctl', 'net.core.somaxconn=1000', '--device', `/dev/zero:${dev}`, IMG, 'sh', '-c', script]));
       expect(lines(r.stdout).map((l) => l.trim())).toEqual(['size=32768k', '1024', '1000', '00 00 00']);
     });
 
