@@ -17,6 +17,9 @@ const say = (step, value) => console.log(JSON.stringify({ step, ...value }));
 // A bundle: the config `tsrun spec` writes (rootless: this user mapped to root), our rootfs.
 const spec = runtime.spec({ rootless: process.geteuid() !== 0 });
 spec.root = { path: rootfs, readonly: true };
+// runc's spec asks for a terminal (a shell); this example reads the process's output streams.
+spec.process.terminal = false;
+spec.hostname = 'tsrun';
 spec.process.args = ['sh', '-c', 'echo hello from $(hostname); exit 3'];
 writeFileSync(join(work, 'config.json'), JSON.stringify(spec));
 

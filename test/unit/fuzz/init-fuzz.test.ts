@@ -32,8 +32,10 @@ function seedPlans(): Buffer[] {
       /* a config the compiler refuses has no plan */
     }
   };
-  const root = defaultSpec(undefined);
-  const rootless = defaultSpec({ uid: 1000, gid: 1000 });
+  // `tsrun spec` writes runc's terminal: true, which needs a console socket: seed without one.
+  const noTerminal = (spec: Spec): Spec => ({ ...spec, process: { ...spec.process!, terminal: false } });
+  const root = noTerminal(defaultSpec(undefined));
+  const rootless = noTerminal(defaultSpec({ uid: 1000, gid: 1000 }));
   add(root);
   add(rootless, { euid: 1000, egid: 1000 });
   for (const file of ['config.json', 'config.rootless.json']) add(JSON.parse(readFileSync(join(repo, 'bundles', 'busybox', file), 'utf8')) as Spec);
