@@ -1,7 +1,8 @@
 // tsrun-init's plan decoder under libFuzzer (addon/init/fuzz/plan-fuzz.cc, clang with ASan and
 // UBSan), seeded with the compiled plans of the test configs: a bounded run (60 s in CI, 15 s
 // otherwise; TSRUN_FUZZ_SECONDS overrides) that fails on any crash, leak or hang.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,18 +59,20 @@ function seedPlans(): Buffer[] {
   return plans;
 }
 
-function buildFuzzer(): string {
+// Asynchronous on purpose: a worker blocked in spawnSync for a minute misses vitest's RPC
+// deadline ("Timeout calling onTaskUpdate"), an unhandled error that fails the whole run.
+async function buildFuzzer(): Promise<string> {
   const out = join(work, 'plan-fuzz');
   const init = join(repo, 'addon', 'init');
-  execFileSync('clang++', ['-std=c++17', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all', join(init, 'fuzz', 'plan-fuzz.cc'), join(init, 'plan.cc'), '-o', out], { stdio: 'pipe' });
+  await execa('clang++', ['-std=c++17', '-g', '-O1', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all', join(init, 'fuzz', 'plan-fuzz.cc'), join(init, 'plan.cc'), '-o', out]);
   return out;
 }
 
 describe('tsrun-init plan decoder (libFuzzer)', () => {
-  it(`survives ${SECONDS} s of fuzzing from a corpus of compiled plans`, () => {
+  it(`survives ${SECONDS} s of fuzzing from a corpus of compiled plans`, async () => {
     const clang = spawnSync('clang++', ['--version']);
     expect(clang.error, 'clang++ (Debian package clang) is needed for the fuzz target; .ci/run installs it').toBeUndefined();
-    const fuzzer = buildFuzzer();
+    const fuzzer = await buildFuzzer();
     const corpus = join(work, 'corpus');
     mkdirSync(corpus);
     const seeds = seedPlans();
@@ -77,10 +80,10 @@ describe('tsrun-init plan decoder (libFuzzer)', () => {
     seeds.forEach((plan, i) => writeFileSync(join(corpus, `plan-${i}`), plan));
     const artifacts = join(work, 'artifacts') + '/';
     mkdirSync(artifacts);
-    const r = spawnSync(fuzzer, [`-max_total_time=${SECONDS}`, '-timeout=5', '-rss_limit_mb=1024', '-max_len=65536', `-artifact_prefix=${artifacts}`, '-print_final_stats=1', corpus], { encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
-    const log = (r.stderr ?? '').split('\n').slice(-30).join('\n');
+    const r = await execa(fuzzer, [`-max_total_time=${SECONDS}`, '-timeout=5', '-rss_limit_mb=1024', '-max_len=65536', `-artifact_prefix=${artifacts}`, '-print_final_stats=1', corpus], { reject: false, timeout: (SECONDS + 60) * 1000 });
+    const log = r.stderr.split('\n').slice(-30).join('\n');
     expect(readdirSync(artifacts), log).toEqual([]);
-    expect(r.status, log).toBe(0);
+    expect(r.exitCode, log).toBe(0);
     expect(log).toMatch(/stat::number_of_executed_units:\s*[1-9]/);
   }, (SECONDS + 120) * 1000);
 });
