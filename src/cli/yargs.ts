@@ -37,6 +37,8 @@ export async function parseWithYargs(
     if (topic !== undefined && !Object.hasOwn(COMMANDS, topic)) throw new UnknownCommandError(topic);
     return parseWithYargs(topic === undefined ? ['--help'] : [topic, '--help'], run);
   }
+  // runc with no command prints its help and exits 0 (urfave/cli's default action).
+  if (first === undefined && !argv.some((a) => ['-h', '--help', '-v', '--version'].includes(a))) return parseWithYargs([...argv, '--help'], run);
   if (first !== undefined && !Object.hasOwn(COMMANDS, first)) throw new UnknownCommandError(first);
   const word = first;
   const command = word ? await COMMANDS[word].load() : undefined;
@@ -57,7 +59,6 @@ export async function parseWithYargs(
     // runc's flags are named --no-pivot, --no-new-keyring, --no-new-privs: not negations; and
     // a repeatable flag (--env, --cap) takes one value each time, as runc's do.
     .parserConfiguration({ 'boolean-negation': false, 'greedy-arrays': false })
-    .demandCommand(1, 'a command is required (see --help)')
     .fail((msg, err) => {
       // YError: yargs' own (a failed coerce of a flag value); anything else is thrown as it came.
       if (err && err.name !== 'YError') throw err;

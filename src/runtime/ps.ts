@@ -10,7 +10,9 @@ export function ps(opts: GlobalOptions & { id: string }): number[] {
   try {
     const record = dir.read();
     const status = statusOf(record, dir);
-    if (status === 'stopped' || status === 'creating') throw new StateTransitionError(opts.id, 'ps', status);
+    // runc ps of a stopped container prints the header alone and exits 0.
+    if (status === 'stopped') return [];
+    if (status === 'creating') throw new StateTransitionError(opts.id, 'ps', status);
     return containerCgroup(record, 'ps').pids();
   } finally {
     dir.unlock();

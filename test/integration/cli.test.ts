@@ -13,8 +13,10 @@ const COMMANDS = ['create', 'start', 'state', 'kill', 'delete', 'run', 'list'];
 forEachMode((t) => {
   const noState = () => expect(existsSync(stateRoot(t.mode)) ? readdirSync(stateRoot(t.mode)) : []).toEqual([]);
 
-  it('no command: non-zero, says a command is needed', async () => {
-    expectFail(await t.tsrun([]), /command/i);
+  it('no command: the help, exit 0, as runc', async () => {
+    const r = expectOk(await t.tsrun([]));
+    for (const c of COMMANDS) expect(r.stdout, show(r)).toMatch(new RegExp(`\\b${c}\\b`));
+    expectOk(await t.tsrun(['--debug']));
   });
 
   it('an unknown command: non-zero, names it', async () => {

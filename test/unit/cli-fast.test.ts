@@ -80,7 +80,6 @@ const YARGS_LINES = [
   ['delete', '-f=true', 'c1'],
   ['delete', '-fa', 'c1'],
   ['spec', '--rootless'],
-  ['ps', 'c1'],
   ['update', '--memory', '-1', 'c1'],
   ['--log-format', 'xml', 'state', 'c1'],
   ['update', '--pids-limit', '07', 'c1'],

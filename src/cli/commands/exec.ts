@@ -1,32 +1,12 @@
 import { exec } from '../../runtime/exec.js';
 import { defineCommand } from '../command.js';
 import { count } from '../flags.js';
+import { splitAfterId } from '../split-argv.js';
 
 /** exec's options that take a value as the next word (runc exec --help). */
 const VALUE_FLAGS = new Set(['--process', '-p', '--console-socket', '--cwd', '--env', '-e', '--user', '-u', '--additional-gids', '-g', '--cap', '-c', '--apparmor', '--process-label', '--pid-file', '--pidfd-socket', '--preserve-fds', '--cgroup']);
-/** Global options before the command word that take a value. */
-const GLOBAL_VALUE_FLAGS = new Set(['--root', '--log', '--log-format', '--rootless', '--criu']);
-
 /** `[globals] exec [options] <id> [--] args...`: everything after the id is the program's. */
-export function splitExecArgv(argv: string[]): { argv: string[]; rest: string[] } {
-  let seenExec = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') return { argv: argv.slice(0, i + 2), rest: argv.slice(i + 2) };
-    if (a.startsWith('-')) {
-      if (!a.includes('=') && (seenExec ? VALUE_FLAGS : GLOBAL_VALUE_FLAGS).has(a)) i++;
-      continue;
-    }
-    if (!seenExec) {
-      seenExec = a === 'exec';
-      continue;
-    }
-    // The container id; a `--` right after it is dropped, as runc does.
-    const after = argv[i + 1] === '--' ? i + 2 : i + 1;
-    return { argv: argv.slice(0, i + 1), rest: argv.slice(after) };
-  }
-  return { argv, rest: [] };
-}
+export const splitExecArgv = splitAfterId('exec', VALUE_FLAGS);
 
 export const execCommand = defineCommand({
   command: 'exec <id>',
