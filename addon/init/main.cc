@@ -84,6 +84,10 @@ static void run(const Record& r) {
     case OP_MOUNT_TREE:
       set_step("mount %s", a[1].str);
       return op_mount_tree(a[0].num, a[1].str, a[2].num, a[3].num, a[4].num, a[5].num);
+    case OP_BIND_SOURCE: set_step("bind source %s", a[0].str); return op_bind_source(a[0].str);
+    case OP_MOUNT_SOURCE:
+      set_step("mount %s", a[1].str);
+      return op_mount_source(a[0].num, a[1].str, a[2].num, a[3].num, a[4].num, a[5].num);
     case OP_LOG:
       set_step("name process");
       prctl(PR_SET_NAME, a[0].str, 0, 0, 0);  // cosmetic: never fails the plan

@@ -64,6 +64,8 @@ const char* signature(uint16_t op) {
     case OP_MOUNT_SETATTR: return "siii";
     case OP_IDMAP_TREE: return "sssii";
     case OP_MOUNT_TREE: return "isiiii";
+    case OP_BIND_SOURCE: return "s";
+    case OP_MOUNT_SOURCE: return "isiiii";
     case OP_TIMESTAMP: return "s";
     default: return nullptr;
   }

@@ -14,7 +14,7 @@ import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, consoleStep, credentialSteps, finalExecSteps, preserveFdsStep, requireHeldCapabilities, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
-import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
+import { afterPivotSteps, bindSourceSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
 import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 
@@ -103,12 +103,15 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     if (userns.denySetgroups && (process.user.additionalGids ?? []).length > 0) {
       throw new ConfigError('config.json', [{ pointer: '/process/user/additionalGids', rule: 'cannot set supplementary groups in a rootless container with a single gid mapping (setgroups is denied)', section: 'config.md#user' }]);
     }
-    if (mapsZero(uidMappings) && mapsZero(gidMappings)) steps.push({ op: Op.SETRESID, args: [0, 0] });
   }
   const unshare = namespaces
     .filter((n) => !n.path && n.type !== 'user')
     .reduce((flags, n) => flags | CLONE_NEW[n.type], 0);
   if (unshare) steps.push({ op: Op.UNSHARE, args: [unshare] });
+  // In the container's mount namespace, still with the runtime's uid and gids (full capabilities
+  // in the new user namespace, which unshare(2) needs), before the init becomes its root.
+  if (ns.newUser) steps.push(...bindSourceSteps(spec, facts));
+  if (userns && mapsZero(userns.uidMappings) && mapsZero(userns.gidMappings)) steps.push({ op: Op.SETRESID, args: [0, 0] });
   const offsets = spec.linux?.timeOffsets;
   if (offsets) {
     requireField(namespaces.some((n) => n.type === 'time' && !n.path), '/linux/timeOffsets', 'needs a new time namespace', 'config-linux.md#offset-for-time-namespace');
@@ -137,7 +140,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [beforeBind] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
   if (!has('user') && facts.capBounding !== undefined && process.capabilities) requireHeldCapabilities(process.capabilities, facts.capBounding);
-  steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
+  steps.push(...rootfsSteps(spec, facts, inUserNs, ns.newUser, warnings));
   // runc creates a missing cwd (MkdirAll 0755 inside the rootfs, before pivot_root and the read-only root).
   if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
   steps.push(...containerHookSteps(spec.hooks, process.env ?? [], netDeviceMoves(spec, rootless || !!facts.inUserNs).length > 0));
