@@ -62,7 +62,8 @@ void op_remount_ro(const char* path);
 void copy_up(int from, int to, const char* what);
 
 // idmap.cc: stage-1 idmapped trees, taken by index in stage 2
-void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap);
+void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap,
+                   uint64_t propagation);
 int take_tree(uint64_t index);
 
 // sources.cc: stage-1 bind sources, mounted by index in stage 2

@@ -196,9 +196,10 @@ enum Op : uint16_t {
   OP_MOUNT_SETATTR = 70, // (s dest in rootfs, i MOUNT_ATTR_* to set, i MOUNT_ATTR_* to clear, i recursive 0|1)
                          //   mount_setattr(2) on the mount at dest (AT_RECURSIVE: the r* options of config.md)
   OP_IDMAP_TREE = 71,    // stage 1, before any namespace op: (s source host path, s uid_map text, s gid_map
-                         //   text, i rbind 0|1, i ridmap 0|1)  a user namespace holding the maps (a child
-                         //   unshares, the maps are written, its ns fd kept), open_tree(OPEN_TREE_CLONE,
-                         //   AT_RECURSIVE if rbind), mount_setattr(MOUNT_ATTR_IDMAP, AT_RECURSIVE if ridmap);
+                         //   text, i rbind 0|1, i ridmap 0|1, i propagation MS_* (MS_REC: every mount of the
+                         //   tree))  a user namespace holding the maps (a child unshares, the maps are
+                         //   written, its ns fd kept), open_tree(OPEN_TREE_CLONE, AT_RECURSIVE if rbind),
+                         //   mount_setattr(propagation), mount_setattr(MOUNT_ATTR_IDMAP, AT_RECURSIVE if ridmap);
                          //   the detached tree is kept, numbered from 0 in plan order
   OP_MOUNT_TREE = 72,    // (i tree number, s dest in rootfs, i mode, i flags, i cleared flags, i propagation)
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does

@@ -73,6 +73,17 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     throw new NotSupportedError('linux.mountLabel (SELinux mount contexts)');
   }
 
+  // config-linux.md#rootfs-mount-propagation (shared, slave, private, unbindable, and the r* forms
+  // runc and crun take). As runc's prepareRoot, the mode is applied to "/" of the new mount
+  // namespace before the rootfs is bound (rslave when none is given: nothing the container mounts
+  // propagates back), and a shared mount holding the rootfs is made private (op_rootfs). An
+  // unbindable mode is private there, or the rootfs bind fails (EINVAL; runc 1.1 fails so). After
+  // pivot_root the mode is applied to the container's "/" alone, the rootfs mount the spec speaks
+  // of (runc 1.1 does not: its "/" stays private for "shared"); the mounts below keep runc's.
+  const rootPropagation = spec.linux?.rootfsPropagation;
+  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
+  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
+  const beforeBind = propagation === undefined ? MS.SLAVE | MS.REC : propagation & MS.UNBINDABLE ? (propagation & ~MS.UNBINDABLE) | MS.PRIVATE : propagation;
   const ns = namespaceSteps(namespaces);
   // The fifo is opened first, with the runtime's own credentials: the state directory is 0700
   // and may not be reachable by the container's root once the user namespace exists.
@@ -85,8 +96,9 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     // uid in a user namespace) may not reach the socket's directory.
     ...(process.terminal ? [{ op: Op.CONSOLE_CONNECT, args: [facts.consoleSocket!] }] : []),
     ...initialAffinitySteps(process),
-    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials.
-    ...idmapTreeSteps(spec, facts),
+    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials,
+    // and given the propagation the container's other mounts get from "/" below.
+    ...idmapTreeSteps(spec, facts, beforeBind),
     ...ns.steps,
   ];
   const attrs = processAttrSteps(process, facts.lsm, spec.linux?.personality);
@@ -126,17 +138,6 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (namespaces.some((n) => n.type === 'network' && !n.path)) steps.push({ op: Op.LOOPBACK_UP, args: [] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
-  // config-linux.md#rootfs-mount-propagation (shared, slave, private, unbindable, and the r* forms
-  // runc and crun take). As runc's prepareRoot, the mode is applied to "/" of the new mount
-  // namespace before the rootfs is bound (rslave when none is given: nothing the container mounts
-  // propagates back), and a shared mount holding the rootfs is made private (op_rootfs). An
-  // unbindable mode is private there, or the rootfs bind fails (EINVAL; runc 1.1 fails so). After
-  // pivot_root the mode is applied to the container's "/" alone, the rootfs mount the spec speaks
-  // of (runc 1.1 does not: its "/" stays private for "shared"); the mounts below keep runc's.
-  const rootPropagation = spec.linux?.rootfsPropagation;
-  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
-  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  const beforeBind = propagation === undefined ? MS.SLAVE | MS.REC : propagation & MS.UNBINDABLE ? (propagation & ~MS.UNBINDABLE) | MS.PRIVATE : propagation;
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [beforeBind] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
   if (!has('user') && facts.capBounding !== undefined && process.capabilities) requireHeldCapabilities(process.capabilities, facts.capBounding);

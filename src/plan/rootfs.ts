@@ -58,9 +58,12 @@ function isIdmapped(m: Mount): boolean {
 
 /**
  * Stage-1 steps of the idmapped mounts (config.md#posix-platform-mounts), in mount order:
- * the tree OP_MOUNT_TREE number n moves is the n-th of these.
+ * the tree OP_MOUNT_TREE number n moves is the n-th of these. `propagation` is what the plan
+ * applies to "/" of the container's mount namespace before its binds: a clone cut from the
+ * host's namespace would otherwise stay a peer of a shared source, and what the container
+ * mounts below it would appear on the host.
  */
-export function idmapTreeSteps(spec: Spec, facts: HostFacts): PlanStep[] {
+export function idmapTreeSteps(spec: Spec, facts: HostFacts, propagation: number): PlanStep[] {
   const hasUserns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   return (spec.mounts ?? []).flatMap((m, index) => {
     if (!isIdmapped(m)) return [];
@@ -73,7 +76,7 @@ export function idmapTreeSteps(spec: Spec, facts: HostFacts): PlanStep[] {
     if (!uid?.length || !gid?.length) throw bad(index, 'uidMappings', 'an idmapped mount needs uidMappings and gidMappings, or a container user namespace with mappings');
     const { source } = bindSource(m, index, facts);
     const rbind = (o.flags & MS.REC) !== 0 ? 1 : 0;
-    return [{ op: Op.IDMAP_TREE, args: [source, mapText(uid), mapText(gid), rbind, o.extensions.has('ridmap') ? 1 : 0] }];
+    return [{ op: Op.IDMAP_TREE, args: [source, mapText(uid), mapText(gid), rbind, o.extensions.has('ridmap') ? 1 : 0, propagation] }];
   });
 }
 

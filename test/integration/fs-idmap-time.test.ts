@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Mount } from '../../src/spec/types.js';
 import { mountAt, runContainer } from '../helpers/fs.js';
-import { isRoot, otherRuntime } from '../helpers/host.js';
+import { isRoot, mountsUnder, otherRuntime } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectFail, expectOk } from '../helpers/tsrun.js';
 
@@ -101,6 +101,25 @@ forEachMode((t) => {
         expect(mountAt(top.stdout, '/mnt/pts').options).not.toContain('idmapped');
       } finally {
         execFileSync('umount', [pts]);
+      }
+    });
+
+    // The tree is cut from the host's mount namespace, where a shared mount's clone joins its peer
+    // group: made a slave as the container's other mounts are (rootfsPropagation rslave by default),
+    // or what the container mounts below it would appear on the host.
+    it.skipIf(!!otherRuntime)(`an idmapped bind of a shared host mount does not propagate the container's mounts to the host, as a plain bind does not${NO_IDMAP}`, async () => {
+      const dir = ownedDir();
+      mkdirSync(join(dir, 'sub'));
+      execFileSync('mount', ['--bind', dir, dir]);
+      execFileSync('mount', ['--make-shared', dir]);
+      try {
+        const args = ['sh', '-c', 'mount -t tmpfs tmpfs /mnt/sub && grep " /mnt " /proc/self/mountinfo'];
+        for (const m of [idmapped(dir, ['bind', 'idmap']), { destination: '/mnt', type: 'bind', source: dir, options: ['bind'] }]) {
+          const r = expectOk(await runContainer(t, withMount(m, args, { process: { capabilities: { bounding: ['CAP_SYS_ADMIN'], effective: ['CAP_SYS_ADMIN'], permitted: ['CAP_SYS_ADMIN'] } } })));
+          expect(mountsUnder(dir), `${m.options} ${r.stdout}`).toEqual([dir]);
+        }
+      } finally {
+        execFileSync('umount', ['-R', dir]);
       }
     });
 

@@ -78,8 +78,9 @@ describe('mount steps', () => {
     const ops = steps.map((x) => x.op);
     const trees = find(steps, Op.IDMAP_TREE);
     expect(trees.map((x) => x.args)).toEqual([
-      ['/a', '0 1000 10\n', '0 1000 10\n', 1, 1],
-      ['/c', '0 5000 1\n', '0 6000 1\n', 0, 0],
+      // The last argument: the propagation "/" gets before the binds (rslave by default).
+      ['/a', '0 1000 10\n', '0 1000 10\n', 1, 1, MS.SLAVE | MS.REC],
+      ['/c', '0 5000 1\n', '0 6000 1\n', 0, 0, MS.SLAVE | MS.REC],
     ]);
     expect(ops.lastIndexOf(Op.IDMAP_TREE)).toBeLessThan(ops.indexOf(Op.UNSHARE_USER));
     expect(find(steps, Op.MOUNT_TREE).map((x) => x.args.slice(0, 2))).toEqual([[0, '/a'], [1, '/c']]);
