@@ -68,11 +68,19 @@ static int mapping_userns(const char* uid_map, const char* gid_map) {
   return ns;
 }
 
-void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap) {
+void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap,
+                   uint64_t propagation) {
   if (ntrees >= MAX_TREES) fail(E2BIG, "open_tree", source);
   int ns = mapping_userns(uid_map, gid_map);
   int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (rbind ? AT_RECURSIVE : 0));
   if (tree < 0) fail_errno("open_tree", source);
+  // The clone of a shared mount is in its peer group (mount_namespaces(7)): it takes the
+  // propagation the container's "/" gets before its binds, as a bind made there would.
+  struct mount_attr prop = {};
+  prop.propagation = propagation & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE);
+  if (prop.propagation &&
+      mount_setattr(tree, "", AT_EMPTY_PATH | (propagation & MS_REC ? AT_RECURSIVE : 0), &prop, sizeof prop) < 0)
+    fail_errno("mount_setattr", source);
   struct mount_attr attr = {};
   attr.attr_set = MOUNT_ATTR_IDMAP;
   attr.userns_fd = static_cast<uint64_t>(ns);

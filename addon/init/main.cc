@@ -80,10 +80,14 @@ static void run(const Record& r) {
     case OP_MKDIR: set_step("create cwd %s", a[0].str); return op_mkdir(a[0].str);
     case OP_MEMPOLICY: set_step("memory policy"); return op_mempolicy(a[0].num, a[1], a[2].num);
     case OP_MOUNT_SETATTR: set_step("mount_setattr %s", a[0].str); return op_mount_setattr(a[0].str, a[1].num, a[2].num, a[3].num);
-    case OP_IDMAP_TREE: set_step("idmapped tree %s", a[0].str); return op_idmap_tree(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num);
+    case OP_IDMAP_TREE: set_step("idmapped tree %s", a[0].str); return op_idmap_tree(a[0].str, a[1].str, a[2].str, a[3].num, a[4].num, a[5].num);
     case OP_MOUNT_TREE:
       set_step("mount %s", a[1].str);
       return op_mount_tree(a[0].num, a[1].str, a[2].num, a[3].num, a[4].num, a[5].num);
+    case OP_BIND_SOURCE: set_step("bind source %s", a[0].str); return op_bind_source(a[0].str);
+    case OP_MOUNT_SOURCE:
+      set_step("mount %s", a[1].str);
+      return op_mount_source(a[0].num, a[1].str, a[2].num, a[3].num, a[4].num, a[5].num);
     case OP_LOG:
       set_step("name process");
       prctl(PR_SET_NAME, a[0].str, 0, 0, 0);  // cosmetic: never fails the plan

@@ -203,7 +203,10 @@ void op_mount(const char* source, const char* dest, const char* fstype, uint64_t
 }
 
 void op_mount_tree(uint64_t index, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop) {
-  int tree = take_tree(index);
+  attach_tree(take_tree(index), dest, mode, flags, cleared, prop);
+}
+
+void attach_tree(int tree, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop) {
   int fd = must_resolve(dest, mode == MOUNT_FILE ? Create::File : Create::Dir);
   check_mount_target(dest, fd);
   if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)

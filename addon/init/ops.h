@@ -45,6 +45,8 @@ constexpr uint64_t MOUNT_INHERIT_MODE = 4;
 void op_mount(const char* source, const char* dest, const char* fstype, uint64_t flags, uint64_t prop,
               const char* data, uint64_t mode, uint64_t cleared);
 void op_mount_tree(uint64_t index, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop);
+// Moves the detached tree onto dest (resolved in the rootfs), closes it, then flags and propagation.
+void attach_tree(int tree, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop);
 void op_mount_setattr(const char* dest, uint64_t set, uint64_t clear, uint64_t recursive);
 void op_mkdir(const char* path);
 void op_mknod(const char* dest, uint64_t mode, uint64_t major, uint64_t minor, uint64_t uid, uint64_t gid);
@@ -60,8 +62,13 @@ void op_remount_ro(const char* path);
 void copy_up(int from, int to, const char* what);
 
 // idmap.cc: stage-1 idmapped trees, taken by index in stage 2
-void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap);
+void op_idmap_tree(const char* source, const char* uid_map, const char* gid_map, uint64_t rbind, uint64_t ridmap,
+                   uint64_t propagation);
 int take_tree(uint64_t index);
+
+// sources.cc: stage-1 bind sources, mounted by index in stage 2
+void op_bind_source(const char* source);
+void op_mount_source(uint64_t index, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop);
 
 // console.cc
 void op_console(const char* socket_path, uint64_t rows, uint64_t cols);

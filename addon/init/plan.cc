@@ -62,8 +62,10 @@ const char* signature(uint16_t op) {
     case OP_SESSION_KEYRING: return "si";
     case OP_CONSOLE_CONNECT: return "s";
     case OP_MOUNT_SETATTR: return "siii";
-    case OP_IDMAP_TREE: return "sssii";
+    case OP_IDMAP_TREE: return "sssiii";
     case OP_MOUNT_TREE: return "isiiii";
+    case OP_BIND_SOURCE: return "s";
+    case OP_MOUNT_SOURCE: return "isiiii";
     case OP_TIMESTAMP: return "s";
     default: return nullptr;
   }

@@ -196,14 +196,21 @@ enum Op : uint16_t {
   OP_MOUNT_SETATTR = 70, // (s dest in rootfs, i MOUNT_ATTR_* to set, i MOUNT_ATTR_* to clear, i recursive 0|1)
                          //   mount_setattr(2) on the mount at dest (AT_RECURSIVE: the r* options of config.md)
   OP_IDMAP_TREE = 71,    // stage 1, before any namespace op: (s source host path, s uid_map text, s gid_map
-                         //   text, i rbind 0|1, i ridmap 0|1)  a user namespace holding the maps (a child
-                         //   unshares, the maps are written, its ns fd kept), open_tree(OPEN_TREE_CLONE,
-                         //   AT_RECURSIVE if rbind), mount_setattr(MOUNT_ATTR_IDMAP, AT_RECURSIVE if ridmap);
+                         //   text, i rbind 0|1, i ridmap 0|1, i propagation MS_* (MS_REC: every mount of the
+                         //   tree))  a user namespace holding the maps (a child unshares, the maps are
+                         //   written, its ns fd kept), open_tree(OPEN_TREE_CLONE, AT_RECURSIVE if rbind),
+                         //   mount_setattr(propagation), mount_setattr(MOUNT_ATTR_IDMAP, AT_RECURSIVE if ridmap);
                          //   the detached tree is kept, numbered from 0 in plan order
   OP_MOUNT_TREE = 72,    // (i tree number, s dest in rootfs, i mode, i flags, i cleared flags, i propagation)
                          //   move_mount the tree onto dest, then flags and propagation as OP_MOUNT does
   OP_MKDIR = 73,         // (s path in rootfs)  create the directory and its missing parents 0755 (process.cwd,
                          //   as runc's MkdirAll of the cwd in the rootfs before pivot_root)
+  OP_BIND_SOURCE = 74,   // stage 1, after OP_UNSHARE and before OP_SETRESID: (s source host path)  open(O_PATH) in
+                         //   the container's mount namespace with the runtime's uid and gids (a new user
+                         //   namespace's root may not search the path); the fd is kept, numbered from 0
+  OP_MOUNT_SOURCE = 75,  // (i source number, s dest in rootfs, i mode, i flags, i cleared flags, i propagation)
+                         //   open_tree(fd, OPEN_TREE_CLONE, AT_RECURSIVE if MS_REC) of that fd, closed, then
+                         //   as OP_MOUNT_TREE
   // ---- spec 1.3 fields (issue 15) ----
   OP_MEMPOLICY = 90,     // (i mode | MPOL_F_* flags, b node mask (bit n = node n, whole longs; empty = NULL),
                          //   i maxnode (mask bits + 1, 0 with no mask))  set_mempolicy(2) on the calling thread;

@@ -14,7 +14,7 @@ import { sessionKeyringStep } from './keyring.js';
 import { propagationFlags } from './mount-options.js';
 import { checkExecStep, consoleStep, credentialSteps, finalExecSteps, preserveFdsStep, requireHeldCapabilities, rlimitSteps } from './process.js';
 import { initialAffinitySteps, processAttrSteps } from './process-attrs.js';
-import { afterPivotSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
+import { afterPivotSteps, bindSourceSteps, idmapTreeSteps, rootfsSteps } from './rootfs.js';
 import { sysctlSteps } from './sysctl.js';
 import type { HostFacts, IdMap, Plan, PlanSeccomp, PlanStep } from './types.js';
 
@@ -73,6 +73,17 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     throw new NotSupportedError('linux.mountLabel (SELinux mount contexts)');
   }
 
+  // config-linux.md#rootfs-mount-propagation (shared, slave, private, unbindable, and the r* forms
+  // runc and crun take). As runc's prepareRoot, the mode is applied to "/" of the new mount
+  // namespace before the rootfs is bound (rslave when none is given: nothing the container mounts
+  // propagates back), and a shared mount holding the rootfs is made private (op_rootfs). An
+  // unbindable mode is private there, or the rootfs bind fails (EINVAL; runc 1.1 fails so). After
+  // pivot_root the mode is applied to the container's "/" alone, the rootfs mount the spec speaks
+  // of (runc 1.1 does not: its "/" stays private for "shared"); the mounts below keep runc's.
+  const rootPropagation = spec.linux?.rootfsPropagation;
+  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
+  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
+  const beforeBind = propagation === undefined ? MS.SLAVE | MS.REC : propagation & MS.UNBINDABLE ? (propagation & ~MS.UNBINDABLE) | MS.PRIVATE : propagation;
   const ns = namespaceSteps(namespaces);
   // The fifo is opened first, with the runtime's own credentials: the state directory is 0700
   // and may not be reachable by the container's root once the user namespace exists.
@@ -85,8 +96,9 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     // uid in a user namespace) may not reach the socket's directory.
     ...(process.terminal ? [{ op: Op.CONSOLE_CONNECT, args: [facts.consoleSocket!] }] : []),
     ...initialAffinitySteps(process),
-    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials.
-    ...idmapTreeSteps(spec, facts),
+    // Idmapped trees are cut while the init still has the runtime's mount namespace and credentials,
+    // and given the propagation the container's other mounts get from "/" below.
+    ...idmapTreeSteps(spec, facts, beforeBind),
     ...ns.steps,
   ];
   const attrs = processAttrSteps(process, facts.lsm, spec.linux?.personality);
@@ -103,12 +115,15 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
     if (userns.denySetgroups && (process.user.additionalGids ?? []).length > 0) {
       throw new ConfigError('config.json', [{ pointer: '/process/user/additionalGids', rule: 'cannot set supplementary groups in a rootless container with a single gid mapping (setgroups is denied)', section: 'config.md#user' }]);
     }
-    if (mapsZero(uidMappings) && mapsZero(gidMappings)) steps.push({ op: Op.SETRESID, args: [0, 0] });
   }
   const unshare = namespaces
     .filter((n) => !n.path && n.type !== 'user')
     .reduce((flags, n) => flags | CLONE_NEW[n.type], 0);
   if (unshare) steps.push({ op: Op.UNSHARE, args: [unshare] });
+  // In the container's mount namespace, still with the runtime's uid and gids (full capabilities
+  // in the new user namespace, which unshare(2) needs), before the init becomes its root.
+  if (ns.newUser) steps.push(...bindSourceSteps(spec, facts));
+  if (userns && mapsZero(userns.uidMappings) && mapsZero(userns.gidMappings)) steps.push({ op: Op.SETRESID, args: [0, 0] });
   const offsets = spec.linux?.timeOffsets;
   if (offsets) {
     requireField(namespaces.some((n) => n.type === 'time' && !n.path), '/linux/timeOffsets', 'needs a new time namespace', 'config-linux.md#offset-for-time-namespace');
@@ -123,21 +138,10 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (namespaces.some((n) => n.type === 'network' && !n.path)) steps.push({ op: Op.LOOPBACK_UP, args: [] });
   if (facts.sessionKeyring) steps.push(sessionKeyringStep(facts.sessionKeyring, has('user')));
 
-  // config-linux.md#rootfs-mount-propagation (shared, slave, private, unbindable, and the r* forms
-  // runc and crun take). As runc's prepareRoot, the mode is applied to "/" of the new mount
-  // namespace before the rootfs is bound (rslave when none is given: nothing the container mounts
-  // propagates back), and a shared mount holding the rootfs is made private (op_rootfs). An
-  // unbindable mode is private there, or the rootfs bind fails (EINVAL; runc 1.1 fails so). After
-  // pivot_root the mode is applied to the container's "/" alone, the rootfs mount the spec speaks
-  // of (runc 1.1 does not: its "/" stays private for "shared"); the mounts below keep runc's.
-  const rootPropagation = spec.linux?.rootfsPropagation;
-  const propagation = rootPropagation !== undefined ? propagationFlags(rootPropagation) : undefined;
-  requireField(rootPropagation === undefined || propagation !== undefined, '/linux/rootfsPropagation', `unknown propagation ${rootPropagation}`, 'config-linux.md#rootfs-mount-propagation');
-  const beforeBind = propagation === undefined ? MS.SLAVE | MS.REC : propagation & MS.UNBINDABLE ? (propagation & ~MS.UNBINDABLE) | MS.PRIVATE : propagation;
   steps.push({ op: Op.MOUNT_PROPAGATION, args: [beforeBind] });
   const inUserNs = rootless || has('user') || !!facts.inUserNs;
   if (!has('user') && facts.capBounding !== undefined && process.capabilities) requireHeldCapabilities(process.capabilities, facts.capBounding);
-  steps.push(...rootfsSteps(spec, facts, inUserNs, warnings));
+  steps.push(...rootfsSteps(spec, facts, inUserNs, ns.newUser, warnings));
   // runc creates a missing cwd (MkdirAll 0755 inside the rootfs, before pivot_root and the read-only root).
   if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
   steps.push(...containerHookSteps(spec.hooks, process.env ?? [], netDeviceMoves(spec, rootless || !!facts.inUserNs).length > 0));

@@ -58,9 +58,12 @@ function isIdmapped(m: Mount): boolean {
 
 /**
  * Stage-1 steps of the idmapped mounts (config.md#posix-platform-mounts), in mount order:
- * the tree OP_MOUNT_TREE number n moves is the n-th of these.
+ * the tree OP_MOUNT_TREE number n moves is the n-th of these. `propagation` is what the plan
+ * applies to "/" of the container's mount namespace before its binds: a clone cut from the
+ * host's namespace would otherwise stay a peer of a shared source, and what the container
+ * mounts below it would appear on the host.
  */
-export function idmapTreeSteps(spec: Spec, facts: HostFacts): PlanStep[] {
+export function idmapTreeSteps(spec: Spec, facts: HostFacts, propagation: number): PlanStep[] {
   const hasUserns = (spec.linux?.namespaces ?? []).some((n) => n.type === 'user');
   return (spec.mounts ?? []).flatMap((m, index) => {
     if (!isIdmapped(m)) return [];
@@ -73,14 +76,36 @@ export function idmapTreeSteps(spec: Spec, facts: HostFacts): PlanStep[] {
     if (!uid?.length || !gid?.length) throw bad(index, 'uidMappings', 'an idmapped mount needs uidMappings and gidMappings, or a container user namespace with mappings');
     const { source } = bindSource(m, index, facts);
     const rbind = (o.flags & MS.REC) !== 0 ? 1 : 0;
-    return [{ op: Op.IDMAP_TREE, args: [source, mapText(uid), mapText(gid), rbind, o.extensions.has('ridmap') ? 1 : 0] }];
+    return [{ op: Op.IDMAP_TREE, args: [source, mapText(uid), mapText(gid), rbind, o.extensions.has('ridmap') ? 1 : 0, propagation] }];
   });
+}
+
+/** A bind mount of a host path (a "cgroup" mount's binds and device binds are the runtime's own). */
+function isPlainBind(m: Mount): boolean {
+  return m.type !== 'cgroup' && !isIdmapped(m) && (m.type === 'bind' || (parseMountOptions(m.options ?? []).flags & MS.BIND) !== 0);
+}
+
+/**
+ * Stage-1 steps that open the source of every bind mount when the init creates a user namespace,
+ * in mount order (OP_MOUNT_SOURCE number n mounts the n-th): once the init is the container's
+ * root (another host uid) a source below a directory only the runtime's user may search would
+ * fail EACCES. runc 1.1 does the same from its parent (mountFds, nsexec send_mountsources), as
+ * root only; the init needs no setns for it, so tsrun does it rootless too.
+ */
+export function bindSourceSteps(spec: Spec, facts: HostFacts): PlanStep[] {
+  return (spec.mounts ?? []).flatMap((m, index) => (isPlainBind(m) ? [{ op: Op.BIND_SOURCE, args: [bindSource(m, index, facts).source] }] : []));
 }
 
 /** runc's mountPropagate: a read-only /dev is mounted writable, filled, and made read-only after pivot_root. */
 const isReadonlyDev = (dest: string, flags: number): boolean => posix.normalize(dest) === '/dev' && (flags & MS.RDONLY) !== 0 && !(flags & MS.REMOUNT);
 
-function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[], nextTree: () => number): PlanStep[] {
+/** Numbers of the stage-1 objects a mount step takes; `nextSource` is absent when bind sources are not opened in stage 1. */
+interface Taken {
+  nextTree(): number;
+  nextSource?(): number;
+}
+
+function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[], taken: Taken): PlanStep[] {
   const dest = mountDestination(m, index, warnings);
   const o = parseMountOptions(m.options ?? []);
   if (isReadonlyDev(dest, o.flags)) o.flags &= ~MS.RDONLY;
@@ -89,7 +114,10 @@ function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[
   const steps: PlanStep[] = [];
   if (isIdmapped(m)) {
     const { mode } = bindSource(m, index, facts);
-    steps.push({ op: Op.MOUNT_TREE, args: [nextTree(), dest, mode, o.flags | MS.BIND, o.cleared, o.propagation] });
+    steps.push({ op: Op.MOUNT_TREE, args: [taken.nextTree(), dest, mode, o.flags | MS.BIND, o.cleared, o.propagation] });
+  } else if (isBind && taken.nextSource) {
+    const { mode } = bindSource(m, index, facts);
+    steps.push({ op: Op.MOUNT_SOURCE, args: [taken.nextSource(), dest, mode, o.flags | MS.BIND, o.cleared, o.propagation] });
   } else if (isBind) {
     const { source, mode } = bindSource(m, index, facts);
     steps.push({ op: Op.MOUNT, args: [source, dest, '', o.flags | MS.BIND, o.propagation, o.data, mode, o.cleared] });
@@ -138,13 +166,15 @@ function deviceSteps(devices: Device[], inUserNs: boolean): PlanStep[] {
   });
 }
 
-/** Steps from binding the rootfs to just before pivot_root. */
-export function rootfsSteps(spec: Spec, facts: HostFacts, inUserNs: boolean, warnings: string[]): PlanStep[] {
+/** Steps from binding the rootfs to just before pivot_root; `sourcesOpened`: bindSourceSteps is in the plan. */
+export function rootfsSteps(spec: Spec, facts: HostFacts, inUserNs: boolean, sourcesOpened: boolean, warnings: string[]): PlanStep[] {
   const root = spec.root!;
   const steps: PlanStep[] = [{ op: Op.ROOTFS, args: [resolve(facts.bundle, root.path)] }];
   const mounts = spec.mounts ?? [];
   let trees = 0;
-  mounts.forEach((m, i) => steps.push(...mountSteps(m, i, facts, warnings, () => trees++)));
+  let sources = 0;
+  const taken: Taken = { nextTree: () => trees++, nextSource: sourcesOpened ? () => sources++ : undefined };
+  mounts.forEach((m, i) => steps.push(...mountSteps(m, i, facts, warnings, taken)));
 
   const configured = new Set((spec.linux?.devices ?? []).map((d) => d.path));
   const devices = [...DEFAULT_DEVICES.filter((d) => !configured.has(d.path)), ...(spec.linux?.devices ?? [])];

@@ -46,15 +46,18 @@ export function pointerForStep(step: string, spec: Spec): string | undefined {
   if (step in FIXED) return FIXED[step];
   const cut = Buffer.byteLength(step) >= STEP_MAX;
   const same = (value: string | undefined, arg: string) => value === arg || (cut && value !== undefined && value.startsWith(arg));
-  const m = /^(mount|mount_setattr|idmapped tree|mask|readonly|remount read-only|mknod|bind device|bind rootfs|cwd|rlimit|sysctl|setns|write) (.+)$/.exec(step);
+  const m = /^(mount|mount_setattr|idmapped tree|bind source|mask|readonly|remount read-only|mknod|bind device|bind rootfs|cwd|rlimit|sysctl|setns|write) (.+)$/.exec(step);
   const hook = /^(\w+) hooks?(?: (.+))?$/.exec(step);
   if (m) {
     const [, what, arg] = m as unknown as [string, string, string];
     const linux = spec.linux;
     switch (what) {
+      case 'idmapped tree':
+      case 'bind source':
+        // Named by the host source the plan resolved against the bundle (plan/rootfs.ts bindSource).
+        return indexed(spec.mounts, '/mounts', (x) => x.source !== undefined && (same(x.source, arg) || arg.endsWith(`/${x.source.replace(/^\.\//, '')}`)));
       case 'mount':
       case 'mount_setattr':
-      case 'idmapped tree':
       case 'remount read-only':
         return indexed(spec.mounts, '/mounts', (x) => same(asAbsolute(x.destination), arg)) ?? (arg === '/' ? '/root/readonly' : undefined);
       case 'mask':

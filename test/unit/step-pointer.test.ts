@@ -28,6 +28,13 @@ describe('pointerForStep: the config field a failed tsrun-init step came from', 
     expect(pointerForStep(step, spec)).toBe(pointer);
   });
 
+  it('stage-1 bind sources and idmapped trees are named by their host source, absolute or bundle-relative', () => {
+    const mounts = [...spec.mounts!, { destination: '/a', type: 'bind', source: '/srv/a', options: ['bind'] }, { destination: '/b', type: 'bind', source: 'data/b', options: ['bind'] }];
+    const n = spec.mounts!.length;
+    expect(pointerForStep('bind source /srv/a', { ...spec, mounts })).toBe(`/mounts/${n}`);
+    expect(pointerForStep('idmapped tree /bundle/data/b', { ...spec, mounts })).toBe(`/mounts/${n + 1}`);
+  });
+
   it('a default device with no /dev mount → /mounts (the root filesystem holds /dev)', () => {
     expect(pointerForStep('mknod /dev/null', { ...spec, mounts: [] })).toBe('/mounts');
   });

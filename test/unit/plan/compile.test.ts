@@ -69,8 +69,9 @@ describe('compilePlan', () => {
     expect(find(rootless.steps, Op.BIND_DEVICE)).toHaveLength(6);
     expect(rootless.userns).toEqual({ uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], denySetgroups: true });
     const o = ops(rootless.steps);
-    expect(o.indexOf(Op.UNSHARE_USER)).toBeLessThan(o.indexOf(Op.SETRESID));
-    expect(o.indexOf(Op.SETRESID)).toBeLessThan(o.indexOf(Op.UNSHARE));
+    // The init becomes the container's root after the other namespaces (and bind sources) exist.
+    expect(o.indexOf(Op.UNSHARE_USER)).toBeLessThan(o.indexOf(Op.UNSHARE));
+    expect(o.indexOf(Op.UNSHARE)).toBeLessThan(o.indexOf(Op.SETRESID));
   });
 
   it('translates mount options into flags, propagation and data', () => {

@@ -78,12 +78,34 @@ describe('mount steps', () => {
     const ops = steps.map((x) => x.op);
     const trees = find(steps, Op.IDMAP_TREE);
     expect(trees.map((x) => x.args)).toEqual([
-      ['/a', '0 1000 10\n', '0 1000 10\n', 1, 1],
-      ['/c', '0 5000 1\n', '0 6000 1\n', 0, 0],
+      // The last argument: the propagation "/" gets before the binds (rslave by default).
+      ['/a', '0 1000 10\n', '0 1000 10\n', 1, 1, MS.SLAVE | MS.REC],
+      ['/c', '0 5000 1\n', '0 6000 1\n', 0, 0, MS.SLAVE | MS.REC],
     ]);
     expect(ops.lastIndexOf(Op.IDMAP_TREE)).toBeLessThan(ops.indexOf(Op.UNSHARE_USER));
     expect(find(steps, Op.MOUNT_TREE).map((x) => x.args.slice(0, 2))).toEqual([[0, '/a'], [1, '/c']]);
     expect(find(steps, Op.MOUNT_TREE)[1].args[3]).toBe(MS.BIND | MS.RDONLY);
+  });
+
+  it('opens plain bind sources in stage 1 when it creates a user namespace (after the unshare, before becoming its root) and mounts them by number', () => {
+    const maps = [{ containerID: 0, hostID: 1000, size: 10 }];
+    const mounts = [
+      { destination: '/a', type: 'bind', source: '/a', options: ['rbind', 'ro'] },
+      { destination: '/i', type: 'bind', source: '/i', options: ['bind', 'idmap'] },
+      { destination: '/n', type: 'none', source: '/n', options: ['bind'] },
+      { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro'] },
+    ];
+    const { steps } = compilePlan(spec({ mounts }, { namespaces: [{ type: 'mount' }, { type: 'user' }], uidMappings: maps, gidMappings: maps }), facts());
+    const ops = steps.map((x) => x.op);
+    expect(find(steps, Op.BIND_SOURCE).map((x) => x.args)).toEqual([['/a'], ['/n']]);
+    expect(ops.indexOf(Op.UNSHARE)).toBeLessThan(ops.indexOf(Op.BIND_SOURCE));
+    expect(ops.lastIndexOf(Op.BIND_SOURCE)).toBeLessThan(ops.indexOf(Op.SETRESID));
+    expect(find(steps, Op.MOUNT_SOURCE).map((x) => x.args.slice(0, 4))).toEqual([[0, '/a', 0, MS.BIND | MS.REC | MS.RDONLY], [1, '/n', 0, MS.BIND]]);
+    expect(find(steps, Op.MOUNT_TREE).map((x) => x.args.slice(0, 2))).toEqual([[0, '/i']]);
+    // Without a new user namespace the init keeps the runtime's credentials: binds stay OP_MOUNT.
+    const plain = compilePlan(spec({ mounts: [mounts[0]] }), facts());
+    expect(find(plain.steps, Op.BIND_SOURCE)).toHaveLength(0);
+    expect(find(plain.steps, Op.MOUNT).some((x) => x.args[1] === '/a')).toBe(true);
   });
 
   it('refuses an idmap without mappings when the container has no user namespace', () => {
