@@ -15,6 +15,7 @@ import { kmemLimitsWork } from '../../src/cgroups/controllers/memory.js';
 import { createCgroupManager } from '../../src/cgroups/manager.js';
 import type { HostCgroups } from '../../src/cgroups/types.js';
 import type { Spec } from '../helpers/config.js';
+import { cgroupDirsOf } from '../helpers/leftovers.js';
 import { isRoot, pidAlive, poll, procState, runnerOf } from '../helpers/host.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
 import { expectFail, expectOk, show } from '../helpers/tsrun.js';
@@ -34,9 +35,8 @@ function cgroupOf(pid: number, controller: string): string {
 }
 
 const readCg = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8').trim();
-/** Every directory the container `id` may have, at tsrun's default cgroupsPath /tsrun/<id>. */
-const defaultDirs = (id: string): string[] => [...Object.values(host.v1), ...(host.unified ? [host.unified] : [])].map((h) => join(h.mountpoint, 'tsrun', id));
-const leftDirs = (id: string): string[] => defaultDirs(id).filter((d) => existsSync(d));
+/** The directories the container `id` may have at the default cgroupsPath (<id> below our own cgroup, as runc) that exist. */
+const leftDirs = cgroupDirsOf;
 
 /** `state` of a container that may be paused (runc's status, not one of runtime.md's four, which t.state() asserts). */
 async function status(t: Tier, id: string): Promise<string> {
@@ -170,7 +170,10 @@ forEachMode((t) => {
   it('an exec\'d process joins the container cgroup (runc exec)', async () => {
     const { id } = await running(t, t.args(['sleep', '60'], { linux: { resources: { pids: { limit: 20 } } } }));
     const r = expectOk(await t.tsrun(['exec', id, 'cat', '/proc/self/cgroup']));
-    expect(r.stdout).toContain(V1 ? `:pids:/tsrun/${id}\n` : `0::/tsrun/${id}\n`);
+    // runc's default cgroup: <id> below the runtime's own (this test process's).
+    const own = readFileSync('/proc/self/cgroup', 'utf8');
+    const line = V1 ? /^\d+:pids:(.*)$/m.exec(own)![1] : /^0::(.*)$/m.exec(own)![1];
+    expect(r.stdout).toContain(`${V1 ? ':pids:' : '0::'}${join(line, id)}\n`);
   });
 
   it.skipIf(!V1)(`a process allocating past memory.limit is OOM-killed and \`events\` reports the oom${V1_ONLY}`, async () => {
