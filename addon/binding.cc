@@ -171,8 +171,9 @@ uint64_t bigintArg(Napi::Value v) {
   return v.IsNumber() ? static_cast<uint64_t>(v.As<Napi::Number>().Int64Value()) : 0;
 }
 
-// compileSeccomp({ defaultAction, architectures: string[], rules: [{ name, action, args: [{index, value, valueTwo, op}] }] })
-//   -> { bpf: Buffer, skipped: string[] }
+// compileSeccomp({ defaultAction, architectures: string[], rules: [{ name, action, args: [{index, value, valueTwo, op}] }],
+//                  stubArchitectures?: string[], stubNames?: string[] })
+//   -> { bpf: Buffer, skipped: string[], lastSyscalls: [{ arch, nr }] }
 Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) return throwType(env, "compileSeccomp(profile: object)");
@@ -196,6 +197,13 @@ Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
     }
     p.rules.push_back(std::move(r));
   }
+  for (const char* key : {"stubArchitectures", "stubNames"}) {
+    Napi::Value v = in.Get(key);
+    if (!v.IsArray()) continue;
+    Napi::Array a = v.As<Napi::Array>();
+    auto& out = std::string(key) == "stubNames" ? p.stubNames : p.stubArchitectures;
+    for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).As<Napi::String>());
+  }
   tsrun::seccomp::Result res = tsrun::seccomp::compile(p);
   if (res.err) return throwErrno(env, res.err, res.syscall, res.detail);
   Napi::Object o = Napi::Object::New(env);
@@ -203,6 +211,14 @@ Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   Napi::Array skipped = Napi::Array::New(env, res.skipped.size());
   for (uint32_t i = 0; i < res.skipped.size(); i++) skipped.Set(i, res.skipped[i]);
   o.Set("skipped", skipped);
+  Napi::Array last = Napi::Array::New(env, res.lastSyscalls.size());
+  for (uint32_t i = 0; i < res.lastSyscalls.size(); i++) {
+    Napi::Object e = Napi::Object::New(env);
+    e.Set("arch", Napi::Number::New(env, res.lastSyscalls[i].arch));
+    e.Set("nr", Napi::Number::New(env, res.lastSyscalls[i].nr));
+    last.Set(i, e);
+  }
+  o.Set("lastSyscalls", last);
   return o;
 }
 

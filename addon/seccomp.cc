@@ -38,6 +38,7 @@ struct Lib {
   uint32_t (*arch_resolve_name)(const char*) = nullptr;
   int (*arch_add)(scmp_filter_ctx, uint32_t) = nullptr;
   int (*syscall_resolve_name)(const char*) = nullptr;
+  int (*syscall_resolve_name_arch)(uint32_t, const char*) = nullptr;
   int (*rule_add_array)(scmp_filter_ctx, uint32_t, int, unsigned int, const scmp_arg_cmp*) = nullptr;
   int (*attr_set)(scmp_filter_ctx, int, uint32_t) = nullptr;
   int (*export_bpf)(const scmp_filter_ctx, int) = nullptr;
@@ -63,6 +64,7 @@ Lib load(const std::string& name) {
             bind(l, l.arch_resolve_name, "seccomp_arch_resolve_name") &
             bind(l, l.arch_add, "seccomp_arch_add") &
             bind(l, l.syscall_resolve_name, "seccomp_syscall_resolve_name") &
+            bind(l, l.syscall_resolve_name_arch, "seccomp_syscall_resolve_name_arch") &
             bind(l, l.rule_add_array, "seccomp_rule_add_array") & bind(l, l.attr_set, "seccomp_attr_set") &
             bind(l, l.export_bpf, "seccomp_export_bpf") & bind(l, l.version, "seccomp_version");
   if (!ok) {
@@ -153,6 +155,19 @@ Result compile(const Profile& profile) {
     rc = lib.rule_add_array(ctx, rule.action, nr, static_cast<unsigned int>(cmps.size()),
                             cmps.empty() ? nullptr : cmps.data());
     if (rc < 0) return fail(r, rc, "seccomp_rule_add", rule.name);
+  }
+
+  // runc's findLastSyscalls (libcontainer/seccomp/patchbpf): the largest number any name of the
+  // profile has on each architecture; pseudo numbers (negative: absent there) do not count.
+  for (const auto& name : profile.stubArchitectures) {
+    uint32_t token = lib.arch_resolve_name(name.c_str());
+    if (token == 0) return fail(r, EINVAL, "seccomp_arch_resolve_name", name);
+    int32_t last = 0;
+    for (const auto& sc : profile.stubNames) {
+      int nr = lib.syscall_resolve_name_arch(token, sc.c_str());
+      if (nr > last) last = nr;
+    }
+    if (last > 0) r.lastSyscalls.push_back({token, last});
   }
 
   int fd = memfd_create("tsrun-seccomp-bpf", MFD_CLOEXEC);

@@ -28,11 +28,21 @@ struct Profile {
   uint32_t defaultAction;
   std::vector<std::string> architectures;  // libseccomp names: "x86_64", "x86", "x32", "aarch64", ...
   std::vector<Rule> rules;
+  // For runc's -ENOSYS stub (src/seccomp/enosys.ts builds it): the architectures to look the
+  // names up in, and every syscall name of the profile.
+  std::vector<std::string> stubArchitectures;
+  std::vector<std::string> stubNames;
+};
+
+struct LastSyscall {
+  uint32_t arch;   // libseccomp arch token (SCMP_ARCH_*, the AUDIT_ARCH_* value but for x32)
+  int32_t nr;      // the largest number of a stubNames entry on that arch (x32: with bit 30)
 };
 
 struct Result {
   std::vector<uint8_t> bpf;               // struct sock_filter[] as exported by seccomp_export_bpf
   std::vector<std::string> skipped;       // syscall names the library does not know
+  std::vector<LastSyscall> lastSyscalls;  // per stubArchitectures entry that has any known name
   int err = 0;                            // errno-style code (positive) when compilation failed
   std::string syscall;                    // which call failed: "dlopen", "seccomp_init", "seccomp_rule_add", ...
   std::string detail;                     // e.g. the rule's syscall name or dlerror() text

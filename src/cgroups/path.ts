@@ -2,14 +2,16 @@
 //  - absolute cgroupsPath: relative to each hierarchy's mount point (spec MUST);
 //  - relative cgroupsPath: relative to the cgroup tsrun itself runs in, per hierarchy,
 //    as runc does (the spec leaves the location to the runtime);
-//  - no cgroupsPath: `/tsrun/<id>` from each hierarchy's mount point. runc uses `<id>` relative
-//    to its own cgroup; a fixed absolute default keeps containers found by the same path
-//    whatever cgroup the runtime was started from, grouped under one `tsrun` parent.
+//  - no cgroupsPath: `<id>`, relative like the above, as runc 1.1 does (libcontainer/specconv
+//    leaves Parent empty and Name the id; fs/paths.go subsysPath joins a relative path to
+//    GetOwnCgroupPath). Run from the root cgroup that is /<id> in each hierarchy; runc run from
+//    memory:/a shows memory:/a/<id> in /proc/<pid>/cgroup. No parent cgroup of tsrun's own is made,
+//    so none needs a share of a hierarchical budget (cgroup v1 cpu.rt_runtime_us) or outlives the container.
 import { join, posix } from 'node:path';
 import { ConfigError, RuntimeError } from '../errors.js';
 import type { Hierarchy, HostCgroups } from './types.js';
 
-export const defaultCgroupsPath = (id: string): string => `/tsrun/${id}`;
+export const defaultCgroupsPath = (id: string): string => id;
 
 const pathError = (rule: string) => new ConfigError('config.json', [{ pointer: '/linux/cgroupsPath', rule, section: 'config-linux.md#cgroups-path' }]);
 

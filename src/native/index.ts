@@ -21,7 +21,7 @@ interface NativeModule {
   mkfifo(path: string, mode: number): void;
   setChildSubreaper(): void;
   cloexecFrom(minFd: number): void;
-  compileSeccomp(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] };
+  compileSeccomp(profile: NativeSeccompProfile): NativeSeccompResult;
   seccompVersion(): string;
   seccompFilterFlags(): number;
   recvMsg(fd: number, size: number): { data: Buffer; fds: number[] };
@@ -115,7 +115,14 @@ export function setChildSubreaper(): void {
   call('become child subreaper', () => native().setChildSubreaper());
 }
 
-export function compileSeccompNative(profile: NativeSeccompProfile): { bpf: Buffer; skipped: string[] } {
+/** libseccomp's BPF, the names it does not know, and the largest named syscall per stub architecture. */
+export interface NativeSeccompResult {
+  bpf: Buffer;
+  skipped: string[];
+  lastSyscalls: { arch: number; nr: number }[];
+}
+
+export function compileSeccompNative(profile: NativeSeccompProfile): NativeSeccompResult {
   return call('compile seccomp profile', () => native().compileSeccomp(profile));
 }
 

@@ -1,5 +1,9 @@
 // The cgroup of a container, reopened from the paths its state.json saved.
+import { join } from 'node:path';
+import { realCgroupIO } from '../cgroups/io.js';
+import { keyOf } from '../cgroups/layout.js';
 import { savedCgroupManager } from '../cgroups/manager.js';
+import type { HostCgroups } from '../cgroups/types.js';
 import type { CgroupManager } from '../cgroups/manager.js';
 import { withDefaultDeviceRules } from '../cgroups/controllers/devices.js';
 import { RuntimeError } from '../errors.js';
@@ -22,6 +26,25 @@ export function createResources(spec: Spec, rootless: boolean): LinuxResources {
   const resources = spec.linux?.resources ?? {};
   if (rootless) return { ...resources, devices: undefined };
   return { ...resources, devices: withDefaultDeviceRules(resources.devices ?? [], [...DEFAULT_DEVICES, ...(spec.linux?.devices ?? [])]) };
+}
+
+/** tsrun's share for a realtime process whose config names no budget: 1/20 of the period (50 ms of the kernel's default 1 s). */
+const DEFAULT_RT_SHARE = 20;
+
+/**
+ * A SCHED_FIFO/RR process under RT group scheduling (a v1 cpu hierarchy showing cpu.rt_runtime_us)
+ * may only start in a cgroup with realtime runtime (kernel/sched/syscalls.c __sched_setscheduler:
+ * EPERM when the task group's rt_runtime is 0), and a new cgroup has none. When the config sets
+ * no realtimeRuntime, the container gets a small one of its own (tsrun's choice; runc 1.2 leaves
+ * it 0 and fails). Rootless: nothing, the kernel refuses the policy without CAP_SYS_NICE anyway.
+ */
+export function withRealtimeBudget(resources: LinuxResources, spec: Spec, host: HostCgroups, rootless: boolean): LinuxResources {
+  const policy = spec.process?.scheduler?.policy;
+  if (rootless || (policy !== 'SCHED_FIFO' && policy !== 'SCHED_RR') || resources.cpu?.realtimeRuntime) return resources;
+  const key = host.mode === 'unified' ? undefined : keyOf(Object.keys(host.v1), 'cpu');
+  if (key === undefined || !(host.io ?? realCgroupIO).exists(join(host.v1[key].mountpoint, 'cpu.rt_runtime_us'))) return resources;
+  const period = resources.cpu?.realtimePeriod || 1_000_000;
+  return { ...resources, cpu: { ...resources.cpu, realtimeRuntime: Math.max(1, Math.floor(period / DEFAULT_RT_SHARE)) } };
 }
 
 /** How a new init enters the container's cgroup before its first step. */

@@ -6,6 +6,7 @@ import { crashPoint } from '../crash-point.js';
 import { ConfigError, SyscallError } from '../errors.js';
 import { detectHostCgroups } from '../cgroups/layout.js';
 import { CgroupDelegationError, createCgroupManager, hasResources } from '../cgroups/manager.js';
+import { defaultCgroupsPath } from '../cgroups/path.js';
 import { debug, debugEnabled, warn } from '../log.js';
 import type { StdioFds } from '../native/index.js';
 import { compilePlan } from '../plan/compile.js';
@@ -29,7 +30,7 @@ import { netDeviceMoves } from '../plan/netdevices.js';
 import { moveNetDevices } from './netdevices.js';
 import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../resctrl/resctrl.js';
 import { deliverListener, seccompFor } from './seccomp.js';
-import { cgroupPlacement, checkJoinedCgroup, createResources } from './cgroup.js';
+import { cgroupPlacement, checkJoinedCgroup, createResources, withRealtimeBudget } from './cgroup.js';
 import { OCI_VERSION, stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -62,12 +63,12 @@ export function create(opts: CreateOptions): ContainerRecord {
   const preserveFds = listenFds + (opts.preserveFds ?? 0);
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const rootless = isRootless();
-  const resources = createResources(spec, rootless);
   const hostCgroups = detectHostCgroups();
+  const resources = withRealtimeBudget(createResources(spec, rootless), spec, hostCgroups, rootless);
   const cgroup = createCgroupManager({ id: opts.id, cgroupsPath: spec.linux?.cgroupsPath, rootless, systemd: !!opts.systemdCgroup, host: hostCgroups });
   if (!cgroup) {
     // runc's rootless behaviour: no cgroup is fine as long as nothing asks for limits.
-    if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? `/tsrun/${opts.id}`]);
+    if (hasResources(resources)) throw new CgroupDelegationError([spec.linux?.cgroupsPath ?? defaultCgroupsPath(opts.id)]);
     debug(`container ${opts.id}: no writable cgroup for uid ${process.geteuid!()}; running without one`);
   }
   const placement = cgroupPlacement(cgroup);

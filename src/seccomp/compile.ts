@@ -1,7 +1,8 @@
 // Seccomp policy (config-linux.md#seccomp): OCI names → libseccomp numbers, decided here in
 // TypeScript; the addon (addon/seccomp.cc) only runs libseccomp on the result and exports BPF.
 import { ConfigError, type ConfigIssue, RuntimeError, SyscallError } from '../errors.js';
-import { compileSeccompNative } from '../native/index.js';
+import { compileSeccompNative, type NativeSeccompResult } from '../native/index.js';
+import { enosysStub, wantsEnosysStub } from './enosys.js';
 import type { Seccomp } from '../spec/types.js';
 import type { NativeSeccompArg, NativeSeccompRule, NormalizedSeccomp } from './types.js';
 
@@ -214,8 +215,11 @@ function u64(v: unknown): bigint | undefined {
 export function compileSeccomp(s: Seccomp, opts: { arch?: string; kernelFlags?: number; library?: string } = {}): CompiledSeccomp {
   const n = normalizeSeccomp(s, opts.arch, opts.kernelFlags);
   const library = opts.library ?? LIBSECCOMP;
-  const profile = { library, defaultAction: n.defaultAction, architectures: n.architectures, rules: n.rules };
-  let out: { bpf: Buffer; skipped: string[] };
+  const stub = wantsEnosysStub(s);
+  const stubArchitectures = stub ? (s.architectures ?? []).map((a) => ARCHITECTURES[a]).filter((a, i, all) => all.indexOf(a) === i) : [];
+  const stubNames = stub ? [...new Set((s.syscalls ?? []).flatMap((sc) => sc.names))] : [];
+  const profile = { library, defaultAction: n.defaultAction, architectures: n.architectures, rules: n.rules, stubArchitectures, stubNames };
+  let out: NativeSeccompResult;
   try {
     out = compileSeccompNative(profile);
   } catch (e) {
@@ -226,7 +230,8 @@ export function compileSeccomp(s: Seccomp, opts: { arch?: string; kernelFlags?: 
   }
   const skipped = [...n.skipped];
   for (const name of out.skipped) if (!skipped.includes(name)) skipped.push(name);
-  return { bpf: out.bpf, flags: n.flags, skipped, droppedFlags: n.droppedFlags, notify: n.notify };
+  const bpf = stub ? Buffer.concat([enosysStub(out.lastSyscalls), out.bpf]) : out.bpf;
+  return { bpf, flags: n.flags, skipped, droppedFlags: n.droppedFlags, notify: n.notify };
 }
 
 export interface CompiledSeccomp {

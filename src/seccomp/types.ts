@@ -28,6 +28,10 @@ export interface NativeSeccompProfile {
   /** libseccomp architecture names ("x86_64", "x86", "aarch64", ...); empty only when the native arch is unknown to tsrun (libseccomp then uses its native one). */
   architectures: string[];
   rules: NativeSeccompRule[];
+  /** For the -ENOSYS stub (enosys.ts): the profile's listed architectures (runc looks only at those)... */
+  stubArchitectures?: string[];
+  /** ... and every syscall name of the profile, whatever its action. */
+  stubNames?: string[];
 }
 
 /** normalizeSeccomp's output: the profile for the addon plus what the load step needs. */

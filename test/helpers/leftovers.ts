@@ -7,7 +7,9 @@
 // container process) is re-parented to it instead of to pid 1 and stays findable as one of
 // its descendants.
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { detectHostCgroups } from '../../src/cgroups/layout.js';
+import type { Hierarchy } from '../../src/cgroups/types.js';
 import { setChildSubreaper } from '../../src/native/index.js';
 import { procState } from './host.js';
 
@@ -74,11 +76,24 @@ function exeOf(pid: number): string {
   }
 }
 
-/** The cgroup directories of container `id` that exist, in every mounted hierarchy (default cgroupsPath /tsrun/<id>). */
+/**
+ * Where container `id` has its cgroup when the config sets no cgroupsPath, in every mounted
+ * hierarchy: `<id>` below the cgroup of this test process (which the runtime it starts is in),
+ * runc 1.1's rule that tsrun follows.
+ */
+export function defaultCgroupDirs(id: string): string[] {
+  const host = detectHostCgroups();
+  const hierarchies: [string, Hierarchy][] = [...Object.entries(host.v1), ...(host.unified ? [['unified', host.unified] as [string, Hierarchy]] : [])];
+  const sorted = (k: string): string => k.split(',').sort().join(',');
+  return hierarchies.map(([key, h]) => {
+    const own = Object.entries(host.own).find(([k]) => sorted(k) === sorted(key))?.[1] ?? '/';
+    return join(h.mountpoint, relative(h.root, own), id);
+  });
+}
+
+/** The cgroup directories of container `id` that exist, in every mounted hierarchy (default cgroupsPath). */
 export function cgroupDirsOf(id: string): string[] {
-  const base = '/sys/fs/cgroup';
-  const roots = [base, ...readdirSync(base).map((h) => join(base, h))];
-  return roots.map((r) => join(r, 'tsrun', id)).filter((d) => existsSync(d));
+  return defaultCgroupDirs(id).filter((d) => existsSync(d));
 }
 
 /** Open fds of a process: fd number → what it points to. */

@@ -15,6 +15,7 @@ import { kmemLimitsWork } from '../../src/cgroups/controllers/memory.js';
 import { createCgroupManager } from '../../src/cgroups/manager.js';
 import type { HostCgroups } from '../../src/cgroups/types.js';
 import type { Spec } from '../helpers/config.js';
+import { cgroupDirsOf, defaultCgroupDirs } from '../helpers/leftovers.js';
 import { isRoot, otherRuntime, pidAlive, poll, procState, runnerOf } from '../helpers/host.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
 import { expectFail, expectOk, show } from '../helpers/tsrun.js';
@@ -34,9 +35,8 @@ function cgroupOf(pid: number, controller: string): string {
 }
 
 const readCg = (dir: string, file: string): string => readFileSync(join(dir, file), 'utf8').trim();
-/** Every directory the container `id` may have, at tsrun's default cgroupsPath /tsrun/<id>. */
-const defaultDirs = (id: string): string[] => [...Object.values(host.v1), ...(host.unified ? [host.unified] : [])].map((h) => join(h.mountpoint, 'tsrun', id));
-const leftDirs = (id: string): string[] => defaultDirs(id).filter((d) => existsSync(d));
+/** The directories the container `id` may have at the default cgroupsPath (<id> below our own cgroup, as runc) that exist. */
+const leftDirs = cgroupDirsOf;
 
 /** `state` of a container that may be paused (runc's status, not one of runtime.md's four, which t.state() asserts). */
 async function status(t: Tier, id: string): Promise<string> {
@@ -94,7 +94,7 @@ forEachMode((t) => {
     ])('a %s fails create with the delegation explanation and leaves nothing', async (_what, resources) => {
       const id = t.id('deleg');
       const r = expectFail(await t.tsrun(['create', id, '-b', t.bundle(t.args(['true'], { linux: { resources } }))]));
-      expect(r.stderr).toMatch(/cannot set cgroup limits: \/tsrun\/.* is not writable by uid \d+\. Rootless containers need a delegated cgroup v2 subtree/);
+      expect(r.stderr).toMatch(/cannot set cgroup limits: \S*deleg\S* is not writable by uid \d+\. Rootless containers need a delegated cgroup v2 subtree/);
       expect(r.stderr).toMatch(/or drop linux\.resources/);
       expect(existsSync(t.stateDir(id))).toBe(false);
       expect(leftDirs(id)).toEqual([]);
@@ -145,7 +145,8 @@ forEachMode((t) => {
     };
     const { id, pid } = await running(t, t.args(['sleep', '60'], { linux: { resources } }));
     const dir = (c: string): string => cgroupOf(pid, c);
-    expect(dir('memory')).toBe(V1 ? join(host.v1.memory.mountpoint, 'tsrun', id) : join(host.unified!.mountpoint, 'tsrun', id));
+    // The default cgroup: <id> below this test process's own, as runc.
+    expect(defaultCgroupDirs(id)).toContain(V1 ? dir('memory') : dir('unified'));
     expect(readCg(dir('pids'), 'cgroup.procs').split('\n')).toContain(String(pid));
     if (V1) {
       expect(readCg(dir('memory'), 'memory.limit_in_bytes')).toBe(String(48 * MiB));
@@ -172,7 +173,10 @@ forEachMode((t) => {
   it('an exec\'d process joins the container cgroup (runc exec)', async () => {
     const { id } = await running(t, t.args(['sleep', '60'], { linux: { resources: { pids: { limit: 20 } } } }));
     const r = expectOk(await t.tsrun(['exec', id, 'cat', '/proc/self/cgroup']));
-    expect(r.stdout).toContain(V1 ? `:pids:/tsrun/${id}\n` : `0::/tsrun/${id}\n`);
+    // runc's default cgroup: <id> below the runtime's own (this test process's).
+    const own = readFileSync('/proc/self/cgroup', 'utf8');
+    const line = V1 ? /^\d+:pids:(.*)$/m.exec(own)![1] : /^0::(.*)$/m.exec(own)![1];
+    expect(r.stdout).toContain(`${V1 ? ':pids:' : '0::'}${join(line, id)}\n`);
   });
 
   it.skipIf(!V1)(`a process allocating past memory.limit is OOM-killed and \`events\` reports the oom${V1_ONLY}`, async () => {

@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import type { NamespaceType } from '../../src/spec/types.js';
 import { validateFeatures } from '../../src/spec/validate.js';
 import { forEachMode } from '../helpers/modes.js';
+import { defaultCgroupDirs } from '../helpers/leftovers.js';
 import { isRoot, runnerOf } from '../helpers/host.js';
 import { testRootfs } from '../helpers/rootfs.js';
 import { startConsoleReceiver } from '../helpers/console.js';
@@ -97,7 +98,7 @@ forEachMode((t) => {
       const id = t.id('spec-devices');
       expectOk(await t.tsrun(['create', id, '-b', bundle]));
       // cgroup v1 shows the rules in devices.list (v2 compiles them into an eBPF program).
-      const v1List = `/sys/fs/cgroup/devices/tsrun/${id}/devices.list`;
+      const v1List = join(defaultCgroupDirs(id).find((d) => d.startsWith('/sys/fs/cgroup/devices/')) ?? '/nonexistent', 'devices.list');
       const list = existsSync(v1List) ? readFileSync(v1List, 'utf8') : undefined;
       expectOk(await t.tsrun(['delete', '--force', id]));
       if (list !== undefined) {

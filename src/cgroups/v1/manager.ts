@@ -12,6 +12,7 @@ import { pageSizes, readProcs, removeWithRetry, signalPids, waitFor } from '../p
 import type { CgroupIO, CgroupStats, OomState } from '../types.js';
 import { applyTranslation, CgroupWriteError } from '../write.js';
 import { inheritCpuset } from './cpuset.js';
+import { ensureRtBudget } from './rt-budget.js';
 import { freezerState, freezeV1, thawV1 } from './freezer.js';
 import { oomStateV1, statsV1 } from './stats.js';
 
@@ -63,6 +64,8 @@ export class V1Manager implements CgroupManager {
       warnings.push(...t.warnings);
       if (t.writes.length === 0) continue;
       const dir = this.need(t.controller, `linux.resources: ${t.writes.map((w) => w.file).join(', ')}`);
+      const rt = t.controller === 'cpu' ? resources.cpu?.realtimeRuntime : undefined;
+      if (rt !== undefined && rt > 0) ensureRtBudget(this.io, dir, rt, resources.cpu?.realtimePeriod || undefined);
       applyTranslation(this.io, dir, t, t.controller);
     }
     for (const w of warnings) warn(w);

@@ -23,7 +23,9 @@ function v1Host(rootDir: string, withFreezer = true): HostCgroups {
     `7 0 0:7 / ${rootDir}/blkio rw - cgroup cgroup rw,blkio`,
   ];
   if (withFreezer) lines.push(`5 0 0:5 / ${rootDir}/freezer rw - cgroup cgroup rw,freezer`);
-  return { ...hostCgroupsFrom(lines.join('\n'), ''), io };
+  // The runtime runs in /tsrun of every hierarchy: the default cgroup <id> is below it (as runc's).
+  const own = lines.map((l, i) => `${i + 1}:${/rw,(\S+)$/.exec(l)![1]}:/tsrun`).join('\n');
+  return { ...hostCgroupsFrom(lines.join('\n'), own), io };
 }
 
 function files(dir: string, names: string[], value = ''): Record<string, string> {
@@ -50,7 +52,7 @@ beforeEach(() => {
 afterEach(() => io.rmdir(root));
 
 describe('v1 manager on a fake cgroupfs', () => {
-  it('paths per hierarchy, default /tsrun/<id>', () => {
+  it('paths per hierarchy, default <id> below the runtime\'s own cgroup (runc 1.1\'s rule)', () => {
     const m = createCgroupManager({ id: 'c1', rootless: false, systemd: false, host })!;
     expect(m.paths).toEqual({
       'cpu,cpuacct': join(root, 'cpu,cpuacct', C),

@@ -35,11 +35,12 @@ beforeEach(() => {
 });
 afterEach(() => io.rmdir(root));
 
-const manager = (cgroupsPath?: string) => createCgroupManager({ id: 'c1', cgroupsPath, rootless: false, systemd: false, host })!;
+const manager = (cgroupsPath: string | undefined = `/${C}`) => createCgroupManager({ id: 'c1', cgroupsPath, rootless: false, systemd: false, host })!;
 
 describe('v2 manager on a fake cgroupfs', () => {
-  it('one unified path; relative paths under the own cgroup', () => {
+  it('one unified path; relative paths, and the default <id> (as runc), under the own cgroup', () => {
     expect(manager().paths).toEqual({ unified: join(root, C) });
+    expect(createCgroupManager({ id: 'c1', rootless: false, systemd: false, host })!.paths).toEqual({ unified: join(root, 'init.scope/c1') });
     expect(manager('x/y').paths).toEqual({ unified: join(root, 'init.scope/x/y') });
   });
 
@@ -137,7 +138,7 @@ describe('v2 manager on a fake cgroupfs', () => {
   });
 
   it('rootless: writable delegated subtree gives a manager', () => {
-    const opts = { id: 'c1', rootless: true, systemd: false, host };
+    const opts = { id: 'c1', cgroupsPath: `/${C}`, rootless: true, systemd: false, host };
     expect(createCgroupManager(opts)?.paths).toEqual({ unified: join(root, C) });
     expect(loadCgroupManager({ unified: join(root, C) }, io).paths).toEqual({ unified: join(root, C) });
   });

@@ -23,9 +23,10 @@ describe('cgroupsPath resolution', () => {
     expect(containerPaths(legacy, 'c1')).toEqual({ 'cpu,cpuacct': '/cg/cpu,cpuacct/runtime/c1', memory: '/cg/memory/inner/c1' });
     expect(containerPaths(unified, 'x/c1')).toEqual({ unified: '/cg/user.slice/me.scope/x/c1' });
   });
-  it('default is /tsrun/<id>', () => {
-    expect(defaultCgroupsPath('demo')).toBe('/tsrun/demo');
-    expect(containerPaths(unified, defaultCgroupsPath('demo'))).toEqual({ unified: '/cg/tsrun/demo' });
+  it('default is <id> below the runtime\'s own cgroup, as runc 1.1', () => {
+    expect(defaultCgroupsPath('demo')).toBe('demo');
+    expect(containerPaths(unified, defaultCgroupsPath('demo'))).toEqual({ unified: '/cg/user.slice/me.scope/demo' });
+    expect(containerPaths(legacy, defaultCgroupsPath('demo'))).toEqual({ 'cpu,cpuacct': '/cg/cpu,cpuacct/runtime/demo', memory: '/cg/memory/inner/demo' });
   });
   it('normalizes; refuses escaping relative paths', () => {
     expect(checkCgroupsPath('/a/../b//c/')).toBe('/b/c/');

@@ -9,7 +9,7 @@ export const DELEGATION_FIX = 'run under `systemd-run --user --scope -p Delegate
 export function checkDelegation(ctx: CheckContext): HostCheck {
   if (!ctx.rootless) return { id: 'cgroup.delegation', verdict: 'ok', detail: 'root manages every cgroup' };
   if (canDelegate({ id: 'check', rootless: true, systemd: false, host: ctx.cgroups })) {
-    return { id: 'cgroup.delegation', verdict: 'ok', detail: `the default cgroup /tsrun/<id> is writable by uid ${process.geteuid!()}` };
+    return { id: 'cgroup.delegation', verdict: 'ok', detail: `the default cgroup <id> (below the cgroup tsrun runs in) is writable by uid ${process.geteuid!()}` };
   }
   return {
     id: 'cgroup.delegation',
