@@ -55,8 +55,8 @@ for (const mode of ['root', 'rootless'] as Mode[]) {
         let script: string;
         if (mode === 'root') script = podmanScript(rt, `/tmp/podman-vm/${rt}`, 'systemctl', slice);
         else {
-          const env = `export HOME=/tmp/podman-vm/home-${rt} DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/${uid}/bus; mkdir -p $HOME; cd /tmp`;
-          script = asTestUser(`bash -c ${q(`${env}\n${podmanScript(rt, `/tmp/podman-vm/${rt}-rootless`, 'systemctl --user', slice)}`)}`);
+          const env = `export HOME=/tmp/podman-vm-rootless/home-${rt} DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/${uid}/bus; mkdir -p $HOME; cd /tmp`;
+          script = asTestUser(`bash -c ${q(`${env}\n${podmanScript(rt, `/tmp/podman-vm-rootless/${rt}`, 'systemctl --user', slice)}`)}`);
         }
         const r = await guest(`set -e\n${SETUP}\n${script}`, 280_000);
         expect(r.code, r.stderr).toBe(0);
