@@ -78,6 +78,8 @@ function runcWording(id: string, operation: string, status: string): string {
       return 'container not paused';
     case 'exec in':
       return status === 'paused' ? 'cannot exec in a paused container (use --ignore-paused to override)' : `cannot exec in a ${status} container`;
+    case 'checkpoint':
+      return `Container cannot be checkpointed in ${status} state`;
     case 'events':
     case 'get stats of':
       return `container with id ${id} is not running`;

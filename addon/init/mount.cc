@@ -274,6 +274,23 @@ void op_symlink(const char* target, const char* link) {
   close(dir);
 }
 
+// runc's reOpenDevNull (rootfs_linux.go): stdio fds on the host's /dev/null are pointed at the
+// container's own /dev/null once the root is switched; criu cannot dump an fd of a mount outside
+// the container ("Can't lookup mount"), and the container should not hold the host's /dev open.
+// A rootfs without /dev/null keeps the fds as they are.
+static void reopen_dev_null() {
+  int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd < 0) return;
+  struct stat null_st;
+  if (fstat(null_fd, &null_st) < 0) fail_errno("fstat", "/dev/null");
+  for (int fd = 0; fd < 3; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != null_st.st_rdev) continue;
+    if (dup3(null_fd, fd, 0) < 0) fail_errno("dup3", "/dev/null");
+  }
+  close(null_fd);
+}
+
 // The runc way (rootfs_linux.go pivotRoot): pivot_root(".", ".") stacks the old root on top of
 // the new one at "/", so no directory for put_old is needed inside the rootfs (pivot_root(2)).
 void op_pivot_root() {
@@ -291,6 +308,7 @@ void op_pivot_root() {
   close(g.root_fd);
   g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (g.root_fd < 0) fail_errno("open", "/");
+  reopen_dev_null();
 }
 
 // mountinfo (proc(5)) escapes space, tab, newline and backslash as \ooo.
@@ -371,6 +389,7 @@ void op_chroot() {
   close(g.root_fd);
   g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (g.root_fd < 0) fail_errno("open", "/");
+  reopen_dev_null();
 }
 
 // Returns -1 if path does not exist (nothing to do), else the O_PATH fd.

@@ -7,6 +7,8 @@ export interface GlobalArgs {
   'log-format'?: 'text' | 'json';
   debug?: boolean;
   'systemd-cgroup'?: boolean;
+  /** The criu binary for checkpoint and restore. */
+  criu?: string;
 }
 
 /** One CLI command: its usage line, flags, and a handler that returns the exit code. */

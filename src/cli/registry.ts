@@ -25,6 +25,8 @@ export const COMMANDS: Record<string, { describe: string; load: Loader }> = {
   events: { describe: 'print container statistics and OOM events', load: async () => (await import('./commands/events.js')).eventsCommand },
   update: { describe: 'change the resource limits of a container', load: async () => (await import('./commands/update.js')).updateCommand },
   list: { describe: 'list containers', load: async () => (await import('./commands/list.js')).listCommand },
+  checkpoint: { describe: 'checkpoint a running container with criu', load: async () => (await import('./commands/checkpoint.js')).checkpointCommand },
+  restore: { describe: 'restore a container from a checkpoint', load: async () => (await import('./commands/restore.js')).restoreCommand },
   check: { describe: 'say what this host supports and whether a bundle would run', load: async () => (await import('./commands/check.js')).checkCommand },
 };
 
@@ -36,7 +38,7 @@ export function globalFlags(y: Argv): Argv<GlobalArgs> {
     .option('debug', { type: 'boolean', default: false })
     .option('systemd-cgroup', { type: 'boolean', default: false })
     .option('rootless', { type: 'string', describe: 'accepted for runc compatibility (auto-detected)', hidden: true })
-    .option('criu', { type: 'string', describe: 'accepted for runc compatibility (no checkpoint/restore)', hidden: true });
+    .option('criu', { type: 'string', describe: 'path to the criu binary (checkpoint, restore)' });
 }
 
 export type ParsedArgs = GlobalArgs & Record<string, unknown>;

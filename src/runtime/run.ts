@@ -1,19 +1,15 @@
-// run: create + start, then (unless detached) wait for the process, forward signals to it,
-// delete the container and return its exit status (128+N when killed by signal N, as a shell).
+// run: create + start, then (unless detached) wait for it in the foreground (foreground.ts).
 import { readFileSync } from 'node:fs';
-import { constants } from 'node:os';
 import { join } from 'node:path';
-import { setChildSubreaper, waitPidAsync } from '../native/index.js';
-import { finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
+import { setChildSubreaper } from '../native/index.js';
+import { openConsoleServer, type Relay } from '../process/terminal.js';
 import type { Spec } from '../spec/types.js';
 import { create, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
-import { kill } from './kill.js';
+import { waitForeground } from './foreground.js';
 import { start } from './start.js';
 import { listenFdsOf } from './listen-fds.js';
 import { checkPassedFds } from './passed-fds.js';
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 /** process.terminal of the bundle's config (create validates it; a bad file fails there). */
 function wantsTerminal(bundle: string): boolean {
@@ -49,21 +45,5 @@ export async function run(opts: CreateOptions & { detach: boolean; keep?: boolea
     throw e;
   }
   if (opts.detach) return 0;
-  const forward = (sig: NodeJS.Signals) => {
-    try {
-      kill({ ...opts, signal: constants.signals[sig] });
-    } catch {
-      /* already gone */
-    }
-  };
-  // With a relay, a window change is applied to the pty, whose kernel signals the container.
-  const forwarded = relay ? FORWARDED.filter((s) => s !== 'SIGWINCH') : FORWARDED;
-  for (const sig of forwarded) process.on(sig, forward);
-  const status = await waitPidAsync(record.pid);
-  for (const sig of forwarded) process.off(sig, forward);
-  if (relay) await finishRelay(relay);
-  // runc 1.2 --keep: the stopped container stays for `state` and a later `delete` (which kills
-  // what is left in its cgroup then).
-  if (!opts.keep) deleteContainer({ ...opts, force: true });
-  return status.signal ? 128 + status.signal : status.exitCode;
+  return waitForeground(opts, record.pid, relay);
 }
