@@ -63,7 +63,7 @@ export function features(): Record<string, unknown> {
       ...(rdt ? {} : { 'org.tsrun.intelRdt': 'implemented through resctrl, but no resctrl filesystem is mounted here: linux.intelRdt fails create' }),
       // runc's other annotations have no effect here, as in runc without their feature.
       'org.tsrun.netDevices': 'as root only: a rootless runtime cannot move an interface (no CAP_NET_ADMIN in the host network namespace) and create says so',
-      'org.tsrun.annotations.ignored': 'org.systemd.property.* (not passed to the systemd scope), org.criu.config (no checkpoint/restore), bundle',
+      'org.tsrun.annotations.ignored': 'org.systemd.property.* (not passed to the systemd scope), bundle',
     },
   };
 }

@@ -2,11 +2,12 @@
 // stdin (runtime.md#state), in the right namespace; failure semantics (a failing prestart,
 // createRuntime, createContainer or startContainer hook fails the operation and leaves nothing;
 // poststart and poststop failures are warnings) and the timeout.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Spec } from '../helpers/config.js';
 import { pidAlive } from '../helpers/host.js';
+import { cgroupDirsOf } from '../helpers/leftovers.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectFail, expectOk, show } from '../helpers/tsrun.js';
 
@@ -43,12 +44,6 @@ function lines(text: string): Line[] {
     });
 }
 
-/** Cgroup directories of a container under any hierarchy (v1 controllers, v2, or the unified one of a hybrid). */
-function cgroupDirs(id: string): string[] {
-  const roots = ['/sys/fs/cgroup', ...readdirSync('/sys/fs/cgroup').map((d) => join('/sys/fs/cgroup', d))];
-  return roots.map((r) => join(r, 'tsrun', id)).filter((d) => existsSync(d));
-}
-
 forEachMode((t) => {
   /**
    * A config whose hooks of each kind in `kinds` log to hooks.log of a host directory bound at
@@ -74,7 +69,7 @@ forEachMode((t) => {
     expectOk(await t.tsrun(['create', id, '-b', bundle]));
     expect(lines(read('hooks.log')).map((l) => l.tag)).toEqual(['prestart', 'createRuntime', 'createContainer']);
     // The failure tests below check that no cgroup is left: here, one exists while created.
-    if (t.mode === 'root') expect(cgroupDirs(id).length).toBeGreaterThan(0);
+    if (t.mode === 'root') expect(cgroupDirsOf(id).length).toBeGreaterThan(0);
     const { pid } = await t.state(id);
     expectOk(await t.tsrun(['start', id]));
     expect(lines(read('hooks.log')).map((l) => l.tag)).toEqual(['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart']);
@@ -127,7 +122,7 @@ forEachMode((t) => {
       expect(ran.map((l) => l.tag), show(r)).toEqual([kind]);
       // The container process the hook was told about is gone.
       expect(pidAlive(ran[0].state.pid), `process ${ran[0].state.pid}`).toBe(false);
-      expect(cgroupDirs(id)).toEqual([]);
+      expect(cgroupDirsOf(id)).toEqual([]);
     });
   }
 
