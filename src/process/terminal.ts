@@ -6,7 +6,6 @@
 import { closeSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReadStream } from 'node:tty';
 import { consoleListen, consoleReceive, setWinsize } from '../native/index.js';
 
 export interface ConsoleServer {
@@ -56,7 +55,9 @@ function startRelay(master: number): Relay {
   };
   stdin.on('data', toPty);
   stdin.resume();
-  const out = new ReadStream(master);
+  // node:tty on first use: it brings node:net and the stream stack, which a run or exec
+  // without a terminal never needs.
+  const out = new (process.getBuiltinModule('node:tty').ReadStream)(master);
   const drained = new Promise<void>((resolve) => {
     out.on('data', (d) => process.stdout.write(d));
     // The master reads EIO once the last slave fd is closed (pty(7)): the output is complete.

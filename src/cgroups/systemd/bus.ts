@@ -2,7 +2,7 @@
 // bundle, nothing loaded or spawned unless --systemd-cgroup is used). The system bus as root,
 // the user's own manager (user@<uid>.service, $XDG_RUNTIME_DIR/bus) when rootless.
 // org.freedesktop.systemd1(5): StartTransientUnit, SetUnitProperties, StopUnit, jobs.
-import { spawnSync } from 'node:child_process';
+import { spawnSync } from '../../process/child-process.js';
 import { RuntimeError } from '../../errors.js';
 import { sleepSync } from '../../sleep.js';
 import { propertyArgs, type UnitProperty } from './properties.js';
