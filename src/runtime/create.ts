@@ -31,7 +31,8 @@ import { moveNetDevices } from './netdevices.js';
 import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../resctrl/resctrl.js';
 import { deliverListener, seccompFor } from './seccomp.js';
 import { cgroupPlacement, checkJoinedCgroup, createResources, withRealtimeBudget } from './cgroup.js';
-import { OCI_VERSION, stateOf } from './status.js';
+import { creatingRecord } from './record.js';
+import { stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
   id: string;
@@ -90,21 +91,11 @@ export function create(opts: CreateOptions): ContainerRecord {
     throw e;
   }
   const record: ContainerRecord = {
-    ociVersion: OCI_VERSION,
-    id: opts.id,
-    status: 'creating',
-    pid: 0,
-    bundle,
-    annotations: spec.annotations,
-    pidStartTime: '',
-    created: new Date().toISOString(),
-    rootless,
+    ...creatingRecord(opts.id, bundle, spec, rootless, cgroup),
     noNewKeyring: opts.noNewKeyring || undefined,
-    cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
-    systemdUnit: cgroup?.unit,
     cgroupJoined: joined || undefined,
-    hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
   };
+
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".
   const netMoves = netDeviceMoves(spec, rootless || !!facts.inUserNs);
   const onHooks = (pid: number): string => {

@@ -3,7 +3,7 @@
 // removes the cgroup, the OOM killer is counted. Each test runs with tsrun and with runc (the
 // oracle) in the same guest and expects the same files.
 import { expect, it } from 'vitest';
-import { catFiles, cli, describeVm, guest, keyValues, q, RUNTIMES, vmBundle } from './guest.js';
+import { catFiles, cli, describeVm, guest, keyValues, q, RUNTIMES, statsThenDelete, vmBundle } from './guest.js';
 
 const CG = '/sys/fs/cgroup';
 
@@ -19,9 +19,7 @@ describeVm('vm tier: cgroup v2 with the cgroupfs driver, as root (rootless limit
       const r = await guest(`set -e
 ${cli(rt)} run -d -b ${q(b)} ${id} </dev/null >/dev/null
 ${catFiles(CG + path, ['memory.max', 'memory.low', 'memory.swap.max', 'pids.max', 'cpu.weight', 'cpu.max', 'cgroup.procs'])}
-echo "stats=$(${cli(rt)} events --stats ${id})"
-${cli(rt)} delete -f ${id}
-echo "gone=$(test -e ${CG + path} && echo no || echo yes)"`);
+${statsThenDelete(cli(rt), id, CG + path)}`);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const kv = keyValues(r.stdout);

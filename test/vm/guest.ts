@@ -72,6 +72,14 @@ export function catFiles(dir: string, files: string[]): string {
   return files.map((f) => `echo "${f}=$(cat "${dir}/${f}" 2>/dev/null | tr '\\n' ' ' | sed 's/ $//')"`).join('\n');
 }
 
+/** Shell lines that print `stats=<events --stats of id>`, delete the container and print `gone=yes`
+ *  when its cgroup directory `cgroup` is removed with it (`runtime` is the command, from cli()). */
+export function statsThenDelete(runtime: string, id: string, cgroup: string): string {
+  return `echo "stats=$(${runtime} events --stats ${id})"
+${runtime} delete -f ${id}
+echo "gone=$(test -e ${cgroup} && echo no || echo yes)"`;
+}
+
 /** Start the test user's systemd (user@<uid>.service, with its bus) in the guest; returns the uid. */
 export async function startUserManager(): Promise<number> {
   const { uid } = runnerOf('rootless');

@@ -6,7 +6,7 @@
 // without root. Each test runs with tsrun and with runc (the oracle) in the same guest.
 import { beforeAll, expect, it } from 'vitest';
 import { baseMounts, tmpfsMount } from '../helpers/config.js';
-import { asTestUser, catFiles, cli, describeVm, guest, keyValues, q, type Runtime, RUNTIMES, startUserManager, vmBundle } from './guest.js';
+import { asTestUser, catFiles, cli, describeVm, guest, keyValues, q, type Runtime, RUNTIMES, startUserManager, statsThenDelete, vmBundle } from './guest.js';
 
 const CG = '/sys/fs/cgroup';
 type Dev = { major: number; minor: number };
@@ -63,9 +63,7 @@ ${cli(rt)} run -d -b ${q(bundle)} ${id} </dev/null >/run/${id}.out
 for i in $(seq 300); do grep -q ready /run/${id}.out && break; sleep 0.1; done
 cat /run/${id}.out
 ${catFiles(CG + path, ['io.bfq.weight', 'io.max', 'cpuset.cpus', 'cpuset.mems', 'cpuset.cpus.effective', 'hugetlb.2MB.max', 'memory.high', 'cpu.idle'])}
-echo "stats=$(${cli(rt)} events --stats ${id})"
-${cli(rt)} delete -f ${id}
-echo "gone=$(test -e ${CG + path} && echo no || echo yes)"`);
+${statsThenDelete(cli(rt), id, CG + path)}`);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const kv = keyValues(r.stdout);
@@ -139,9 +137,7 @@ sed "s#@CGROUP@#$own/ctr#" ${q(bundle)}/config.json > $b/config.json
 ${userCli(rt)} run -d -b $b ${id} </dev/null >/dev/null
 echo "delegated=$(cat $cg/cgroup.controllers)"
 ${catFiles('$cg/ctr', ['memory.max', 'pids.max', 'cgroup.procs'])}
-echo "stats=$(${userCli(rt)} events --stats ${id})"
-${userCli(rt)} delete -f ${id}
-echo "gone=$(test -e $cg/ctr && echo no || echo yes)"`;
+${statsThenDelete(userCli(rt), id, '$cg/ctr')}`;
       const r = await guest(`cd /tmp; ${asTestUser(`systemd-run --user --scope -p Delegate=yes --quiet bash -c ${q(script)}`)}`);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);

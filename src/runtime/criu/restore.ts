@@ -18,7 +18,7 @@ import { checkId, ContainerStore } from '../../state/store.js';
 import { createResources } from '../cgroup.js';
 import type { GlobalOptions } from '../options.js';
 import { writePidFile } from '../pidfile.js';
-import { OCI_VERSION } from '../status.js';
+import { creatingRecord } from '../record.js';
 import { DESCRIPTORS } from './checkpoint.js';
 import { restoreMountArgs } from './mounts.js';
 import { commonCriuArgs, type CriuCommonOptions } from './options.js';
@@ -78,20 +78,8 @@ export function restore(opts: RestoreOptions): ContainerRecord {
   const dir = new ContainerStore(opts.root).create(opts.id);
   const pidPath = join(dir.path, 'restore.pid');
   const extraFds: number[] = [];
-  const record: ContainerRecord = {
-    ociVersion: OCI_VERSION,
-    id: opts.id,
-    status: 'creating',
-    pid: 0,
-    bundle,
-    annotations: spec.annotations,
-    pidStartTime: '',
-    created: new Date().toISOString(),
-    rootless,
-    cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
-    systemdUnit: cgroup?.unit,
-    hooks: { poststart: spec.hooks?.poststart, poststop: spec.hooks?.poststop },
-  };
+  const record = creatingRecord(opts.id, bundle, spec, rootless, cgroup);
+
   try {
     dir.write(record);
     dir.writeSpec(text);
