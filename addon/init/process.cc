@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -78,8 +79,21 @@ void op_check_exec(const char* file, const char* path_value, const char* cwd) {
   if (err) fail(err, "execve", file);
 }
 
+// Exits as a signal's default action would. As PID 1 of its pid namespace the waiting init gets
+// only the signals it has a handler for (pid_namespaces(7)), so without these `kill <id> TERM` of
+// a created container did nothing. runc's waiting init is Go, whose runtime dies of exactly these
+// (the _SigKill, _SigThrow and _SigPanic entries of its sigtable) and ignores the rest: seen with
+// runc 1.1.5 here. execve(2) resets handled signals to SIG_DFL: the container process keeps none.
+static void die_of_signal(int sig) { _exit(128 + sig); }
+
+static void die_on_signals_runc_dies_of() {
+  static const int kFatal[] = {SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGTERM, SIGSTKFLT, SIGSYS};
+  for (int sig : kFatal) signal(sig, die_of_signal);
+}
+
 void op_created() {
   if (g.fifo_fd < 0) fail(EBADF, "read", "no exec.fifo (OP_OPEN_FIFO missing)");
+  die_on_signals_runc_dies_of();
   send_or_fail(MSG_CREATED, nullptr, 0);
   // Wait until the runtime has recorded our pid (protocol.h, MSG_CREATED_ACK): if it dies first,
   // this recv sees EOF and we exit instead of waiting on the fifo forever, unknown to anyone.

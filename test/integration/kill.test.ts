@@ -69,6 +69,28 @@ forEachMode((t) => {
     expectOk(await t.tsrun(['delete', id]));
   });
 
+  // runc's waiting init is Go: it dies of the signals Go's runtime treats as fatal and ignores the others.
+  it.each([['TERM'], ['HUP'], ['INT'], ['QUIT']])('kill %s of a created container stops it, as runc\'s init dies of it', async (sig: string) => {
+    const id = t.id('termcreated');
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(['sleep', '1000']))]));
+    expectOk(await t.tsrun(['kill', id, sig]));
+    expect((await t.waitStatus(id, 'stopped')).status).toBe('stopped');
+    expectOk(await t.tsrun(['delete', id]));
+  });
+
+  it.each([['USR1'], ['WINCH'], ['ALRM']])('kill %s of a created container leaves it created, and start still runs the process with its own traps', async (sig: string) => {
+    const id = t.id('ignorecreated');
+    const { bundle, out } = trapBundle(t);
+    expectOk(await t.tsrun(['create', id, '-b', bundle]));
+    expectOk(await t.tsrun(['kill', id, sig]));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await t.state(id)).status).toBe('created');
+    expectOk(await t.tsrun(['start', id]));
+    expect(await poll(() => out().includes('ready'), 5000), out()).toBe(true);
+    expectOk(await t.tsrun(['kill', id, 'TERM']));
+    expect(await poll(() => out().includes('got-TERM'), 5000), out()).toBe(true);
+  });
+
   it.each([['NOPE'], ['SIGNOPE'], ['65'], ['-9']])('an unknown signal %s fails and leaves the container running', async (sig: string) => {
     const c = await trapping(t);
     expectFail(await t.tsrun(['kill', c.id, sig]));
