@@ -60,7 +60,15 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (!process.terminal && facts.consoleSocket) throw new UsageError('--console-socket needs process.terminal: true');
   const namespaces = spec.linux?.namespaces ?? [];
   const has = (t: string) => namespaces.some((n) => n.type === t);
-  if (!has('mount')) throw new NotSupportedError('a container without a mount namespace');
+  if (!has('mount')) {
+    // runc's validator (libcontainer/configs/validate security()) refuses these before anything
+    // starts; later runc refuses --no-pivot too (runc 1.1.5 does not, and its msMoveRoot then
+    // unmounts the caller's /proc and /sys): notes/no-mount-ns-runc.md.
+    const restricted = (spec.linux?.maskedPaths ?? []).length > 0 || (spec.linux?.readonlyPaths ?? []).length > 0;
+    requireField(!restricted, spec.linux?.maskedPaths?.length ? '/linux/maskedPaths' : '/linux/readonlyPaths', 'unable to restrict sys entries without a private MNT namespace', 'config-linux.md#masked-paths');
+    if (facts.noPivot) throw new UsageError('unable to use no-pivot without a private MNT namespace');
+    throw new NotSupportedError('a container without a mount namespace');
+  }
   const rootless = facts.euid !== 0;
   if (rootless && !has('user')) {
     throw new RuntimeError('rootless containers need a user namespace: add {"type": "user"} to linux.namespaces and uid/gid mappings (config-linux.md#user-namespace-mappings)');
