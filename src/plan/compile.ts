@@ -63,7 +63,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (!has('mount')) {
     // runc's validator (libcontainer/configs/validate security()) refuses these before anything
     // starts; later runc refuses --no-pivot too (runc 1.1.5 does not, and its msMoveRoot then
-    // unmounts the caller's /proc and /sys): notes/no-mount-ns-runc.md.
+    // unmounts the caller's /proc and /sys: seen here).
     const restricted = (spec.linux?.maskedPaths ?? []).length > 0 || (spec.linux?.readonlyPaths ?? []).length > 0;
     requireField(!restricted, spec.linux?.maskedPaths?.length ? '/linux/maskedPaths' : '/linux/readonlyPaths', 'unable to restrict sys entries without a private MNT namespace', 'config-linux.md#masked-paths');
     if (facts.noPivot) throw new UsageError('unable to use no-pivot without a private MNT namespace');

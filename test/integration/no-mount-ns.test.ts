@@ -1,4 +1,4 @@
-// A container without its own mount namespace (issue 12 item 9; notes/no-mount-ns-runc.md): the
+// A container without its own mount namespace (issue 12 item 9): the
 // refusals runc's validator makes before anything starts (libcontainer/configs/validate security()).
 // Running such a container is not implemented yet (it would mount in the caller's namespace, as runc).
 import { existsSync } from 'node:fs';

@@ -118,7 +118,7 @@ describe('compilePlan', () => {
     expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_NOPE'] } } }), facts())).toThrow(ConfigError);
     expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(/process.terminal needs --console-socket/);
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }] } }), facts())).toThrow(NotSupportedError);
-    // runc's refusals without a mount namespace (notes/no-mount-ns-runc.md), before anything starts.
+    // runc's refusals without a mount namespace, before anything starts.
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }], maskedPaths: ['/proc/kcore'] } }), facts())).toThrow(/\/linux\/maskedPaths: unable to restrict sys entries without a private MNT namespace/);
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }], readonlyPaths: ['/proc/sys'] } }), facts())).toThrow(/\/linux\/readonlyPaths: unable to restrict sys entries without a private MNT namespace/);
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }] } }), facts({ noPivot: true }))).toThrow(/unable to use no-pivot without a private MNT namespace/);
