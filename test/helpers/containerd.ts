@@ -62,6 +62,8 @@ export function ociImageTar(dir: string, name = CTR_IMAGE, cmd: string[] = ['sh'
 export interface CriOptions {
   handlers: Record<string, string>;
   sandboxImage: string;
+  /** The shim's `SystemdCgroup = true` for every handler: --systemd-cgroup, pods in systemd slices. */
+  systemdCgroup?: boolean;
 }
 
 function criConfig(dir: string, cri: CriOptions): string[] {
@@ -84,34 +86,38 @@ function criConfig(dir: string, cri: CriOptions): string[] {
       '  runtime_type = "io.containerd.runc.v2"',
       `[${p}.containerd.runtimes.${name}.options]`,
       `  BinaryName = "${binary}"`,
+      ...(cri.systemdCgroup ? ['  SystemdCgroup = true'] : []),
     ]),
   ];
+}
+
+/** The config.toml of a private containerd in `dir` (its root, state and sockets there). */
+export function containerdConfig(dir: string, opts: { cri?: CriOptions } = {}): string {
+  const sock = join(dir, 'c.sock');
+  const plugins = [...(opts.cri ? [] : ['cri']), 'snapshotter.v1.btrfs', 'snapshotter.v1.zfs', 'snapshotter.v1.devmapper', 'snapshotter.v1.aufs'];
+  return [
+    'version = 2',
+    `root = "${join(dir, 'root')}"`,
+    `state = "${join(dir, 'state')}"`,
+    `disabled_plugins = [${plugins.map((p) => `"io.containerd.${p.startsWith('cri') ? 'grpc.v1.cri' : p}"`).join(', ')}]`,
+    '[grpc]',
+    `  address = "${sock}"`,
+    '[ttrpc]',
+    `  address = "${sock}.ttrpc"`,
+    '[debug]',
+    '  address = ""',
+    '[metrics]',
+    '  address = ""',
+    ...(opts.cri ? criConfig(dir, opts.cri) : []),
+    '',
+  ].join('\n');
 }
 
 export async function startContainerd(opts: { cri?: CriOptions } = {}): Promise<Containerd> {
   const dir = join(sandbox(), opts.cri ? 'containerd-cri' : 'containerd');
   mkdirSync(dir, { recursive: true });
   const sock = join(dir, 'c.sock');
-  const plugins = [...(opts.cri ? [] : ['cri']), 'snapshotter.v1.btrfs', 'snapshotter.v1.zfs', 'snapshotter.v1.devmapper', 'snapshotter.v1.aufs'];
-  writeFileSync(
-    join(dir, 'config.toml'),
-    [
-      'version = 2',
-      `root = "${join(dir, 'root')}"`,
-      `state = "${join(dir, 'state')}"`,
-      `disabled_plugins = [${plugins.map((p) => `"io.containerd.${p.startsWith('cri') ? 'grpc.v1.cri' : p}"`).join(', ')}]`,
-      '[grpc]',
-      `  address = "${sock}"`,
-      '[ttrpc]',
-      `  address = "${sock}.ttrpc"`,
-      '[debug]',
-      '  address = ""',
-      '[metrics]',
-      '  address = ""',
-      ...(opts.cri ? criConfig(dir, opts.cri) : []),
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'config.toml'), containerdConfig(dir, opts));
   const daemon: ResultPromise = execa('containerd', ['--config', join(dir, 'config.toml')], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: join(dir, 'containerd.log') } });
   if (!(await poll(() => existsSync(sock), 15_000, 50))) {
     daemon.kill('SIGKILL');
