@@ -5,6 +5,9 @@
 // peak RSS, `perf trace` (when installed) for the init path.
 //   BENCH_N=30 sequential iterations, BENCH_PARALLEL=20 containers x BENCH_PAR_ROUNDS=3,
 //   BENCH_MEM_N=5 peak-RSS and BENCH_INIT_N=10 init-path iterations, TSRUN=path of the CLI.
+//   --quick (or BENCH_QUICK=1): the bounded count CI runs (N=5, 1 parallel round, 2 memory and
+//   init-path runs; under a minute here); an explicit BENCH_* still wins.
+// The last lines are one PASS/MISS per target of issue 16; a MISS never changes the exit status.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, openSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +15,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const T0 = Date.now();
-const num = (name, dflt) => Math.max(1, Number.parseInt(process.env[name] ?? '', 10) || dflt);
-const N = num('BENCH_N', 30);
-const PAR = num('BENCH_PARALLEL', 20);
-const PAR_ROUNDS = num('BENCH_PAR_ROUNDS', 3);
-const MEM_N = num('BENCH_MEM_N', 5);
-const INIT_N = num('BENCH_INIT_N', 10);
+const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const num = (name, dflt, quick) => Math.max(1, Number.parseInt(process.env[name] ?? '', 10) || (QUICK ? quick : dflt));
+const N = num('BENCH_N', 30, 5);
+const PAR = num('BENCH_PARALLEL', 20, 20);
+const PAR_ROUNDS = num('BENCH_PAR_ROUNDS', 3, 1);
+const MEM_N = num('BENCH_MEM_N', 5, 2);
+const INIT_N = num('BENCH_INIT_N', 10, 2);
 const TSRUN = resolve(process.env.TSRUN ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'tsrun.js'));
 
 if (process.getuid?.() !== 0) {
@@ -66,29 +70,49 @@ const SLEEP = bundle('sleep', ['/bin/sleep', '1000']);
 
 // ---------------------------------------------------------------- running and recording
 
+// CPU (user+sys, ms) of every child this process has waited for, and of the descendants each of
+// them waited for: cutime+cstime of /proc/self/stat (proc(5), fields 16-17, in clock ticks of
+// 10 ms; getrusage(RUSAGE_CHILDREN), which Node does not expose). A container's init is its
+// runtime's child (run waits for it), so its CPU is counted with the runtime's.
+const TICK_MS = 10; // sysconf(_SC_CLK_TCK) is 100 on Linux (USER_HZ)
+function childrenCpuMs() {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) * TICK_MS; // fields 16 and 17, counted from field 3
+}
+
 /** Runs argv to completion; stdout/stderr go to files (a created container keeps them open). */
 function exec(argv) {
   const files = [join(TMP, 'out'), join(TMP, 'err')];
   const [out, err] = files.map((f) => openSync(f, 'w'));
+  const cpu0 = childrenCpuMs();
   const t = process.hrtime.bigint();
   const r = spawnSync(argv[0], argv.slice(1), { env: ENV, stdio: ['ignore', out, err], timeout: 30_000, killSignal: 'SIGKILL' });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const cpu = childrenCpuMs() - cpu0;
   [out, err].forEach((fd) => closeSync(fd));
   const [stdout, stderr] = files.map((f) => readFileSync(f, 'utf8'));
   const why = `${argv.slice(-3).join(' ')}: ${r.error?.message ?? `exit ${r.status}`} ${stderr.trim().split('\n').pop() ?? ''}`;
-  return { ok: r.status === 0, ms, stdout, stderr, why };
+  return { ok: r.status === 0, ms, cpu, stdout, stderr, why };
 }
 
 const samples = {};
 const failures = {};
 function record(fig, who, r) {
-  if (r.ok) ((samples[fig] ??= {})[who] ??= []).push(r.ms);
-  else (failures[`${fig} ${who}`] ??= { n: 0, why: r.why }).n++;
+  if (!r.ok) (failures[`${fig} ${who}`] ??= { n: 0, why: r.why }).n++;
+  else {
+    ((samples[fig] ??= {})[who] ??= []).push(r.ms);
+    if (r.cpu !== undefined) ((samples[`cpu ${fig}`] ??= {})[who] ??= []).push(r.cpu);
+  }
   return r.ok;
 }
 const med = (fig, who) => {
   const a = [...(samples[fig]?.[who] ?? [])].sort((x, y) => x - y);
   return a.length ? (a.length % 2 ? a[a.length >> 1] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2) : undefined;
+};
+/** CPU samples are whole ticks: their mean, not their median, is the figure (the ticks of a series add up exactly). */
+const mean = (fig, who) => {
+  const a = samples[fig]?.[who] ?? [];
+  return a.length ? a.reduce((x, y) => x + y, 0) / a.length : undefined;
 };
 const f1 = (v) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(1));
 
@@ -173,6 +197,7 @@ function splitOnce(rt) {
   rt.live.add(id);
   if (record('create', rt.name, exec(rt.argv('create', '-b', SLEEP, id)))) {
     const s = stateOf(rt, id);
+    record('list', rt.name, exec(rt.argv('list')));
     if (record('state', rt.name, s.r) && s.pid) {
       record('init RSS', rt.name, { ok: true, ms: vmRssKiB(s.pid) / 1024 });
       if (record('start', rt.name, exec(rt.argv('start', id))) && record('kill', rt.name, exec(rt.argv('kill', id, 'KILL')))) {
@@ -191,15 +216,18 @@ function spawnAsync(argv) {
     child.on('exit', (code) => res(code === 0));
   });
 }
-/** PAR containers created and started at once; wall time until the last one runs. */
+/** PAR `run`s of /bin/true at once (each creates, starts, waits and deletes): wall time until the
+ * last one is done, and the CPU of all their processes (containers' included) per container. */
 async function parallelOnce(rt) {
   const ids = Array.from({ length: PAR }, () => rt.id('par'));
   ids.forEach((id) => rt.live.add(id));
+  const cpu0 = childrenCpuMs();
   const t = process.hrtime.bigint();
-  const ok = await Promise.all(ids.map(async (id) => (await spawnAsync(rt.argv('create', '-b', TRUE, id))) && spawnAsync(rt.argv('start', id))));
+  const ok = await Promise.all(ids.map((id) => spawnAsync(rt.argv('run', '-b', TRUE, id))));
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const cpu = (childrenCpuMs() - cpu0) / PAR;
   ids.forEach((id) => remove(rt, id));
-  record('parallel', rt.name, { ok: ok.every(Boolean), ms, why: `${ok.filter((x) => !x).length} of ${PAR} failed` });
+  record('parallel', rt.name, { ok: ok.every(Boolean), ms, cpu, why: `${ok.filter((x) => !x).length} of ${PAR} failed` });
 }
 
 /** Peak RSS (MiB) of each command through /usr/bin/time -f %M, run inside the wrapper so that
@@ -265,7 +293,7 @@ function report(done) {
   const floorE = med('node -e 0', 'node');
   const ratioCell = (a, b) => (a === undefined || b === undefined ? '-' : (a / b).toFixed(2));
   const ratioLabel = (o) => (o === 'runc' ? 'ratio' : `ratio vs ${o}`);
-  const TIMES = ['run', 'create', 'start', 'state', 'kill', 'delete', 'exec', 'parallel'];
+  const TIMES = ['run', 'create', 'start', 'state', 'kill', 'delete', 'list', 'exec', 'parallel'];
   const rows = [['figure', ...names.map((n) => `${n}`), ...others.map((o) => `tsrun/${o}`), 'tsrun - node -e 0', 'tsrun - empty.cjs']];
   for (const fig of TIMES) {
     const t = med(fig, 'tsrun');
@@ -311,8 +339,27 @@ function report(done) {
     for (const o of others) parts.push(`${ratioLabel(o)} ${ratioCell(med('init path', 'tsrun'), med('init path', o))}`);
     console.log(`init path (perf trace: init exec, for crun the clone that makes its init, → pivot_root): ${parts.join(', ')}`);
   } else console.log('init path: perf is not installed, only tsrun --debug marks above');
+  const cpuOf = (fig) => names.map((n) => `${n} ${f1(mean(`cpu ${fig}`, n))}`).join(', ');
+  console.log(`CPU ms (user+sys, means) per command of run: ${cpuOf('run')}; per container of the ${PAR} parallel runs: ${cpuOf('parallel')}`);
   for (const [k, f] of Object.entries(failures)) console.log(`failed: ${k}: ${f.n} times, e.g. ${f.why}`);
+  targets(floorE, peakFloor);
   console.log(`total ${((Date.now() - T0) / 1000).toFixed(0)} s`);
+}
+
+/** One PASS/MISS line per target of issue 16 (floor: `node -e 0`; peak RSS against the empty script's). */
+function targets(floor, peakFloor) {
+  const line = (what, value, limit, unit) => {
+    const v = value === undefined || Number.isNaN(value) ? undefined : value;
+    console.log(`target ${what}: ${v === undefined ? '-' : v.toFixed(2)}${unit} (target ≤ ${limit}${unit}) ${v === undefined ? 'NOT MEASURED' : v <= limit ? 'PASS' : 'MISS'}`);
+  };
+  const ratio = (fig) => med(fig, 'tsrun') / med(fig, 'runc');
+  console.log('\n== issue 16 targets (a MISS does not change the exit status) ==');
+  line('run / runc', ratio('run'), 1.5, '×');
+  line('create - node -e 0', med('create', 'tsrun') - floor, 12, ' ms');
+  line('exec / runc', ratio('exec'), 1.3, '×');
+  for (const c of ['start', 'state', 'kill', 'delete', 'list']) line(`${c} - node -e 0`, med(c, 'tsrun') - floor, 5, ' ms');
+  line(`${PAR} parallel runs / runc`, ratio('parallel'), 2, '×');
+  line('peak RSS of run - node', med('peak run', 'tsrun') - peakFloor, 4, ' MiB');
 }
 
 function table(rows) {

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS, badConfigBundle } from '../helpers/badconfig-corpus.js';
 import { baseConfig, type Spec } from '../helpers/config.js';
@@ -123,6 +124,13 @@ forEachMode((t) => {
       expect(byId(report, 'lsm').verdict).toBe(apparmor || existsSync('/sys/fs/selinux/enforce') ? 'ok' : 'missing');
       const criu = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].map((d) => `${d}/criu`).find((p) => existsSync(p));
       expect(byId(report, 'criu').detail).toMatch(criu ? new RegExp(`criu at ${criu}`) : /not on PATH/);
+      // As root the verdict is criu check's own (it fails on this host's 6.18 kernel: vdso).
+      if (criu && !rootless) {
+        const criuCheck = await execa(criu, ['check'], { reject: false });
+        expect(byId(report, 'criu').verdict).toBe(criuCheck.exitCode === 0 ? 'ok' : 'missing');
+        if (criuCheck.exitCode !== 0) expect(byId(report, 'criu').detail).toMatch(/criu check fails: .*Error/);
+      }
+      if (criu && rootless) expect(byId(report, 'criu')).toMatchObject({ verdict: 'missing', detail: expect.stringMatching(/need root/) });
       // Exit 0 exactly when no check says tsrun cannot run containers here.
       expect(exitCode).toBe(report.host.some((h) => h.verdict === 'fail') ? 1 : 0);
     });

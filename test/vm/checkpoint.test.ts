@@ -1,0 +1,101 @@
+// checkpoint/restore through criu (issue 15), in the guest: Debian's criu 3.17 cannot run on the
+// host's 6.18 kernel (vdso), it can on the guest's 6.1. Each case runs with tsrun and with runc.
+// A shell counts into a bind-mounted file; the container's stdio are pipes (criu cannot dump an fd
+// on a regular file of the host's mounts: "Can't lookup mount", runc 1.1.5 alike), fd 0 /dev/null.
+// Root only: criu needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN of the initial user namespace.
+import { expect, it } from 'vitest';
+import { baseMounts } from '../helpers/config.js';
+import { cli, describeVm, guest, keyValues, RUNTIMES, vmBundle, type Runtime } from './guest.js';
+
+const COUNTER = 'i=0; while true; do i=$((i+1)); echo $i >> /tmp/log; sleep 0.2; done';
+
+/** Shell functions for a case of `rt` in work directory W: count, grow, consecutive, status, start, restore. */
+function prelude(rt: Runtime, w: string): { script: string } {
+  const bundle = vmBundle('root', {
+    process: { args: ['sh', '-c', COUNTER] },
+    mounts: [...baseMounts('root'), { destination: '/tmp', type: 'bind', source: `${w}/data`, options: ['rbind', 'rw'] }],
+  });
+  const R = cli(rt);
+  const script = `W=${w}; R() { ${R} "$@"; }; rm -rf $W; mkdir -p $W/data
+count() { wc -l < $W/data/log 2>/dev/null || echo 0; }
+# waits until the log has more than $1 lines (30 s at most)
+grow() { for _ in $(seq 150); do [ "$(count)" -gt "$1" ] && return 0; sleep 0.2; done; return 1; }
+# the log is 1..N with nothing missing or repeated
+consecutive() { awk 'NR != $1 { bad = 1 } END { print (bad || NR == 0) ? "no" : "yes" }' $W/data/log; }
+status() { R state c1 2>/dev/null | sed -n 's/.*"status": *"\\([a-z]*\\)".*/\\1/p'; }
+# runs the counter detached, stdio on pipes, until it has counted
+start() { R run -d --bundle ${bundle} c1 </dev/null 2>&1 | cat > $W/out & grow 5 || echo "never counted: $(cat $W/out)"; }
+# restores from image folder $1 and prints whether it counts on, from where it was
+restore() {
+  n=$(count); R restore -d --image-path $1 --bundle ${bundle} c1 </dev/null 2>&1 | cat > $W/out2 &
+  grow $((n + 5)); echo "grew=$?"; echo "restored=$(status)"; echo "consecutive=$(consecutive)"
+}
+`;
+  return { script };
+}
+
+describeVm('checkpoint/restore with criu, as root (not rootless: criu needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN of the initial user namespace; runc 1.1 calls rootless checkpoint untested)', () => {
+  it.each(RUNTIMES)('%s: a counting container is checkpointed (and gone), restored, and counts on from where it was', async (rt) => {
+    const w = `/tmp/ck-${rt}-restore`;
+    const { script } = prelude(rt, w);
+    const r = await guest(`${script}
+start
+mkdir -p $W/img; R checkpoint --image-path $W/img c1 > $W/ck.out 2>&1; echo "checkpoint=$?"
+echo "after=$(status)"
+sleep 1; last=$(count); echo "last=$last"
+sleep 1; echo "still=$(count)"
+restore $W/img
+R delete -f c1; echo "errors=$(grep -h Error $W/img/*.log 2>/dev/null | head -3 | tr '\\n' ' ') $(cat $W/ck.out $W/out2 | tr '\\n' ' ')"
+`, 280_000);
+    const kv = keyValues(r.stdout);
+    expect(kv.checkpoint, `${r.stdout}${r.stderr}`).toBe('0');
+    // The checkpointed container is gone (runc's default without --leave-running) and counts no more.
+    expect(kv.after).toBe('');
+    expect(kv.still).toBe(kv.last);
+    expect(kv.grew, `${r.stdout}`).toBe('0');
+    expect(kv.restored).toBe('running');
+    expect(kv.consecutive, `${r.stdout}`).toBe('yes');
+  });
+
+  it.each(RUNTIMES)('%s: checkpoint --leave-running keeps it running and counting', async (rt) => {
+    const w = `/tmp/ck-${rt}-leave`;
+    const { script } = prelude(rt, w);
+    const r = await guest(`${script}
+start
+mkdir -p $W/img; R checkpoint --leave-running --image-path $W/img c1 > $W/ck.out 2>&1; echo "checkpoint=$?"
+echo "after=$(status)"; n=$(count); grow $((n + 5)); echo "grew=$?"
+echo "image=$(test -s $W/img/inventory.img && echo yes || echo no)"
+R delete -f c1; echo "errors=$(cat $W/ck.out | tr '\\n' ' ')"
+`, 280_000);
+    const kv = keyValues(r.stdout);
+    expect(kv.checkpoint, `${r.stdout}${r.stderr}`).toBe('0');
+    expect(kv.after).toBe('running');
+    expect(kv.grew).toBe('0');
+    expect(kv.image).toBe('yes');
+  });
+
+  it.each(RUNTIMES)('%s: --pre-dump, then a dump with --parent-path, then restore: it counts on', async (rt) => {
+    const w = `/tmp/ck-${rt}-pre`;
+    const { script } = prelude(rt, w);
+    const r = await guest(`${script}
+start
+mkdir -p $W/pre $W/img
+R checkpoint --pre-dump --image-path $W/pre c1 > $W/pre.out 2>&1; echo "predump=$?"
+echo "afterpre=$(status)"
+R checkpoint --parent-path ../pre --image-path $W/img c1 > $W/ck.out 2>&1; echo "checkpoint=$?"
+echo "parent=$(test -L $W/img/parent && echo yes || echo no)"
+echo "after=$(status)"; last=$(count)
+restore $W/img
+R delete -f c1; echo "errors=$(cat $W/pre.out $W/ck.out $W/out2 | tr '\\n' ' ')"
+`, 280_000);
+    const kv = keyValues(r.stdout);
+    expect(kv.predump, `${r.stdout}${r.stderr}`).toBe('0');
+    expect(kv.afterpre).toBe('running');
+    expect(kv.checkpoint, `${r.stdout}`).toBe('0');
+    expect(kv.parent).toBe('yes');
+    expect(kv.after).toBe('');
+    expect(kv.grew, `${r.stdout}`).toBe('0');
+    expect(kv.restored).toBe('running');
+    expect(kv.consecutive).toBe('yes');
+  });
+});
