@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
 import type { DeepPartial, Spec } from '../helpers/config.js';
-import { otherRuntime, runtimeArgv } from '../helpers/host.js';
+import { otherRuntime, poll, runtimeArgv } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectFail, show } from '../helpers/tsrun.js';
 
@@ -65,6 +65,9 @@ forEachMode((t) => {
     expect(r.stdout).toMatch(/ctr0\s+inet 10\.9\.8\.7\/24 .*scope global/);
     expect(r.stdout).toMatch(/ctr0\s+inet6 fd00::7\/64 .*scope global/);
     expect(r.stdout).not.toMatch(/\bnd0\b/);
+    // The container's network namespace is freed by the kernel's cleanup_net work, after the
+    // last process is gone: its veth end (and with it the peer nd0p) goes a moment later.
+    await poll(() => links(ns).length === 1, 5000);
     expect(links(ns)).toEqual(['lo']);
   });
 
