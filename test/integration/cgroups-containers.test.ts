@@ -199,7 +199,11 @@ forEachMode((t) => {
   it.skipIf(!V1)(`with disableOOMKiller the process waits under OOM instead of dying, and \`events\` reports the oom${V1_ONLY}`, async () => {
     const id = t.id('oomwait');
     const resources = { memory: { limit: 32 * MiB, swap: 32 * MiB, disableOOMKiller: true } };
-    expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'], { linux: { resources } }))]));
+    // Memory touched in user mode (awk doubling a string): only a user page fault waits under
+    // OOM (mm/memcontrol-v1.c memcg1_oom_prepare); a charge from a kernel-mode fault, such as
+    // dd's read(2) into its buffer, fails instead and dd would end with a short read.
+    const grow = ['awk', 'BEGIN { s = "x"; while (1) s = s s }'];
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(grow, { linux: { resources } }))]));
     const { pid } = await t.state(id);
     const memory = cgroupOf(pid!, 'memory');
     expect(readCg(memory, 'memory.oom_control')).toMatch(/^oom_kill_disable 1$/m);
