@@ -1,20 +1,30 @@
 // What a VM-tier test file uses: the guest booted by global-setup.ts, the runtimes under test run
 // in it (tsrun and runc, the oracle, side by side), bundles in the shared job folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { baseConfig, merge, type DeepPartial, type Spec } from '../helpers/config.js';
 import { nodeBin, runnerOf, tsrunJs, type Mode } from '../helpers/host.js';
 import { testRootfs } from '../helpers/rootfs.js';
-import { guestRun, q, type GuestResult } from './vm.js';
+import { guestRun, q, TIMING_FILE, type GuestResult } from './vm.js';
 
 export { q };
 const vm = inject('vm');
 
 /** describe() of a VM-tier block; skipped with the reason in its title when the guest is not up. */
 export function describeVm(title: string, fn: () => void): void {
-  if (vm.unavailable) describe.skip(`${title} — SKIPPED: ${vm.unavailable}`, fn);
-  else describe(title, fn);
+  if (vm.unavailable) {
+    describe.skip(`${title} — SKIPPED: ${vm.unavailable}`, fn);
+    return;
+  }
+  describe(title, () => {
+    // The tier's own time: global-setup.ts adds these spans up (the integration project runs
+    // beside this one, so the setup-to-teardown span is the whole suite's, not the tier's).
+    let start = 0;
+    beforeAll(() => void (start = Date.now()));
+    afterAll((suite) => appendFileSync(join(vm.jobs!, TIMING_FILE), `${JSON.stringify({ file: suite.file.name, title, start, end: Date.now() })}\n`));
+    fn();
+  });
 }
 
 /** Run a bash script as root in the guest. */

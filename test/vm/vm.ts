@@ -40,6 +40,9 @@ export async function guestRun(jobs: string, script: string, timeoutMs = 120_000
   return result;
 }
 
+/** In the job folder: one JSON line per describeVm block, { file, title, start, end } (ms since the epoch). */
+export const TIMING_FILE = 'timing.jsonl';
+
 export interface Guest {
   jobs: string;
   qemu: ChildProcess;
