@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { tmpfsMount } from '../helpers/config.js';
 import { mountAt, rootfsCopy, runContainer } from '../helpers/fs.js';
+import { otherRuntime } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectFail, expectOk } from '../helpers/tsrun.js';
 
@@ -108,6 +109,19 @@ forEachMode((t) => {
     config.mounts = config.mounts!.filter((m) => m.destination !== '/proc');
     expectFail(await runContainer(t, config), /sysctl kernel\.shmmax: fstatfs \/proc\/sys(\/kernel\/shmmax)?: EPERM/);
     expect(readFileSync(fake, 'utf8')).toBe('image\n');
+  });
+
+  // config.md#root lets root.path be any path; runc 1.1 (libcontainer/configs/validate rootfs())
+  // refuses one that differs from its EvalSymlinks. Engines pass real paths either way.
+  it(`a root.path that is a symlink is followed to the rootfs (runc 1.1 refuses it: "invalid rootfs: not an absolute path, or a symlink"${otherRuntime ? ', checked as such under the oracle' : ''})`, async () => {
+    const link = join(t.scratch(), `rootfs-link-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    const rootfs = rootfsCopy();
+    writeFileSync(join(rootfs, 'probe'), 'probe\n');
+    symlinkSync(rootfs, link);
+    hostPaths.push(link);
+    const r = await runContainer(t, t.args(['cat', '/probe'], { root: { path: link, readonly: true } }));
+    if (otherRuntime) expectFail(r, /invalid rootfs: not an absolute path, or a symlink/);
+    else expect(expectOk(r).stdout).toBe('probe\n');
   });
 
   it('root.readonly and readonlyPaths need no /proc in the container (fd-based mount API after pivot_root)', async () => {
