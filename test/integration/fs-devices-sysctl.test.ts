@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { runContainer } from '../helpers/fs.js';
+import { otherRuntime } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectFail, expectOk } from '../helpers/tsrun.js';
 
@@ -31,6 +32,15 @@ forEachMode((t) => {
       expect(r.stdout).toContain('/dev/myblock block special file 7:0 600 0:6');
       expect(r.stdout).toContain('/dev/myfifo fifo 0:0 620 0:0');
       expect(r.stdout).toContain('/tmp/deep/er/unbuffered character special file 1:3 666 0:0');
+    });
+
+    // Rootless has no device cgroup (its nodes are binds of the host's): the case is root's.
+    it(`a linux.devices node opens without a rule of its own under "deny all" (config-linux.md#devices: "MUST be available"; runc 1.1 denies it, EPERM${otherRuntime ? ', checked as such under the oracle' : ''})`, async () => {
+      const devices = [{ path: '/dev/xfuse', type: 'c', major: 10, minor: 229, fileMode: 0o666 }];
+      const config = t.args(['sh', '-c', ': < /dev/xfuse && echo opened'], { linux: { devices, resources: { devices: [{ allow: false, access: 'rwm' }] } } });
+      const r = await runContainer(t, config);
+      if (otherRuntime) expectFail(r, /can't open \/dev\/xfuse: Operation not permitted/);
+      else expect(expectOk(r).stdout).toBe('opened\n');
     });
   } else {
     it('linux.devices in a user namespace (mknod is not allowed there) are binds of the host\'s node: its type and numbers', async () => {

@@ -18,9 +18,10 @@ export function deviceEntry(d: DeviceRule): string {
 }
 
 /**
- * runc's rules after the config's own (libcontainer/specconv: AllowedDevices, then every
- * linux.devices entry): mknod of any node, the console, ptys, and every device the runtime
- * creates, so that a "deny all" config still gets a working /dev. Later rules win.
+ * runc's rules after the config's own (libcontainer/specconv AllowedDevices): mknod of any node,
+ * the console, ptys; then every device the runtime creates, the linux.devices entries too
+ * (config-linux.md#devices: they "MUST be available"; runc 1.1 leaves those denied), so that a
+ * "deny all" config still gets a working /dev. Later rules win.
  */
 export function withDefaultDeviceRules(rules: readonly DeviceRule[], created: readonly Pick<Device, 'type' | 'major' | 'minor'>[]): DeviceRule[] {
   const allow = (type: string, major?: number, minor?: number, access = 'rwm'): DeviceRule => ({ allow: true, type, major, minor, access });
