@@ -392,6 +392,21 @@ void op_chroot() {
   reopen_dev_null();
 }
 
+// runc's chroot() (rootfs_linux.go), taken when the container has no mount namespace of its own:
+// the rootfs bind and every mount below it stay where they are, in the runtime's namespace, and
+// the init only changes its root. Nothing of the host's is moved or unmounted (op_chroot's
+// MS_MOVE onto "/" and detaching /proc would act on the caller's own mounts here).
+void op_chroot_shared() {
+  if (g.root_fd < 0) fail(EINVAL, "chroot", "no rootfs");
+  if (fchdir(g.root_fd) < 0) fail_errno("fchdir", g.rootfs);
+  if (chroot(".") < 0) fail_errno("chroot", g.rootfs);
+  if (chdir("/") < 0) fail_errno("chdir", "/");
+  close(g.root_fd);
+  g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (g.root_fd < 0) fail_errno("open", "/");
+  reopen_dev_null();
+}
+
 // Returns -1 if path does not exist (nothing to do), else the O_PATH fd.
 static int resolve_existing(const char* path) {
   const char* sc;

@@ -12,12 +12,12 @@ export function withTimestamps(steps: PlanStep[]): PlanStep[] {
   const out = [mark('plan received')];
   for (const s of steps) {
     if (s.op === Op.FORK) out.push(mark('namespaces'));
-    if (s.op === Op.PIVOT_ROOT || s.op === Op.CHROOT) out.push(mark('mounts'));
+    if (s.op === Op.PIVOT_ROOT || s.op === Op.CHROOT || s.op === Op.CHROOT_SHARED) out.push(mark('mounts'));
     if (s.op === Op.CREATED) out.push(mark('ready'));
     if (s.op === Op.EXEC && !handshake) out.push(mark('exec'));
     out.push(s);
     if (s.op === Op.FORK) out.push(mark('clone'));
-    if (s.op === Op.PIVOT_ROOT || s.op === Op.CHROOT) out.push(mark('pivot_root'));
+    if (s.op === Op.PIVOT_ROOT || s.op === Op.CHROOT || s.op === Op.CHROOT_SHARED) out.push(mark('pivot_root'));
   }
   return out;
 }
