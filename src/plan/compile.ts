@@ -163,7 +163,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
   steps.push(...containerHookSteps(spec.hooks, process.env ?? [], netDeviceMoves(spec, rootless || !!facts.inUserNs).length > 0));
   if (process.terminal) steps.push(consoleStep(process, ''));
-  steps.push({ op: !ownMountNs ? Op.CHROOT_SHARED : facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
+  steps.push(!ownMountNs ? { op: Op.CHROOT_SHARED, args: [''] } : { op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
   // Without a mount namespace "/" is the runtime's, already given the mode before the bind (runc 1.1).
   if (propagation !== undefined && ownMountNs) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation & ~MS.REC] });
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });

@@ -141,6 +141,10 @@ describe('compilePlan', () => {
     const userns = { namespaces: [{ type: 'pid' as const }, { type: 'uts' as const }, { type: 'user' as const }], uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] };
     expect(() => compilePlan(spec({ linux: userns }), facts())).toThrow(/\/linux\/namespaces: a new user namespace needs a mount namespace too/);
     expect(() => compilePlan(spec({ linux: userns }), facts({ euid: 1000 }))).toThrow(/operation not permitted/);
+    // exec: no mount namespace to join, so the root is taken by path, before the fork into the pid namespace.
+    const exec = compileExecPlan(spec().process!, { pid: 42, namespaces: ['pid'], sharedMountNs: true, capLastCap: 40, preserveFds: 0 }).steps;
+    expect(find(exec, Op.CHROOT_SHARED).map((s) => s.args)).toEqual([['/proc/42/root']]);
+    expect(ops(exec).indexOf(Op.CHROOT_SHARED)).toBeLessThan(ops(exec).indexOf(Op.FORK));
   });
 
   it('refuses a capability outside the runtime\'s own bounding set without a new user namespace (docker --privileged on a daemon without CAP_SYS_RESOURCE)', () => {
