@@ -32,7 +32,7 @@ import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../res
 import { deliverListener, seccompFor } from './seccomp.js';
 import { cgroupPlacement, checkJoinedCgroup, createResources, withRealtimeBudget } from './cgroup.js';
 import { creatingRecord } from './record.js';
-import { hostRootfsBefore, hostRootfsMount, unmountHostRootfs } from './host-rootfs.js';
+import { hostRootfsBefore, unmountHostRootfs, withBindId } from './host-rootfs.js';
 import { stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -98,6 +98,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     ...creatingRecord(opts.id, bundle, spec, rootless, cgroup),
     noNewKeyring: opts.noNewKeyring || undefined,
     cgroupJoined: joined || undefined,
+    hostRootfs,
   };
 
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".
@@ -118,7 +119,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   const onCreated = (pid: number): void => {
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
-    if (hostRootfs) record.hostRootfs = hostRootfsMount(hostRootfs);
+    if (hostRootfs) record.hostRootfs = withBindId(hostRootfs);
     if (opts.pidFile) {
       writePidFile(opts.pidFile, pid);
       pidFileWritten = true;
@@ -161,8 +162,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     }
     try {
       // The init is gone or SIGKILLed: a mount it still made lands in the detached tree.
-      const made = hostRootfs && hostRootfsMount(hostRootfs);
-      if (made) unmountHostRootfs(made);
+      if (record.hostRootfs) unmountHostRootfs(record.hostRootfs);
     } catch (cleanup) {
       warn(`container ${opts.id}: rootfs cleanup: ${(cleanup as Error).message}`);
     }

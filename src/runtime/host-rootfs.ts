@@ -5,22 +5,19 @@
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { unmountDetach } from '../native/index.js';
 
-/** The container's rootfs bind in the runtime's mount namespace (state.json). */
+/**
+ * Where the container's rootfs bind is in the runtime's mount namespace (state.json, from before
+ * the init runs, so that delete finds it after a create that died half-way).
+ */
 export interface HostRootfsMount {
   /** readlink /proc/self/ns/mnt of the runtime that created it: another namespace is not touched. */
   mountNs: string;
   /** The rootfs as mountinfo shows it (symlinks resolved). */
   path: string;
-  /** Its mount ID (proc(5) mountinfo field 1). */
-  mountId: number;
-}
-
-/** Before the init runs: where its rootfs bind will be, and what is on top there now. */
-export interface HostRootfsBefore {
-  mountNs: string;
-  path: string;
-  /** The topmost mount at path before create, if one is there. */
-  topBefore: number | undefined;
+  /** The topmost mount at path before create, if one was there: anything newer on top is the bind. */
+  topBefore?: number;
+  /** The bind's mount ID (proc(5) mountinfo field 1), once the init has made its mounts. */
+  mountId?: number;
 }
 
 /** proc(5): the mount point field escapes space, tab, newline and backslash as \ooo. */
@@ -37,22 +34,35 @@ export function topMountAt(path: string): number | undefined {
   return at.find((m) => !at.some((o) => o.parent === m.id))?.id;
 }
 
-export function hostRootfsBefore(rootfs: string): HostRootfsBefore {
-  const path = realpathSync(rootfs);
+/** Before the init runs. */
+export function hostRootfsBefore(rootfs: string): HostRootfsMount {
+  let path = rootfs;
+  try {
+    path = realpathSync(rootfs);
+  } catch {
+    /* a missing rootfs fails the init's bind: nothing will be mounted there */
+  }
   return { mountNs: readlinkSync('/proc/self/ns/mnt'), path, topBefore: topMountAt(path) };
 }
 
-/** After the init made its mounts: the container's rootfs bind, the new top mount at its path. */
-export function hostRootfsMount(before: HostRootfsBefore): HostRootfsMount | undefined {
-  const top = topMountAt(before.path);
-  return top !== undefined && top !== before.topBefore ? { mountNs: before.mountNs, path: before.path, mountId: top } : undefined;
+/** The container's bind now: the new top mount at its path, if the init has made it. */
+function currentBind(m: HostRootfsMount): number | undefined {
+  const top = topMountAt(m.path);
+  if (m.mountId !== undefined) return top === m.mountId ? top : undefined;
+  return top !== m.topBefore ? top : undefined;
+}
+
+/** After the init made its mounts: the record with the bind's mount ID. */
+export function withBindId(m: HostRootfsMount): HostRootfsMount {
+  return { ...m, mountId: currentBind(m) };
 }
 
 /**
- * Detach the container's rootfs bind, if this process is in the namespace it was made in and it
- * is still the top mount at its path (a mount stacked on it later is somebody else's: left).
+ * Detach the container's rootfs bind (and everything below it), if this process is in the
+ * namespace it was made in and it is still the top mount at its path (a mount stacked on it
+ * later is somebody else's: left).
  */
 export function unmountHostRootfs(m: HostRootfsMount): void {
-  if (readlinkSync('/proc/self/ns/mnt') !== m.mountNs || topMountAt(m.path) !== m.mountId) return;
+  if (readlinkSync('/proc/self/ns/mnt') !== m.mountNs || currentBind(m) === undefined) return;
   unmountDetach(m.path, `unmount the container's rootfs ${m.path}`);
 }

@@ -33,6 +33,6 @@ export interface ContainerRecord {
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
   /** linux.intelRdt: the resctrl groups the container's processes join, and what delete removes. */
   intelRdt?: ResctrlRecord;
-  /** No mount namespace: the rootfs bind the init made in the runtime's namespace, detached by delete. */
+  /** No mount namespace: where the init binds the rootfs in the runtime's namespace; delete detaches it. */
   hostRootfs?: HostRootfsMount;
 }

@@ -134,4 +134,18 @@ forEachMode((t) => {
     expect(seen, show(r)).toContain(`ns=${ns}\n`);
     expect(seen, show(r)).toContain(otherRuntime ? 'no marker\n' : 'the rootfs copy\n');
   });
+
+  const NO_CRASH = otherRuntime ? ' — SKIPPED: TSRUN_TEST_CRASH_AT is tsrun\'s fault injection' : ROOT_ONLY;
+  it.skipIf(!!NO_CRASH).each(['created-received', 'state-pid', 'acked'])(`tsrun killed at create step %s: delete --force detaches the rootfs bind the init made (the record names it from before the init ran)${NO_CRASH}`, async (step) => {
+    const rootfs = rootfsCopy();
+    const id = t.id('nomnt');
+    const script = 'TSRUN_TEST_CRASH_AT=$NOMNT_STEP "$@" create -b "$NOMNT_BUNDLE" "$NOMNT_ID"; cat /proc/self/mountinfo > "$0/crashed"; "$@" delete --force "$NOMNT_ID" || exit $?; cat /proc/self/mountinfo > "$0/deleted"';
+    const own = inOwnMountNs(t, script);
+    const env = { NOMNT_BUNDLE: t.bundle(withoutMountNs(t.args(['true'], { root: { path: rootfs } }))), NOMNT_ID: id, NOMNT_STEP: step };
+    const r = expectOk(await t.tsrun([], { wrap: own.wrap, env }));
+    expect(r.stderr).toContain(`TSRUN_TEST_CRASH_AT=${step}: killing myself`);
+    expect(mountsIn(readFileSync(join(own.dir, 'crashed'), 'utf8'), rootfs), show(r)).toContain(rootfs);
+    expect(mountsIn(readFileSync(join(own.dir, 'deleted'), 'utf8'), rootfs), show(r)).toEqual([]);
+    expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
+  });
 });
