@@ -117,6 +117,20 @@ forEachMode((t) => {
     else expect(left, show(r)).toEqual([]);
   });
 
+  // runc 1.1.5 closes its fds through /proc/self/fd after the chroot, which only the config's /proc gives it.
+  const NO_PROC = otherRuntime ? 'runc 1.1 fails: "error closing exec fds: open /proc/self/fd"' : 'it runs (runc 1.1 fails: "error closing exec fds: open /proc/self/fd")';
+  it.skipIf(!!ROOT_ONLY)(`without a /proc mount in the config: ${NO_PROC}${ROOT_ONLY}`, async () => {
+    const rootfs = rootfsCopy();
+    const base = t.args(['sh', '-c', 'echo ran; ls /proc | wc -l'], { root: { path: rootfs } });
+    const config = withoutMountNs({ ...base, mounts: (base.mounts ?? []).filter((m) => m.destination !== '/proc') });
+    const own = inOwnMountNs(t, '"$@"; rc=$?; cat /proc/self/mountinfo > "$0/mountinfo"; exit $rc');
+    const r = await t.tsrun(['run', t.id('nomnt'), '-b', t.bundle(config)], { wrap: own.wrap });
+    if (otherRuntime) return void expectFail(r, /error closing exec fds: open \/proc\/self\/fd/);
+    expectOk(r);
+    expect(r.stdout).toBe('ran\n0\n');
+    expect(mountsIn(readFileSync(join(own.dir, 'mountinfo'), 'utf8'), rootfs), show(r)).toEqual([]);
+  });
+
   const EXEC_ROOT = otherRuntime
     ? 'at the caller\'s root: runc 1.1 does not chroot it, it sees the host\'s filesystem'
     : 'chrooted into the container\'s rootfs (runc 1.1 leaves it at the caller\'s root, the host\'s filesystem)';
