@@ -14,24 +14,40 @@ export interface HostRootfsMount {
   mountNs: string;
   /** The rootfs as mountinfo shows it (symlinks resolved). */
   path: string;
-  /** The topmost mount at path before create, if one was there: anything newer on top is the bind. */
-  topBefore?: number;
+  /** The mount path was on before create (at it or above it): the bind is mounted on that one. */
+  below?: number;
   /** The bind's mount ID (proc(5) mountinfo field 1), once the init has made its mounts. */
   mountId?: number;
+}
+
+interface MountEntry {
+  id: number;
+  parent: number;
+  point: string;
 }
 
 /** proc(5): the mount point field escapes space, tab, newline and backslash as \ooo. */
 const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
-/** The ID of the topmost mount at `path` in this process's mount namespace (none: undefined). */
-export function topMountAt(path: string): number | undefined {
-  const at = readFileSync('/proc/self/mountinfo', 'utf8')
+function mountinfo(): MountEntry[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((line) => line.split(' '))
-    .filter((f) => f.length > 5 && unescape(f[4]) === path)
-    .map((f) => ({ id: Number(f[0]), parent: Number(f[1]) }));
-  // Stacked mounts at one point: the top one is no other's parent.
-  return at.find((m) => !at.some((o) => o.parent === m.id))?.id;
+    .filter((f) => f.length > 5)
+    .map((f) => ({ id: Number(f[0]), parent: Number(f[1]), point: unescape(f[4]) }));
+}
+
+/** The topmost mount at `point`: of stacked mounts there, the one that is no other's parent. */
+function topAt(mounts: MountEntry[], point: string): MountEntry | undefined {
+  const at = mounts.filter((m) => m.point === point);
+  return at.find((m) => !at.some((o) => o.parent === m.id));
+}
+
+/** The mount `path` is on: the topmost at the longest mount point at or above it. */
+function mountOf(mounts: MountEntry[], path: string): MountEntry | undefined {
+  const above = (p: string) => p === '/' || p === path || path.startsWith(p + '/');
+  const point = mounts.map((m) => m.point).filter(above).sort((a, b) => b.length - a.length)[0];
+  return point === undefined ? undefined : topAt(mounts, point);
 }
 
 /** Before the init runs. */
@@ -42,14 +58,18 @@ export function hostRootfsBefore(rootfs: string): HostRootfsMount {
   } catch {
     /* a missing rootfs fails the init's bind: nothing will be mounted there */
   }
-  return { mountNs: readlinkSync('/proc/self/ns/mnt'), path, topBefore: topMountAt(path) };
+  return { mountNs: readlinkSync('/proc/self/ns/mnt'), path, below: mountOf(mountinfo(), path)?.id };
 }
 
-/** The container's bind now: the new top mount at its path, if the init has made it. */
+/**
+ * The container's bind now: the top mount at its path, mounted on the one that was there before
+ * (and, once known, with its ID). Namespace inodes and mount IDs are reused once freed: the
+ * three together tell a later namespace's mount from this one.
+ */
 function currentBind(m: HostRootfsMount): number | undefined {
-  const top = topMountAt(m.path);
-  if (m.mountId !== undefined) return top === m.mountId ? top : undefined;
-  return top !== m.topBefore ? top : undefined;
+  const top = topAt(mountinfo(), m.path);
+  if (!top || top.parent !== m.below) return undefined;
+  return m.mountId === undefined || top.id === m.mountId ? top.id : undefined;
 }
 
 /** After the init made its mounts: the record with the bind's mount ID. */
