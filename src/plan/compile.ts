@@ -1,6 +1,6 @@
 // (spec, host facts) → Plan. PURE: no fs, no process, no native module; everything the host
 // contributes comes in through HostFacts, so the compiler is tested with golden plans.
-import { ConfigError, NotSupportedError, RuntimeError, UsageError } from '../errors.js';
+import { ConfigError, NotSupportedError, UsageError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
@@ -73,7 +73,7 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   }
   const rootless = facts.euid !== 0;
   if (rootless && !has('user')) {
-    throw new RuntimeError('rootless containers need a user namespace: add {"type": "user"} to linux.namespaces and uid/gid mappings (config-linux.md#user-namespace-mappings)');
+    throw new ConfigError('config.json', [{ pointer: '/linux/namespaces', rule: 'rootless containers need a user namespace: add {"type": "user"} and uid/gid mappings', section: 'config-linux.md#user-namespace-mappings' }]);
   }
   // A new user namespace owns no mount namespace but one it creates: every mount in the runtime's
   // namespace fails EPERM (mount_namespaces(7); runc fails its first one, "mount /"). Said before
