@@ -4,6 +4,8 @@
 // below it) and chroot(2)s into it (rootfs_linux.go chroot()). Those mounts land in the caller's
 // namespace, so every runtime call here runs inside `unshare -m --propagation slave` over a copy
 // of the test rootfs: nothing reaches the host's namespace, and the namespace dies with the call.
+// Rootless, the same inside the runner's own user namespace (`unshare -Ur`, the runner mapped to
+// root), where the kernel lets it mount: the container then has no user namespace of its own.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -23,12 +25,14 @@ const READONLY = otherRuntime ? 'runc 1.1 ignores root.readonly here' : 'root.re
 let outputs = 0;
 
 /**
- * The runtime's argv under `unshare -m --propagation slave sh -c SCRIPT DIR`: the script sees the
- * runtime command line (with --root) as "$@", a fresh directory for its files as $0.
+ * The runtime's argv under `unshare [-Ur] -m --propagation slave sh -c SCRIPT DIR` (-Ur rootless:
+ * the runner's own user namespace owns the new mount namespace): the script sees the runtime
+ * command line (with --root) as "$@", a fresh directory for its files as $0.
  */
 function inOwnMountNs(t: Tier, script: string): { wrap: string[]; dir: string } {
   const dir = join(t.scratch(), `nomnt-${++outputs}`);
-  return { wrap: ['unshare', '-m', '--propagation', 'slave', 'sh', '-c', `mkdir -p "$0" && readlink /proc/self/ns/mnt > "$0/ns" && ${script}`, dir], dir };
+  const userns = t.mode === 'rootless' ? ['-Ur'] : [];
+  return { wrap: ['unshare', ...userns, '-m', '--propagation', 'slave', 'sh', '-c', `mkdir -p "$0" && readlink /proc/self/ns/mnt > "$0/ns" && ${script}`, dir], dir };
 }
 
 /** Mount points at or under dir in a mountinfo text. */
@@ -49,8 +53,8 @@ forEachMode((t) => {
   });
 
   // A new user namespace owns no mount namespace but one it creates (mount_namespaces(7)): runc's
-  // first mount ("/" rslave) fails EPERM; tsrun says so before anything exists. Rootless needs a
-  // user namespace, so this is all a rootless container without a mount namespace can do.
+  // first mount ("/" rslave) fails EPERM; tsrun says so before anything exists. So a rootless
+  // runtime runs such a container only inside a user namespace of its own (the cases below).
   it('create with a new user namespace and no mount namespace fails (runc: mount "/": operation not permitted), leaves nothing', async () => {
     const rootfs = rootfsCopy();
     const maps = t.mode === 'root' ? { uidMappings: [{ containerID: 0, hostID: 0, size: 65536 }], gidMappings: [{ containerID: 0, hostID: 0, size: 65536 }] } : {};
@@ -65,9 +69,16 @@ forEachMode((t) => {
     if (own) expect(mountsIn(readFileSync(join(own.dir, 'mountinfo'), 'utf8'), rootfs), show(r)).toEqual([]);
   });
 
-  const ROOT_ONLY = t.mode === 'rootless' ? ' — SKIPPED rootless: a rootless container needs a user namespace, which cannot mount without a mount namespace (the case above)' : '';
+  // The cases below run in inOwnMountNs; rootless, its user namespace is the container's.
+  const WHERE = t.mode === 'rootless' ? ' (rootless: in the runner\'s own user namespace, unshare -Ur, with no user namespace of its own)' : '';
+  const shared = (config: Spec): Spec => {
+    const out = withoutMountNs(config);
+    if (t.mode === 'root') return out;
+    const { uidMappings: _u, gidMappings: _g, ...linux } = out.linux!;
+    return { ...out, linux: { ...linux, namespaces: linux.namespaces!.filter((n) => n.type !== 'user') } };
+  };
 
-  it.skipIf(!!ROOT_ONLY)(`run: the process shares the caller's mount namespace, chrooted into its rootfs with its own /proc, /dev and hostname; ${READONLY}; after delete ${CLEANUP}${ROOT_ONLY}`, async () => {
+  it(`run: the process shares the caller's mount namespace, chrooted into its rootfs with its own /proc, /dev and hostname; ${READONLY}; after delete ${CLEANUP}${WHERE}`, async () => {
     const rootfs = rootfsCopy();
     writeFileSync(join(rootfs, 'nomnt-marker'), 'the rootfs copy\n');
     const script = [
@@ -75,9 +86,9 @@ forEachMode((t) => {
       'cat /nomnt-marker',
       'test -c /dev/null && echo devnull',
       'grep -q "^proc /proc proc " /proc/self/mounts && echo proc',
-      'touch /nomnt-write 2>/dev/null && echo root=rw || echo root=ro',
+      'awk \'$5 == "/" { split($6, o, ","); print "root=" o[1] }\' /proc/self/mountinfo',
     ].join('; ');
-    const config = withoutMountNs(t.args(['sh', '-c', script], { root: { path: rootfs, readonly: true } }));
+    const config = shared(t.args(['sh', '-c', script], { root: { path: rootfs, readonly: true } }));
     const own = inOwnMountNs(t, '"$@"; rc=$?; cat /proc/self/mountinfo > "$0/mountinfo"; exit $rc');
     const r = expectOk(await t.tsrun(['run', t.id('nomnt'), '-b', t.bundle(config)], { wrap: own.wrap }));
     const ns = readFileSync(join(own.dir, 'ns'), 'utf8').trim();
@@ -88,12 +99,12 @@ forEachMode((t) => {
     else expect(left, show(r)).toEqual([]);
   });
 
-  it.skipIf(!!ROOT_ONLY)(`create binds the rootfs in the caller's namespace, state says created, delete ends it; ${CLEANUP}${ROOT_ONLY}`, async () => {
+  it(`create binds the rootfs in the caller's namespace, state says created, delete ends it; ${CLEANUP}${WHERE}`, async () => {
     const rootfs = rootfsCopy();
     const id = t.id('nomnt');
     const script = '"$@" create -b "$NOMNT_BUNDLE" "$NOMNT_ID" || exit $?; cat /proc/self/mountinfo > "$0/created"; "$@" state "$NOMNT_ID" > "$0/state" || exit $?; "$@" delete "$NOMNT_ID"; rc=$?; cat /proc/self/mountinfo > "$0/deleted"; exit $rc';
     const own = inOwnMountNs(t, script);
-    const env = { NOMNT_BUNDLE: t.bundle(withoutMountNs(t.args(['true'], { root: { path: rootfs } }))), NOMNT_ID: id };
+    const env = { NOMNT_BUNDLE: t.bundle(shared(t.args(['true'], { root: { path: rootfs } }))), NOMNT_ID: id };
     const r = expectOk(await t.tsrun([], { wrap: own.wrap, env }));
     expect(JSON.parse(readFileSync(join(own.dir, 'state'), 'utf8')).status, show(r)).toBe('created');
     expect(mountsIn(readFileSync(join(own.dir, 'created'), 'utf8'), rootfs), show(r)).toEqual(expect.arrayContaining([rootfs, `${rootfs}/proc`, `${rootfs}/dev`]));
@@ -103,10 +114,10 @@ forEachMode((t) => {
     else expect(left, show(r)).toEqual([]);
   });
 
-  it.skipIf(!!ROOT_ONLY)(`a create that fails after the rootfs bind (a mount of an unknown type) leaves no state${otherRuntime ? '' : ' and no mount'} (${CLEANUP})${ROOT_ONLY}`, async () => {
+  it(`a create that fails after the rootfs bind (a mount of an unknown type) leaves no state${otherRuntime ? '' : ' and no mount'} (${CLEANUP})${WHERE}`, async () => {
     const rootfs = rootfsCopy();
     const base = t.args(['true'], { root: { path: rootfs } });
-    const config = withoutMountNs({ ...base, mounts: [...(base.mounts ?? []), { destination: '/mnt', type: 'nosuchfs', source: 'none' }] });
+    const config = shared({ ...base, mounts: [...(base.mounts ?? []), { destination: '/mnt', type: 'nosuchfs', source: 'none' }] });
     const id = t.id('nomnt');
     const own = inOwnMountNs(t, '"$@"; rc=$?; cat /proc/self/mountinfo > "$0/mountinfo"; exit $rc');
     const r = await t.tsrun(['create', id, '-b', t.bundle(config)], { wrap: own.wrap });
@@ -119,10 +130,10 @@ forEachMode((t) => {
 
   // runc 1.1.5 closes its fds through /proc/self/fd after the chroot, which only the config's /proc gives it.
   const NO_PROC = otherRuntime ? 'runc 1.1 fails: "error closing exec fds: open /proc/self/fd"' : 'it runs (runc 1.1 fails: "error closing exec fds: open /proc/self/fd")';
-  it.skipIf(!!ROOT_ONLY)(`without a /proc mount in the config: ${NO_PROC}${ROOT_ONLY}`, async () => {
+  it(`without a /proc mount in the config: ${NO_PROC}${WHERE}`, async () => {
     const rootfs = rootfsCopy();
     const base = t.args(['sh', '-c', 'echo ran; ls /proc | wc -l'], { root: { path: rootfs } });
-    const config = withoutMountNs({ ...base, mounts: (base.mounts ?? []).filter((m) => m.destination !== '/proc') });
+    const config = shared({ ...base, mounts: (base.mounts ?? []).filter((m) => m.destination !== '/proc') });
     const own = inOwnMountNs(t, '"$@"; rc=$?; cat /proc/self/mountinfo > "$0/mountinfo"; exit $rc');
     const r = await t.tsrun(['run', t.id('nomnt'), '-b', t.bundle(config)], { wrap: own.wrap });
     if (otherRuntime) return void expectFail(r, /error closing exec fds: open \/proc\/self\/fd/);
@@ -134,14 +145,14 @@ forEachMode((t) => {
   const EXEC_ROOT = otherRuntime
     ? 'at the caller\'s root: runc 1.1 does not chroot it, it sees the host\'s filesystem'
     : 'chrooted into the container\'s rootfs (runc 1.1 leaves it at the caller\'s root, the host\'s filesystem)';
-  it.skipIf(!!ROOT_ONLY)(`exec: the process stays in the caller's mount namespace, ${EXEC_ROOT}${ROOT_ONLY}`, async () => {
+  it(`exec: the process stays in the caller's mount namespace, ${EXEC_ROOT}${WHERE}`, async () => {
     const rootfs = rootfsCopy();
     writeFileSync(join(rootfs, 'nomnt-marker'), 'the rootfs copy\n');
     const id = t.id('nomnt');
     const probe = 'cat /nomnt-marker 2>/dev/null || echo no marker; echo ns=$(readlink /proc/self/ns/mnt)';
     const script = `"$@" create -b "$NOMNT_BUNDLE" "$NOMNT_ID" || exit $?; "$@" start "$NOMNT_ID" || exit $?; "$@" exec "$NOMNT_ID" sh -c '${probe}' > "$0/exec"; rc=$?; "$@" delete --force "$NOMNT_ID"; exit $rc`;
     const own = inOwnMountNs(t, script);
-    const env = { NOMNT_BUNDLE: t.bundle(withoutMountNs(t.args(['sleep', '30'], { root: { path: rootfs } }))), NOMNT_ID: id };
+    const env = { NOMNT_BUNDLE: t.bundle(shared(t.args(['sleep', '30'], { root: { path: rootfs } }))), NOMNT_ID: id };
     const r = expectOk(await t.tsrun([], { wrap: own.wrap, env }));
     const ns = readFileSync(join(own.dir, 'ns'), 'utf8').trim();
     const seen = readFileSync(join(own.dir, 'exec'), 'utf8');
@@ -149,13 +160,13 @@ forEachMode((t) => {
     expect(seen, show(r)).toContain(otherRuntime ? 'no marker\n' : 'the rootfs copy\n');
   });
 
-  const NO_CRASH = otherRuntime ? ' — SKIPPED: TSRUN_TEST_CRASH_AT is tsrun\'s fault injection' : ROOT_ONLY;
-  it.skipIf(!!NO_CRASH).each(['created-received', 'state-pid', 'acked'])(`tsrun killed at create step %s: delete --force detaches the rootfs bind the init made (the record names it from before the init ran)${NO_CRASH}`, async (step) => {
+  const NO_CRASH = otherRuntime ? ' — SKIPPED: TSRUN_TEST_CRASH_AT is tsrun\'s fault injection' : '';
+  it.skipIf(!!NO_CRASH).each(['created-received', 'state-pid', 'acked'])(`tsrun killed at create step %s: delete --force detaches the rootfs bind the init made (the record names it from before the init ran)${NO_CRASH || WHERE}`, async (step) => {
     const rootfs = rootfsCopy();
     const id = t.id('nomnt');
     const script = 'TSRUN_TEST_CRASH_AT=$NOMNT_STEP "$@" create -b "$NOMNT_BUNDLE" "$NOMNT_ID"; cat /proc/self/mountinfo > "$0/crashed"; "$@" delete --force "$NOMNT_ID" || exit $?; cat /proc/self/mountinfo > "$0/deleted"';
     const own = inOwnMountNs(t, script);
-    const env = { NOMNT_BUNDLE: t.bundle(withoutMountNs(t.args(['true'], { root: { path: rootfs } }))), NOMNT_ID: id, NOMNT_STEP: step };
+    const env = { NOMNT_BUNDLE: t.bundle(shared(t.args(['true'], { root: { path: rootfs } }))), NOMNT_ID: id, NOMNT_STEP: step };
     const r = expectOk(await t.tsrun([], { wrap: own.wrap, env }));
     expect(r.stderr).toContain(`TSRUN_TEST_CRASH_AT=${step}: killing myself`);
     expect(mountsIn(readFileSync(join(own.dir, 'crashed'), 'utf8'), rootfs), show(r)).toContain(rootfs);
