@@ -149,6 +149,14 @@ Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value UnmountDetach(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsString()) return throwType(info.Env(), "unmountDetach(path: string)");
+  std::string path = info[0].As<Napi::String>();
+  int rc = tsrun::unmountDetach(path.c_str());
+  if (rc < 0) return throwErrno(info.Env(), -rc, "umount2", path);
+  return info.Env().Undefined();
+}
+
 Napi::Value CloexecFrom(const Napi::CallbackInfo& info) {
   int minFd;
   if (info.Length() < 1 || !intArg(info, 0, &minFd) || minFd < 0) return throwType(info.Env(), "cloexecFrom(minFd: number)");
@@ -329,6 +337,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
   exports.Set("flock", Napi::Function::New(env, Flock));
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
+  exports.Set("unmountDetach", Napi::Function::New(env, UnmountDetach));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
   exports.Set("cloexecFrom", Napi::Function::New(env, CloexecFrom));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));

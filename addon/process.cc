@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -46,6 +47,8 @@ int flockFd(int fd, int op) {
 }
 
 int makeFifo(const char* path, mode_t mode) { return mkfifo(path, mode) < 0 ? -errno : 0; }
+
+int unmountDetach(const char* path) { return umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 ? -errno : 0; }
 
 int cloexecFrom(int minFd) {
 #ifndef CLOSE_RANGE_CLOEXEC

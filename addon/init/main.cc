@@ -44,6 +44,7 @@ static void run(const Record& r) {
     case OP_OPEN_FIFO: set_step("open exec.fifo"); return op_open_fifo(a[0].str);
     case OP_PIVOT_ROOT: set_step("pivot_root"); return op_pivot_root();
     case OP_CHROOT: set_step("chroot"); return op_chroot();
+    case OP_CHROOT_SHARED: set_step("chroot"); return op_chroot_shared(a[0].str);
     case OP_MASK_PATH: set_step("mask %s", a[0].str); return op_mask_path(a[0].str);
     case OP_READONLY_PATH: set_step("readonly %s", a[0].str); return op_readonly_path(a[0].str);
     case OP_REMOUNT_RO: set_step("remount read-only %s", a[0].str); return op_remount_ro(a[0].str);

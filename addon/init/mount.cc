@@ -392,6 +392,28 @@ void op_chroot() {
   reopen_dev_null();
 }
 
+// runc's chroot() (rootfs_linux.go), taken when the container has no mount namespace of its own:
+// the rootfs bind and every mount below it stay where they are, in the runtime's namespace, and
+// the init only changes its root. Nothing of the host's is moved or unmounted (op_chroot's
+// MS_MOVE onto "/" and detaching /proc would act on the caller's own mounts here).
+// An exec'd process takes the container's root by path (/proc/<pid>/root): it has no mount
+// namespace to join, which would have given it the root as setns(2) does.
+void op_chroot_shared(const char* path) {
+  if (*path) {
+    if (chroot(path) < 0) fail_errno("chroot", path);
+    if (chdir("/") < 0) fail_errno("chdir", "/");
+    return;
+  }
+  if (g.root_fd < 0) fail(EINVAL, "chroot", "no rootfs");
+  if (fchdir(g.root_fd) < 0) fail_errno("fchdir", g.rootfs);
+  if (chroot(".") < 0) fail_errno("chroot", g.rootfs);
+  if (chdir("/") < 0) fail_errno("chdir", "/");
+  close(g.root_fd);
+  g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (g.root_fd < 0) fail_errno("open", "/");
+  reopen_dev_null();
+}
+
 // Returns -1 if path does not exist (nothing to do), else the O_PATH fd.
 static int resolve_existing(const char* path) {
   const char* sc;

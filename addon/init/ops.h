@@ -54,6 +54,7 @@ void op_bind_device(const char* host, const char* dest);
 void op_symlink(const char* target, const char* link);
 void op_pivot_root();
 void op_chroot();
+void op_chroot_shared(const char* path);
 void op_mask_path(const char* path);
 void op_readonly_path(const char* path);
 void op_remount_ro(const char* path);

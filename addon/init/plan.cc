@@ -29,6 +29,7 @@ const char* signature(uint16_t op) {
     case OP_OPEN_FIFO: return "s";
     case OP_PIVOT_ROOT: return "";
     case OP_CHROOT: return "";
+    case OP_CHROOT_SHARED: return "s";
     case OP_MASK_PATH: return "s";
     case OP_READONLY_PATH: return "s";
     case OP_REMOUNT_RO: return "s";

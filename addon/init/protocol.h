@@ -123,6 +123,9 @@ enum Op : uint16_t {
                          //   before any namespace op: the state dir (0700) is not the container root's.
   OP_PIVOT_ROOT = 17,    // ()  chdir(rootfs); pivot_root(".", "."); umount2(".", MNT_DETACH); chdir("/")
   OP_CHROOT = 18,        // ()  --no-pivot: chdir(rootfs); mount(rootfs, "/", MS_MOVE); chroot("."); chdir("/")
+  OP_CHROOT_SHARED = 19, // (s path or "")  no mount namespace of its own (runc's chroot()): "" after OP_ROOTFS:
+                         //   chdir(rootfs); chroot("."); chdir("/"); nothing is moved or unmounted (the mount
+                         //   namespace is the runtime's). A path (exec: /proc/<pid>/root): chroot(path); chdir("/")
   // ---- stage 2: after pivot_root, paths are container paths ----
   //   OP_MASK_PATH, OP_READONLY_PATH, OP_REMOUNT_RO use only fds (open_tree, fsmount, move_mount,
   //   mount_setattr), never /proc/self/fd; a path below /proc or /sys must resolve onto procfs / sysfs.

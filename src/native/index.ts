@@ -19,6 +19,7 @@ interface NativeModule {
   pidfdSendSignal(pidfd: number, signal: number): void;
   flock(fd: number, op: number): void;
   mkfifo(path: string, mode: number): void;
+  unmountDetach(path: string): void;
   setChildSubreaper(): void;
   cloexecFrom(minFd: number): void;
   compileSeccomp(profile: NativeSeccompProfile): NativeSeccompResult;
@@ -104,6 +105,11 @@ export function flock(fd: number, op: number, what: string): void {
 
 export function mkfifo(path: string, mode: number): void {
   call(`create ${path}`, () => native().mkfifo(path, mode));
+}
+
+/** umount2(path, MNT_DETACH): the mount at path and everything below it leave the namespace. */
+export function unmountDetach(path: string, what: string): void {
+  call(what, () => native().unmountDetach(path));
 }
 
 /** FD_CLOEXEC on every fd >= minFd: a child spawned afterwards gets only what it is given. */

@@ -1,6 +1,6 @@
 // (spec, host facts) → Plan. PURE: no fs, no process, no native module; everything the host
 // contributes comes in through HostFacts, so the compiler is tested with golden plans.
-import { ConfigError, NotSupportedError, RuntimeError, UsageError } from '../errors.js';
+import { ConfigError, NotSupportedError, UsageError } from '../errors.js';
 import { Op } from '../process/protocol.js';
 import type { Namespace, Spec } from '../spec/types.js';
 import { cgroupJoinSteps } from './cgroup.js';
@@ -60,18 +60,27 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (!process.terminal && facts.consoleSocket) throw new UsageError('--console-socket needs process.terminal: true');
   const namespaces = spec.linux?.namespaces ?? [];
   const has = (t: string) => namespaces.some((n) => n.type === t);
-  if (!has('mount')) {
+  // No mount namespace: the container is set up in the runtime's own mount namespace and
+  // chroot(2)ed into its rootfs, as runc's prepareRootfs + chroot() do (libcontainer/rootfs_linux.go).
+  const ownMountNs = has('mount');
+  if (!ownMountNs) {
     // runc's validator (libcontainer/configs/validate security()) refuses these before anything
     // starts; later runc refuses --no-pivot too (runc 1.1.5 does not, and its msMoveRoot then
     // unmounts the caller's /proc and /sys: seen here).
     const restricted = (spec.linux?.maskedPaths ?? []).length > 0 || (spec.linux?.readonlyPaths ?? []).length > 0;
     requireField(!restricted, spec.linux?.maskedPaths?.length ? '/linux/maskedPaths' : '/linux/readonlyPaths', 'unable to restrict sys entries without a private MNT namespace', 'config-linux.md#masked-paths');
     if (facts.noPivot) throw new UsageError('unable to use no-pivot without a private MNT namespace');
-    throw new NotSupportedError('a container without a mount namespace');
   }
   const rootless = facts.euid !== 0;
   if (rootless && !has('user')) {
-    throw new RuntimeError('rootless containers need a user namespace: add {"type": "user"} to linux.namespaces and uid/gid mappings (config-linux.md#user-namespace-mappings)');
+    throw new ConfigError('config.json', [{ pointer: '/linux/namespaces', rule: 'rootless containers need a user namespace: add {"type": "user"} and uid/gid mappings', section: 'config-linux.md#user-namespace-mappings' }]);
+  }
+  // A new user namespace owns no mount namespace but one it creates: every mount in the runtime's
+  // namespace fails EPERM (mount_namespaces(7); runc fails its first one, "mount /"). Said before
+  // anything exists. A joined user namespace (path) may own the runtime's and is left to the kernel.
+  const newUserNs = namespaces.some((n) => n.type === 'user' && !n.path);
+  if (!ownMountNs && newUserNs) {
+    throw new ConfigError('config.json', [{ pointer: '/linux/namespaces', rule: 'a new user namespace needs a mount namespace too: without one the container mounts in the runtime\'s mount namespace, which the new user namespace does not own (mount: EPERM, operation not permitted, as runc fails); add {"type": "mount"}', section: 'config-linux.md#namespaces' }]);
   }
   if (spec.hostname !== undefined) requireField(has('uts'), '/hostname', 'needs a uts namespace', 'config.md#hostname');
   if (spec.domainname !== undefined) requireField(has('uts'), '/domainname', 'needs a uts namespace', 'config.md#domainname');
@@ -154,13 +163,17 @@ export function compilePlan(spec: Spec, facts: HostFacts, pre: Precompiled = {})
   if (process.cwd !== '/') steps.push({ op: Op.MKDIR, args: [process.cwd] });
   steps.push(...containerHookSteps(spec.hooks, process.env ?? [], netDeviceMoves(spec, rootless || !!facts.inUserNs).length > 0));
   if (process.terminal) steps.push(consoleStep(process, ''));
-  steps.push({ op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
-  if (propagation !== undefined) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation & ~MS.REC] });
+  steps.push(!ownMountNs ? { op: Op.CHROOT_SHARED, args: [''] } : { op: facts.noPivot ? Op.CHROOT : Op.PIVOT_ROOT, args: [] });
+  // Without a mount namespace "/" is the runtime's, already given the mode before the bind (runc 1.1).
+  if (propagation !== undefined && ownMountNs) steps.push({ op: Op.MOUNT_PROPAGATION, args: [propagation & ~MS.REC] });
   if (spec.hostname !== undefined) steps.push({ op: Op.SETHOSTNAME, args: [spec.hostname] });
   if (spec.domainname !== undefined) steps.push({ op: Op.SETDOMAINNAME, args: [spec.domainname] });
   // Sysctls before readonlyPaths make /proc/sys read-only (Docker lists it and sets
   // net.ipv4.ip_unprivileged_port_start), in runc's order: standard_init_linux.go Init.
   steps.push(...sysctlSteps(spec));
+  // Without a mount namespace too: the read-only remounts apply to the container's own mounts (the
+  // rootfs bind and what is below it). runc 1.1 skips them there (finalizeRootfs needs NEWNS) and
+  // leaves root.readonly undone; config.md#root says the root MUST then be read-only.
   steps.push(...afterPivotSteps(spec));
   steps.push(...attrs.rest, ...memoryPolicySteps(spec.linux?.memoryPolicy), ...rlimitSteps(process));
   const input = { process, capLastCap: facts.capLastCap, preserveFds: facts.preserveFds, seccomp: pre.seccomp, warnings };

@@ -22,6 +22,8 @@ export interface ExecTarget {
   pid: number;
   /** Namespace types the container has that differ from the runtime's own (joining your own user namespace is EINVAL). */
   namespaces: string[];
+  /** The container has no mount namespace of its own: the process is chroot(2)ed into /proc/<pid>/root instead. */
+  sharedMountNs?: boolean;
   capLastCap: number;
   preserveFds: number;
   seccomp?: PlanSeccomp;
@@ -62,6 +64,9 @@ export function compileExecPlan(process: Process, target: ExecTarget): Plan {
     ...(terminal ? [{ op: Op.CONSOLE_CONNECT, args: [target.consoleSocket!] }] : []),
     ...attrs.oom,
     ...order.map(join),
+    // Where joining the mount namespace would change root (setns(2)); runc 1.1 leaves the process
+    // at the runtime's own root, the host's filesystem, with the container's privileges.
+    ...(target.sharedMountNs ? [{ op: Op.CHROOT_SHARED, args: [`/proc/${target.pid}/root`] }] : []),
     ...nonDumpableSteps(order.length > 0),
     { op: Op.FORK, args: [] },
     { op: Op.LOG, args: ['tsrun:[2:EXEC]'] },

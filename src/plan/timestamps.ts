@@ -5,6 +5,8 @@ import { Op } from '../process/protocol.js';
 import type { PlanStep } from './types.js';
 
 const mark = (label: string): PlanStep => ({ op: Op.TIMESTAMP, args: [label] });
+/** The create plan's change of root (an exec plan's chroot into /proc/<pid>/root is not one). */
+const switchesRoot = (s: PlanStep): boolean => s.op === Op.PIVOT_ROOT || s.op === Op.CHROOT || (s.op === Op.CHROOT_SHARED && s.args[0] === '');
 
 export function withTimestamps(steps: PlanStep[]): PlanStep[] {
   // After OP_CREATED the sync socket is closed: the last mark of a create plan is 'ready'.
@@ -12,12 +14,12 @@ export function withTimestamps(steps: PlanStep[]): PlanStep[] {
   const out = [mark('plan received')];
   for (const s of steps) {
     if (s.op === Op.FORK) out.push(mark('namespaces'));
-    if (s.op === Op.PIVOT_ROOT || s.op === Op.CHROOT) out.push(mark('mounts'));
+    if (switchesRoot(s)) out.push(mark('mounts'));
     if (s.op === Op.CREATED) out.push(mark('ready'));
     if (s.op === Op.EXEC && !handshake) out.push(mark('exec'));
     out.push(s);
     if (s.op === Op.FORK) out.push(mark('clone'));
-    if (s.op === Op.PIVOT_ROOT || s.op === Op.CHROOT) out.push(mark('pivot_root'));
+    if (switchesRoot(s)) out.push(mark('pivot_root'));
   }
   return out;
 }

@@ -43,6 +43,7 @@ export const Op = {
   OPEN_FIFO: 16,
   PIVOT_ROOT: 17,
   CHROOT: 18,
+  CHROOT_SHARED: 19,
   MASK_PATH: 20,
   READONLY_PATH: 21,
   REMOUNT_RO: 22,

@@ -32,6 +32,7 @@ import { joinResctrl, removeResctrl, requireResctrl, setupResctrl } from '../res
 import { deliverListener, seccompFor } from './seccomp.js';
 import { cgroupPlacement, checkJoinedCgroup, createResources, withRealtimeBudget } from './cgroup.js';
 import { creatingRecord } from './record.js';
+import { hostRootfsBefore, unmountHostRootfs, withBindId } from './host-rootfs.js';
 import { stateOf } from './status.js';
 
 export interface CreateOptions extends GlobalOptions {
@@ -80,6 +81,9 @@ export function create(opts: CreateOptions): ContainerRecord {
 
   // config-linux.md#intelrdt: no resctrl filesystem is an error, before anything exists.
   const resctrlRoot = spec.linux?.intelRdt ? requireResctrl() : undefined;
+  // No mount namespace: the init mounts in this one (runc's prepareRootfs); what is on top of the
+  // rootfs now tells its bind apart afterwards.
+  const hostRootfs = spec.linux?.namespaces?.some((n) => n.type === 'mount') ? undefined : hostRootfsBefore(resolve(bundle, spec.root!.path));
   const dir = store.create(opts.id);
   crashPoint('state-dir');
   // Only once the id is ours: a concurrent create of the same id must see "exists", not our cgroup.
@@ -94,6 +98,7 @@ export function create(opts: CreateOptions): ContainerRecord {
     ...creatingRecord(opts.id, bundle, spec, rootless, cgroup),
     noNewKeyring: opts.noNewKeyring || undefined,
     cgroupJoined: joined || undefined,
+    hostRootfs,
   };
 
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".
@@ -114,6 +119,7 @@ export function create(opts: CreateOptions): ContainerRecord {
   const onCreated = (pid: number): void => {
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
+    if (hostRootfs) record.hostRootfs = withBindId(hostRootfs);
     if (opts.pidFile) {
       writePidFile(opts.pidFile, pid);
       pidFileWritten = true;
@@ -153,6 +159,12 @@ export function create(opts: CreateOptions): ContainerRecord {
       } catch {
         /* gone */
       }
+    }
+    try {
+      // The init is gone or SIGKILLed: a mount it still made lands in the detached tree.
+      if (record.hostRootfs) unmountHostRootfs(record.hostRootfs);
+    } catch (cleanup) {
+      warn(`container ${opts.id}: rootfs cleanup: ${(cleanup as Error).message}`);
     }
     try {
       if (!joined) cgroup?.destroy();

@@ -10,6 +10,8 @@ import type { GlobalOptions } from './options.js';
 import { signalContainer, waitGone } from './signal-process.js';
 import { stateOf, statusOf } from './status.js';
 import { runRuntimeHooksLogged } from './hooks.js';
+import { unmountHostRootfs } from './host-rootfs.js';
+import { warn } from '../log.js';
 
 export function deleteContainer(opts: GlobalOptions & { id: string; force: boolean }): void {
   let dir;
@@ -40,6 +42,14 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
         /* it ended between the check and the signal */
       }
       if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
+    }
+    // Without a mount namespace its mounts are in ours (runc 1.1 leaves them there).
+    if (record.hostRootfs) {
+      try {
+        unmountHostRootfs(record.hostRootfs);
+      } catch (e) {
+        warn(`container ${opts.id}: ${(e as Error).message}`);
+      }
     }
     // What is left in the cgroup (processes outside a pid namespace, exec'd processes) dies with
     // it; a cgroup the container joined is not its own to empty or remove (issue 13 item 5).

@@ -120,6 +120,7 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
     const plan = compileExecPlan(process_, {
       pid: record.pid,
       namespaces: namespacesToJoin(record.pid, types),
+      sharedMountNs: !types.includes('mount'),
       capLastCap: Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')),
       preserveFds: opts.preserveFds,
       seccomp,

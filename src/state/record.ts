@@ -1,5 +1,6 @@
 import type { SystemdUnitRef } from '../cgroups/systemd/manager.js';
 import type { ResctrlRecord } from '../resctrl/resctrl.js';
+import type { HostRootfsMount } from '../runtime/host-rootfs.js';
 import type { ContainerStatus, Hook } from '../spec/types.js';
 
 /** What state.json holds: the spec's state (runtime.md#state) plus what later commands need. */
@@ -32,4 +33,6 @@ export interface ContainerRecord {
   hooks?: { poststart?: Hook[]; poststop?: Hook[] };
   /** linux.intelRdt: the resctrl groups the container's processes join, and what delete removes. */
   intelRdt?: ResctrlRecord;
+  /** No mount namespace: where the init binds the rootfs in the runtime's namespace; delete detaches it. */
+  hostRootfs?: HostRootfsMount;
 }

@@ -28,6 +28,8 @@ export interface TsrunOptions {
   runc?: boolean;
   /** Written to stdin (a pipe) instead of /dev/null. */
   input?: string;
+  /** A command the runtime runs under, e.g. ['unshare', '-m', ...]: its argv is appended (inside setpriv). */
+  wrap?: string[];
 }
 
 export interface TsrunResult {
@@ -82,6 +84,10 @@ export function tsrunStart(mode: Mode, args: string[], opts: TsrunOptions = {}):
     // The pid is only known in the process itself: a shell exports it and execs the rest.
     argv = ['-c', `LISTEN_PID=$$ LISTEN_FDS=${opts.listenFds} exec "$@"`, 'sh', file, ...argv];
     file = '/bin/sh';
+  }
+  if (opts.wrap?.length) {
+    argv = [...opts.wrap.slice(1), file, ...argv];
+    file = opts.wrap[0];
   }
   if (mode === 'rootless' && isRoot) {
     const { uid, gid } = runnerOf(mode);

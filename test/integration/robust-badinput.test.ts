@@ -165,7 +165,11 @@ forEachMode((t) => {
     for (let i = 0; i < N; i++) {
       const id = t.id('mut');
       const doc = mutate(base, random);
-      const r = await t.tsrun(['create', id, '-b', t.bundle(null, { text: onOwnRoot(JSON.stringify(doc), own) })], { env: DEBUG });
+      // A mutation may drop the mount namespace: that container mounts in its caller's namespace
+      // (making its "/" rslave, as runc's prepareRootfs): as root, create runs in a namespace of
+      // its own, which ends with the container, so the host's mounts are never touched.
+      const wrap = t.mode === 'root' ? { wrap: ['unshare', '-m', '--propagation', 'slave'] } : {};
+      const r = await t.tsrun(['create', id, '-b', t.bundle(null, { text: onOwnRoot(JSON.stringify(doc), own) })], { env: DEBUG, ...wrap });
       const o = await judge(t, id, r);
       ran += o.ran ? 1 : 0;
       problems.push(...o.problems.map((p) => `mutation ${i} ${JSON.stringify(doc).slice(0, 300)}: ${p.replace(/(.)\1{200,}/g, '$1...').slice(0, 1500)}`));

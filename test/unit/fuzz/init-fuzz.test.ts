@@ -45,7 +45,11 @@ function seedPlans(): Buffer[] {
   add({ ...root, process: { ...root.process!, terminal: true, env: [], cwd: '/a/b' } }, { consoleSocket: '/run/c.sock' });
   add({ ...root, mounts: [...root.mounts!, { destination: '/i', type: 'bind', source: '/s', options: ['rbind', 'idmap'], uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] }] });
   add(root, {}, { seccomp: { bpf: Buffer.alloc(16), flags: 8, notify: true } });
+  // No mount namespace: OP_CHROOT_SHARED instead of pivot_root (no masked or read-only paths there).
+  const linux = root.linux!;
+  add({ ...root, linux: { ...linux, namespaces: linux.namespaces!.filter((n) => n.type !== 'mount'), maskedPaths: [], readonlyPaths: [] } });
   plans.push(encodePlan(compileExecPlan(root.process!, { pid: 42, namespaces: ['mount', 'pid', 'ipc'], capLastCap: 40, preserveFds: 2 }).steps));
+  plans.push(encodePlan(compileExecPlan(root.process!, { pid: 42, namespaces: ['pid'], sharedMountNs: true, capLastCap: 40, preserveFds: 0 }).steps));
   const random = rng(0x1e57);
   for (let i = 0; i < 300 && plans.length < 120; i++) {
     const doc = mutate(JSON.parse(JSON.stringify(root)), random);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, NotSupportedError, RuntimeError } from '../../../src/errors.js';
+import { ConfigError, RuntimeError } from '../../../src/errors.js';
 import { compilePlan } from '../../../src/plan/compile.js';
 import { compileExecPlan } from '../../../src/plan/exec.js';
 import { MS } from '../../../src/plan/constants.js';
@@ -117,7 +117,6 @@ describe('compilePlan', () => {
   it('refuses what is wrong or not implemented, naming the field', () => {
     expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_NOPE'] } } }), facts())).toThrow(ConfigError);
     expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(/process.terminal needs --console-socket/);
-    expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }] } }), facts())).toThrow(NotSupportedError);
     // runc's refusals without a mount namespace, before anything starts.
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }], maskedPaths: ['/proc/kcore'] } }), facts())).toThrow(/\/linux\/maskedPaths: unable to restrict sys entries without a private MNT namespace/);
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }], readonlyPaths: ['/proc/sys'] } }), facts())).toThrow(/\/linux\/readonlyPaths: unable to restrict sys entries without a private MNT namespace/);
@@ -125,6 +124,27 @@ describe('compilePlan', () => {
     expect(() => compilePlan(spec(), facts({ euid: 1000 }))).toThrow(RuntimeError);
     expect(() => compilePlan(spec({ hostname: 'x', linux: { namespaces: [{ type: 'mount' }] } }), facts())).toThrow(/\/hostname: needs a uts namespace/);
     expect(() => compilePlan(spec({ mounts: [{ destination: '/m', type: 'bind', source: '/missing', options: ['bind'] }] }), facts())).toThrow(/\/mounts\/0\/source/);
+  });
+
+  it('without a mount namespace: the rootfs steps in the runtime\'s namespace, then chroot(2), no propagation after it; a new user namespace refused (runc chroot())', () => {
+    const { steps } = compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }, { type: 'uts' }], rootfsPropagation: 'shared' } }), facts());
+    const o = ops(steps);
+    expect(o).not.toContain(Op.PIVOT_ROOT);
+    expect(o).not.toContain(Op.CHROOT);
+    expect(o.indexOf(Op.ROOTFS)).toBeLessThan(o.indexOf(Op.CHROOT_SHARED));
+    expect(o.indexOf(Op.MOUNT)).toBeLessThan(o.indexOf(Op.CHROOT_SHARED));
+    // "/" is the runtime's: the mode goes to it once, before the rootfs bind (runc 1.1 prepareRoot).
+    expect(find(steps, Op.MOUNT_PROPAGATION)).toHaveLength(1);
+    expect(o.indexOf(Op.MOUNT_PROPAGATION)).toBeLessThan(o.indexOf(Op.ROOTFS));
+    // root.readonly holds on the container's own rootfs bind (config.md#root).
+    expect(o.lastIndexOf(Op.REMOUNT_RO)).toBeGreaterThan(o.indexOf(Op.CHROOT_SHARED));
+    const userns = { namespaces: [{ type: 'pid' as const }, { type: 'uts' as const }, { type: 'user' as const }], uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] };
+    expect(() => compilePlan(spec({ linux: userns }), facts())).toThrow(/\/linux\/namespaces: a new user namespace needs a mount namespace too/);
+    expect(() => compilePlan(spec({ linux: userns }), facts({ euid: 1000 }))).toThrow(/operation not permitted/);
+    // exec: no mount namespace to join, so the root is taken by path, before the fork into the pid namespace.
+    const exec = compileExecPlan(spec().process!, { pid: 42, namespaces: ['pid'], sharedMountNs: true, capLastCap: 40, preserveFds: 0 }).steps;
+    expect(find(exec, Op.CHROOT_SHARED).map((s) => s.args)).toEqual([['/proc/42/root']]);
+    expect(ops(exec).indexOf(Op.CHROOT_SHARED)).toBeLessThan(ops(exec).indexOf(Op.FORK));
   });
 
   it('refuses a capability outside the runtime\'s own bounding set without a new user namespace (docker --privileged on a daemon without CAP_SYS_RESOURCE)', () => {
