@@ -48,7 +48,6 @@ function stdioArgs(imagePath: string): string[] {
   return fds.flatMap((s, i) => (s.includes('pipe:') ? ['--inherit-fd', `fd[${i}]:${s}`] : []));
 }
 
-
 function refuseUnsupported(spec: Spec, opts: RestoreOptions): void {
   // runc asks criu for the pty master (orphan-pts-master) over its RPC socket, which criu's
   // command line does not have.
