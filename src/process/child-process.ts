@@ -6,3 +6,6 @@ let loaded: ChildProcess | undefined;
 
 export const spawnSync: ChildProcess['spawnSync'] = ((...args: Parameters<ChildProcess['spawnSync']>) =>
   (loaded ??= process.getBuiltinModule('node:child_process')).spawnSync(...args)) as ChildProcess['spawnSync'];
+
+export const spawn: ChildProcess['spawn'] = ((...args: Parameters<ChildProcess['spawn']>) =>
+  (loaded ??= process.getBuiltinModule('node:child_process')).spawn(...args)) as ChildProcess['spawn'];

@@ -10,6 +10,7 @@ import { seccompFilterFlags } from '../native/index.js';
 import { resctrlMount } from '../resctrl/resctrl.js';
 import { ACTIONS, ARCHITECTURES, FILTER_FLAGS, OPERATORS } from '../seccomp/compile.js';
 import { OCI_VERSION, TSRUN_VERSION } from '../version.js';
+import { CRIU_CONFIG_ANNOTATION } from './criu/options.js';
 
 /**
  * features-linux.md#cgroup systemd/systemdUser: the driver exists in this build, but it works only
@@ -56,7 +57,7 @@ export function features(): Record<string, unknown> {
       netDevices: { enabled: true },
     },
     // features.md#unsafe-annotations-in-configjson: the config annotations that change what tsrun does.
-    potentiallyUnsafeConfigAnnotations: [ISOLATED_CPU_ANNOTATION],
+    potentiallyUnsafeConfigAnnotations: [ISOLATED_CPU_ANNOTATION, CRIU_CONFIG_ANNOTATION],
     annotations: {
       'org.tsrun.version': TSRUN_VERSION,
       'org.tsrun.cgroup.systemd': '--systemd-cgroup drives cgroup v2 only, through busctl(1); systemd and systemdUser say whether this host has the system bus and the user\'s bus',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, expect, it } from 'vitest';
 import { otherRuntime } from '../helpers/host.js';
+import { cgroupDirsOf } from '../helpers/leftovers.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectOk } from '../helpers/tsrun.js';
 
@@ -30,5 +31,21 @@ forEachMode((t) => {
     // As root criu gets as far as its kernel checks; its reason is in dump.log (both runtimes).
     if (t.mode === 'root') expect(existsSync(log) && readFileSync(log, 'utf8'), r.stderr).toMatch(/Error \(criu\/[a-z-]+\.c:\d+\)/);
     if (!otherRuntime) expect(r.stderr).toMatch(/criu dump failed \(exit status \d+\): Error \(criu\//);
+  });
+
+  it('restore fails where criu cannot run and leaves no container and no cgroup behind', async (ctx) => {
+    if (criuRuns) ctx.skip(); // `criu check` passed: this host can restore (see the VM tier)
+    const id = t.id('rs');
+    const bundle = t.bundle(t.args(['sleep', '1000']));
+    expectOk(await t.tsrun(['run', '-d', '-b', bundle, id]));
+    const images = join(t.scratch(), `${id}-img`);
+    // The dump fails; the image folder has what a runtime writes before criu runs (descriptors.json).
+    await t.tsrun(['checkpoint', '--image-path', images, id]);
+    expectOk(await t.tsrun(['delete', '--force', id]));
+    const r = await t.tsrun(['restore', '-d', '--image-path', images, '-b', bundle, id]);
+    expect(r.exitCode, r.stderr).not.toBe(0);
+    expect((await t.tsrun(['state', id])).exitCode).not.toBe(0);
+    expect(cgroupDirsOf(id)).toEqual([]);
+    if (!otherRuntime) expect(r.stderr).toMatch(/criu restore failed \(exit status \d+\)/);
   });
 });

@@ -134,9 +134,9 @@ forEachMode((t) => {
     expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
   });
 
-  it.skipIf(!!otherRuntime)(`features: potentiallyUnsafeConfigAnnotations names the annotation tsrun acts on, and mountExtensions idmap is enabled${otherRuntime ? ' — SKIPPED: runc 1.1.5 has neither field' : ''}`, async () => {
+  it.skipIf(!!otherRuntime)(`features: potentiallyUnsafeConfigAnnotations names the annotations tsrun acts on (runc 1.2 lists org.criu.config too), and mountExtensions idmap is enabled${otherRuntime ? ' — SKIPPED: runc 1.1.5 has neither field' : ''}`, async () => {
     const doc = JSON.parse(expectOk(await t.tsrun(['features'])).stdout) as { potentiallyUnsafeConfigAnnotations?: string[]; linux: { mountExtensions?: { idmap?: { enabled?: boolean } } } };
-    expect(doc.potentiallyUnsafeConfigAnnotations).toEqual([KEY]);
+    expect(doc.potentiallyUnsafeConfigAnnotations).toEqual([KEY, 'org.criu.config']);
     expect(doc.linux.mountExtensions).toEqual({ idmap: { enabled: true } });
   });
 });

@@ -4,16 +4,17 @@
 // on a regular file of the host's mounts: "Can't lookup mount", runc 1.1.5 alike), fd 0 /dev/null.
 // Root only: criu needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN of the initial user namespace.
 import { expect, it } from 'vitest';
-import { baseMounts } from '../helpers/config.js';
+import { baseMounts, type DeepPartial, type Spec } from '../helpers/config.js';
 import { cli, describeVm, guest, keyValues, RUNTIMES, vmBundle, type Runtime } from './guest.js';
 
 const COUNTER = 'i=0; while true; do i=$((i+1)); echo $i >> /tmp/log; sleep 0.2; done';
 
 /** Shell functions for a case of `rt` in work directory W: count, grow, consecutive, status, start, restore. */
-function prelude(rt: Runtime, w: string): { script: string } {
+function prelude(rt: Runtime, w: string, extra: DeepPartial<Spec> = {}): { script: string } {
   const bundle = vmBundle('root', {
     process: { args: ['sh', '-c', COUNTER] },
     mounts: [...baseMounts('root'), { destination: '/tmp', type: 'bind', source: `${w}/data`, options: ['rbind', 'rw'] }],
+    ...extra,
   });
   const R = cli(rt);
   const script = `W=${w}; R() { ${R} "$@"; }; rm -rf $W; mkdir -p $W/data
@@ -35,6 +36,9 @@ restore() {
 }
 
 /** What the prelude's restore printed: the restored container runs and counts on, 1..N unbroken. */
+/** A hook that appends `<kind> <the state's pid> <its cwd>` to $W/hooks.log (it runs on the guest's side). */
+const markerHook = (w: string, kind: string) => [{ path: '/bin/sh', args: ['sh', '-c', `echo "${kind} $(sed -n 's/.*"pid": *\\([0-9]*\\).*/\\1/p') $(pwd)" >> ${w}/hooks.log`] }];
+
 function expectCountsOn(kv: Record<string, string>, stdout: string): void {
   expect(kv.grew, stdout).toBe('0');
   expect(kv.restored).toBe('running');
@@ -100,5 +104,32 @@ R delete -f c1; echo "errors=$(cat $W/pre.out $W/ck.out $W/out2 | tr '\\n' ' ')"
     expect(kv.parent).toBe('yes');
     expect(kv.after).toBe('');
     expectCountsOn(kv, r.stdout);
+  });
+
+  it.each(RUNTIMES)("%s: restore runs the prestart and createRuntime hooks (criu's setup-namespaces, with the restored init's pid, in the bundle), not poststart; checkpoint runs poststop (the container goes)", async (rt) => {
+    const w = `/tmp/ck-${rt}-hooks`;
+    const kinds = ['prestart', 'createRuntime', 'poststart', 'poststop'] as const;
+    const { script } = prelude(rt, w, { hooks: Object.fromEntries(kinds.map((k) => [k, markerHook(w, k)])) });
+    const r = await guest(`${script}
+hooks() { cut -d' ' -f1 $W/hooks.log 2>/dev/null | tr '\\n' ' ' | sed 's/ $//'; : > $W/hooks.log; }
+start
+echo "hooks.run=$(hooks)"
+mkdir -p $W/img; R checkpoint --image-path $W/img c1 > $W/ck.out 2>&1; echo "checkpoint=$?"
+echo "hooks.checkpoint=$(hooks)"
+restore $W/img
+echo "pids=$(cut -d' ' -f2 $W/hooks.log | sort -u | tr '\\n' ' ' | sed 's/ $//')"; echo "cwd=$(cut -d' ' -f3 $W/hooks.log | sort -u)"
+echo "hooks.restore=$(hooks)"
+echo "pid=$(R state c1 | sed -n 's/.*"pid": *\\([0-9]*\\).*/\\1/p')"
+R delete -f c1; echo "hooks.delete=$(hooks)"; echo "errors=$(cat $W/ck.out $W/out2 | tr '\\n' ' ')"
+`, 280_000);
+    const kv = keyValues(r.stdout);
+    expect(kv['hooks.run'], `${r.stdout}${r.stderr}`).toBe('prestart createRuntime poststart');
+    expect(kv.checkpoint, r.stdout).toBe('0');
+    expect(kv['hooks.checkpoint']).toBe('poststop');
+    expectCountsOn(kv, r.stdout);
+    expect(kv['hooks.restore']).toBe('prestart createRuntime');
+    expect(kv.pids).toBe(kv.pid);
+    expect(kv.cwd).toMatch(/\/bundle-[0-9]+-[0-9]+$/);
+    expect(kv['hooks.delete']).toBe('poststop');
   });
 });

@@ -23,7 +23,7 @@ export const restoreCommand = defineCommand({
     // criu --restore-detached leaves the restored init to the nearest subreaper: this process.
     if (!a.detach) setChildSubreaper();
     const opts = { root: a.root, id: a.id, systemdCgroup: a['systemd-cgroup'] };
-    const record = restore({ ...opts, ...criuOptions(a), bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], lsmProfile: a['lsm-profile'], lsmMountContext: a['lsm-mount-context'] });
+    const record = await restore({ ...opts, ...criuOptions(a), bundle: a.bundle, pidFile: a['pid-file'], consoleSocket: a['console-socket'], lsmProfile: a['lsm-profile'], lsmMountContext: a['lsm-mount-context'] });
     return a.detach ? 0 : waitForeground(opts, record.pid);
   },
 });

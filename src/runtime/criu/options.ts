@@ -22,6 +22,8 @@ export interface CriuCommonOptions {
 }
 
 const CGROUP_MODES = ['soft', 'full', 'strict', 'ignore'];
+/** runc's annotation naming criu's configuration file (features: potentiallyUnsafeConfigAnnotations). */
+export const CRIU_CONFIG_ANNOTATION = 'org.criu.config';
 /** runc's namespaceMapping names; criu 3.17 takes only `net` for --empty-ns. */
 const EMPTY_NS: Record<string, string> = { network: 'net', net: 'net' };
 
@@ -42,7 +44,7 @@ export function commonCriuArgs(o: CriuCommonOptions, annotations: Record<string,
   args.push('--empty-ns', 'net');
   // runc: the org.criu.config annotation names criu's configuration file ("" for none); without
   // it, /etc/criu/runc.conf when it exists.
-  const config = annotations?.['org.criu.config'] ?? (existsSync('/etc/criu/runc.conf') ? '/etc/criu/runc.conf' : '');
+  const config = annotations?.[CRIU_CONFIG_ANNOTATION] ?? (existsSync('/etc/criu/runc.conf') ? '/etc/criu/runc.conf' : '');
   if (config) args.push('--config', config);
   return args;
 }

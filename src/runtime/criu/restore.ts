@@ -1,14 +1,17 @@
 // restore (runc restore): a new container from a bundle whose process tree criu restores from
-// --image-path instead of starting process.args. As runc's Restore: the cgroup is made and criu
-// runs inside it (criuApplyCgroups), bind mounts and devices are mapped back to host paths, the
-// pipes of the dumped stdio become this process's (--inherit-fd), and state.json records the
-// restored init (criu --pidfile), so state, kill, exec and delete work on it.
+// --image-path instead of starting process.args. As runc 1.1's Restore: criu is put into the
+// container's cgroup before it restores anything (criuApplyCgroups: cgroupManager.Apply(criu's
+// pid), with --systemd-cgroup the scope's start), bind mounts and devices are mapped back to host
+// paths, the pipes of the dumped stdio become this process's (--inherit-fd), the prestart and
+// createRuntime hooks run at criu's setup-namespaces (criuNotifications; poststart does not run),
+// and state.json records the restored init (criu --pidfile), so state, kill, exec and delete work.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectHostCgroups } from '../../cgroups/layout.js';
 import { createCgroupManager } from '../../cgroups/manager.js';
 import { NotSupportedError, RuntimeError } from '../../errors.js';
 import { warn } from '../../log.js';
+import { runHooks } from '../../process/hooks.js';
 import { isRootless } from '../../process/userns.js';
 import { loadBundleSpec } from '../../spec/load.js';
 import type { Spec } from '../../spec/types.js';
@@ -19,10 +22,11 @@ import { createResources } from '../cgroup.js';
 import type { GlobalOptions } from '../options.js';
 import { writePidFile } from '../pidfile.js';
 import { creatingRecord } from '../record.js';
+import { stateOf } from '../status.js';
 import { DESCRIPTORS } from './checkpoint.js';
 import { restoreMountArgs } from './mounts.js';
 import { commonCriuArgs, type CriuCommonOptions } from './options.js';
-import { criuBinary, runCriu } from './run-criu.js';
+import { criuBinary, runCriuControlled } from './run-criu.js';
 
 export interface RestoreOptions extends GlobalOptions, CriuCommonOptions {
   id: string;
@@ -44,12 +48,6 @@ function stdioArgs(imagePath: string): string[] {
   return fds.flatMap((s, i) => (s.includes('pipe:') ? ['--inherit-fd', `fd[${i}]:${s}`] : []));
 }
 
-/** A shell that puts itself (criu, once exec'd) into each cgroup.procs before criu forks the tree. */
-function joinCgroupPrefix(dirs: string[]): string[] {
-  const script = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit 125; shift; n=$((n-1)); done; exec "$@"';
-  return ['/bin/sh', '-c', script, 'tsrun-restore', String(dirs.length), ...dirs];
-}
-
 function refuseUnsupported(spec: Spec, opts: RestoreOptions): void {
   // runc asks criu for the pty master (orphan-pts-master) over its RPC socket, which criu's
   // command line does not have.
@@ -57,7 +55,7 @@ function refuseUnsupported(spec: Spec, opts: RestoreOptions): void {
 }
 
 /** Restore the container; returns the restored init's record (its pid in this pid namespace). */
-export function restore(opts: RestoreOptions): ContainerRecord {
+export async function restore(opts: RestoreOptions): Promise<ContainerRecord> {
   checkId(opts.id);
   const bundle = resolve(opts.bundle);
   const { spec, warnings, text } = loadBundleSpec(bundle);
@@ -92,7 +90,22 @@ export function restore(opts: RestoreOptions): ContainerRecord {
       args.push('--inherit-fd', 'fd[3]:extRootNetNS');
     }
     args.push('--pidfile', pidPath);
-    runCriu({ action: 'restore', binary: criu, args, workDir: workPath, extraFds, prefix: cgroup ? joinCgroupPrefix(Object.values(cgroup.paths)) : undefined });
+    // runc 1.1 criuNotifications "setup-namespaces": the restored tree's namespaces exist, nothing
+    // of it runs yet; its hooks see the state with the restored init's pid (runc: status "stopped").
+    const hooks = (spec.hooks?.prestart?.length ?? 0) + (spec.hooks?.createRuntime?.length ?? 0) > 0;
+    const handle = (_action: string, pid: number): void => {
+      const json = JSON.stringify(stateOf({ ...record, pid }, 'creating'));
+      runHooks('prestart', spec.hooks?.prestart, json);
+      runHooks('createRuntime', spec.hooks?.createRuntime, json);
+    };
+    await runCriuControlled(
+      { action: 'restore', binary: criu, args, workDir: workPath, extraFds },
+      {
+        dir: dir.path,
+        started: (pid) => cgroup?.addProcess(pid),
+        notify: hooks ? { actions: ['setup-namespaces'], handle } : undefined,
+      },
+    );
     const pid = Number(readFileSync(pidPath, 'utf8').trim());
     record.pid = pid;
     record.pidStartTime = readProcStat(pid)?.startTime ?? '';
