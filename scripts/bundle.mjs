@@ -1,5 +1,6 @@
 // Bundles the CLI into dist/ with esbuild, for start-up time (measured with `npm run bench`):
-// - dist/tsrun.code.cjs: all of src/ in one CommonJS file. Node starts a CommonJS main ~4 ms
+// - dist/tsrun.code.cjs: all of src/ in one CommonJS file (each X.code.cjs is stored wrapped in
+//   Node's CommonJS function wrapper: code-cache.mjs). Node starts a CommonJS main ~4 ms
 //   faster than an ES module one, and one file is read once; each command's code is still
 //   evaluated only when that command runs (esbuild turns `import('./commands/x.js')` into a lazy init).
 // - dist/tsrun.lean.cjs: the same for src/cli/main-lean.ts, the CLI of start, state, kill,
@@ -15,8 +16,8 @@
 //   "exports"), a build of its own that the CLI never reads; its .d.ts files are tsc's
 //   (tsconfig.lib.json, dist/types/).
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { trainCodeCaches, writeCachedLoader, writeCliLoader } from './code-cache.mjs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { trainCodeCaches, wrapForLoader, writeCachedLoader, writeCliLoader } from './code-cache.mjs';
 
 const LEAVES = { yargs: './yargs.cjs', './generated/validators.js': './validators.cjs' };
 const leavesExternal = {
@@ -53,8 +54,8 @@ await build({ ...common, stdin: yargsEntry, outfile: 'dist/yargs.code.cjs', foot
 await build({ ...common, minifyWhitespace: true, entryPoints: ['src/spec/generated/validators.js'], outfile: 'dist/validators.code.cjs' });
 // The code is in X.code.cjs, run by the loader X.cjs through a V8 code cache (code-cache.mjs).
 // Engines may run the runtime with no PATH at all (podman's kill/delete): name node absolutely.
-for (const file of ['dist/tsrun.code.cjs', 'dist/tsrun.lean.cjs']) {
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/^#!.*\n/, ''));
+for (const file of ['dist/tsrun.code.cjs', 'dist/tsrun.lean.cjs', 'dist/yargs.code.cjs', 'dist/validators.code.cjs']) {
+  wrapForLoader(file);
   chmodSync(file, 0o644);
 }
 writeCliLoader('dist/tsrun.js', { shebang: `#!${process.execPath}\n`, whole: 'tsrun.code.cjs', lean: 'tsrun.lean.cjs' });
