@@ -1,6 +1,6 @@
 // The commands engines send most often, which neither compile a config nor start a process:
-// the lean CLI (main-lean.ts, dist/tsrun.lean.cjs) holds only these. registry.ts lists them
-// with the others, so both parsers see the same entries.
+// the lean CLI (main-lean.ts) holds only these; registry.ts lists them with the others, so both
+// parsers see the same entries.
 import type { CommandTable } from './globals.js';
 
 export const LEAN_COMMANDS = {

@@ -1,6 +1,8 @@
 // The commands, shared by the fast parser (fast.ts) and yargs (yargs.ts). Only the module of the
 // command being run is loaded: the others are listed by name for --help, so `state` never pays
-// for `create`. The lean ones (lean.ts) are also the whole of the lean CLI (main-lean.ts).
+// for `create`. The lean ones (lean.ts) and create, run, exec (create-set.ts) are also the whole
+// of a CLI bundle of their own (subset.ts).
+import { CREATE_COMMANDS as C } from './create-set.js';
 import { LEAN_COMMANDS as L } from './lean.js';
 import type { CommandTable } from './globals.js';
 
@@ -8,13 +10,13 @@ export { globalFlags, runCommand, type AnyCommand, type CommandTable, type Parse
 
 // In --help's order.
 export const COMMANDS: CommandTable = {
-  create: { describe: 'create a container from a bundle', load: async () => (await import('./commands/create.js')).createCommand },
+  create: C.create,
   start: L.start,
   state: L.state,
   kill: L.kill,
   delete: L.delete,
-  run: { describe: 'create, start and wait for a container', load: async () => (await import('./commands/run.js')).runCommand },
-  exec: { describe: 'run a process in a running container', load: async () => (await import('./commands/exec.js')).execCommand },
+  run: C.run,
+  exec: C.exec,
   features: { describe: 'print the implemented features as JSON', load: async () => (await import('./commands/features.js')).featuresCommand },
   spec: { describe: 'write a starting config.json', load: async () => (await import('./commands/spec.js')).specCommand },
   pause: { describe: 'suspend every process of a container', load: async () => (await import('./commands/pause.js')).pauseCommand },
