@@ -249,11 +249,11 @@ Napi::Value RecvMsg(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// sendToUnixSocket(path: string, data: Buffer, fds: number[]) -> undefined
+// sendToUnixSocket(path: string, data: Buffer, fds: number[], untilClosed: boolean) -> undefined
 Napi::Value SendToUnixSocket(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsBuffer() || !info[2].IsArray())
-    return throwType(env, "sendToUnixSocket(path: string, data: Buffer, fds: number[])");
+  if (info.Length() < 4 || !info[0].IsString() || !info[1].IsBuffer() || !info[2].IsArray() || !info[3].IsBoolean())
+    return throwType(env, "sendToUnixSocket(path: string, data: Buffer, fds: number[], untilClosed: boolean)");
   std::string path = info[0].As<Napi::String>();
   Napi::Buffer<uint8_t> buf = info[1].As<Napi::Buffer<uint8_t>>();
   std::vector<uint8_t> data(buf.Data(), buf.Data() + buf.Length());
@@ -261,7 +261,7 @@ Napi::Value SendToUnixSocket(const Napi::CallbackInfo& info) {
   std::vector<int> fds;
   for (uint32_t i = 0; i < arr.Length(); i++) fds.push_back(arr.Get(i).As<Napi::Number>().Int32Value());
   const char* syscall = "";
-  int rc = tsrun::sendToUnixSocket(path, data, fds, &syscall);
+  int rc = tsrun::sendToUnixSocket(path, data, fds, info[3].As<Napi::Boolean>(), &syscall);
   if (rc < 0) return throwErrno(env, -rc, syscall, path);
   return env.Undefined();
 }

@@ -43,7 +43,7 @@ Received recvWithFds(int fd, size_t size) {
 }
 
 int sendToUnixSocket(const std::string& path, const std::vector<uint8_t>& data, const std::vector<int>& fds,
-                     const char** syscall) {
+                     bool untilClosed, const char** syscall) {
   sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof addr.sun_path) return *syscall = "connect", -ENAMETOOLONG;
@@ -80,6 +80,13 @@ int sendToUnixSocket(const std::string& path, const std::vector<uint8_t>& data, 
         break;
       }
       sent += n;
+    }
+    // Reads (and drops) until the peer has closed its end: EOF, or ECONNRESET.
+    char buf[64];
+    while (rc == 0 && untilClosed) {
+      ssize_t n = read(sock, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
     }
   }
   close(sock);

@@ -16,9 +16,10 @@ struct Received {
 // One recvmsg(2) of at most `size` bytes on `fd`, with room for a few SCM_RIGHTS descriptors.
 Received recvWithFds(int fd, size_t size);
 
-// connect(2) to the SOCK_STREAM socket at `path`, one sendmsg(2) of `data` carrying `fds`, close.
-// 0, or a negative errno with *syscall naming the call that failed.
+// connect(2) to the SOCK_STREAM socket at `path`, one sendmsg(2) of `data` carrying `fds`, then
+// with untilClosed read(2) until the peer closes its end, close. 0, or a negative errno with
+// *syscall naming the call that failed.
 int sendToUnixSocket(const std::string& path, const std::vector<uint8_t>& data, const std::vector<int>& fds,
-                     const char** syscall);
+                     bool untilClosed, const char** syscall);
 
 }  // namespace tsrun

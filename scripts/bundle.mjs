@@ -1,19 +1,24 @@
 // Bundles the CLI into dist/ with esbuild, for start-up time (measured with `npm run bench`):
-// - dist/tsrun.code.cjs: all of src/ in one CommonJS file. Node starts a CommonJS main ~4 ms
+// - dist/tsrun.code.cjs: all of src/ in one CommonJS file (each X.code.cjs is stored wrapped in
+//   Node's CommonJS function wrapper: code-cache.mjs). Node starts a CommonJS main ~4 ms
 //   faster than an ES module one, and one file is read once; each command's code is still
 //   evaluated only when that command runs (esbuild turns `import('./commands/x.js')` into a lazy init).
+// - dist/tsrun.lean.cjs and dist/tsrun.create.cjs: the same for src/cli/main-lean.ts (start,
+//   state, kill, delete and list only: a third of the code) and src/cli/main-create.ts (create,
+//   run and exec), which hand every other line to tsrun.code.cjs (src/cli/subset.ts).
 // - dist/yargs.code.cjs and dist/validators.code.cjs: the two large leaves (yargs, ~190 KB, only
 //   for help and unusual lines; the ajv validators, ~220 KB, only for config.json), required on
 //   first use so that no other command parses them. Neither holds state shared with src/.
-// - dist/tsrun.js, dist/yargs.cjs, dist/validators.cjs: their loaders, which run them through
-//   V8 code caches made here (code-cache.mjs).
+// - dist/tsrun.js (which runs the lean CLI or the whole one), dist/yargs.cjs,
+//   dist/validators.cjs: their loaders, which run them through V8 code caches made here
+//   (code-cache.mjs).
 // - dist/soak.js: the soak script (bench/soak.ts, the runtime's library API in one long-lived process).
 // - dist/lib/tsrun.mjs and dist/lib/tsrun.cjs: the library (src/lib/index.ts, package.json
 //   "exports"), a build of its own that the CLI never reads; its .d.ts files are tsc's
 //   (tsconfig.lib.json, dist/types/).
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { CLI_CACHE, trainCodeCaches, writeCachedLoader } from './code-cache.mjs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { trainCodeCaches, wrapForLoader, writeCachedLoader, writeCliLoader } from './code-cache.mjs';
 
 const LEAVES = { yargs: './yargs.cjs', './generated/validators.js': './validators.cjs' };
 const leavesExternal = {
@@ -36,6 +41,8 @@ const fromSrc = {
   define: { 'import.meta.dirname': '__dirname' },
 };
 await build({ ...fromSrc, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tsrun.code.cjs' });
+await build({ ...fromSrc, entryPoints: ['src/cli/main-lean.ts'], outfile: 'dist/tsrun.lean.cjs' });
+await build({ ...fromSrc, entryPoints: ['src/cli/main-create.ts'], outfile: 'dist/tsrun.create.cjs' });
 await build({ ...fromSrc, entryPoints: ['bench/soak.ts'], outfile: 'dist/soak.js' });
 // The library: everything but node's own modules inside, so it needs no devDependency at run time.
 const lib = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', entryPoints: ['src/lib/index.ts'] };
@@ -49,10 +56,11 @@ await build({ ...common, stdin: yargsEntry, outfile: 'dist/yargs.code.cjs', foot
 await build({ ...common, minifyWhitespace: true, entryPoints: ['src/spec/generated/validators.js'], outfile: 'dist/validators.code.cjs' });
 // The code is in X.code.cjs, run by the loader X.cjs through a V8 code cache (code-cache.mjs).
 // Engines may run the runtime with no PATH at all (podman's kill/delete): name node absolutely.
-const code = readFileSync('dist/tsrun.code.cjs', 'utf8').replace(/^#!.*\n/, '');
-writeFileSync('dist/tsrun.code.cjs', code);
-chmodSync('dist/tsrun.code.cjs', 0o644);
-writeCachedLoader('dist/tsrun.js', 'tsrun.code.cjs', { shebang: `#!${process.execPath}\n`, cache: CLI_CACHE });
+for (const file of ['dist/tsrun.code.cjs', 'dist/tsrun.lean.cjs', 'dist/tsrun.create.cjs', 'dist/yargs.code.cjs', 'dist/validators.code.cjs']) {
+  wrapForLoader(file);
+  chmodSync(file, 0o644);
+}
+writeCliLoader('dist/tsrun.js', { shebang: `#!${process.execPath}\n`, whole: 'tsrun.code.cjs', lean: 'tsrun.lean.cjs', create: 'tsrun.create.cjs' });
 chmodSync('dist/tsrun.js', 0o755);
 writeCachedLoader('dist/yargs.cjs', 'yargs.code.cjs');
 writeCachedLoader('dist/validators.cjs', 'validators.code.cjs');

@@ -1,15 +1,16 @@
 // Writes dist/*.v8cache (see code-cache.mjs): runs the CLI in this process on the command
 // lines engines send, so that the functions they compile lazily are in the caches, then asks
 // each loaded bundle's Script for its cache. Run from the package root by trainCodeCaches(),
-// once per set: `lean` (the CLI's cache for state, start, kill, delete ...) and `create` (the
-// CLI's create cache, then the validators' and yargs'). Without root: every command works on a
+// once per set: `lean` (the lean CLI's cache: state, start, kill, delete, list), `whole` (the
+// whole CLI's) and `create` (the create CLI's, then the validators' and yargs', which the
+// whole CLI loads for the lines the create CLI hands over). Without root: every command works on a
 // temporary --root; create and run get as far as compiling the plan and fail making their
 // state directory (--root is a file there). With --check it only reports caches V8 rejects.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { CREATE_CACHE, TRAIN_HOOK } from './code-cache.mjs';
+import { TRAIN_HOOK } from './code-cache.mjs';
 
 const cli = resolve('dist/tsrun.js');
 const scripts = new Map();
@@ -34,6 +35,8 @@ const LEAN = [
   ['--root', root, 'delete', '--force', 'x'],
   ['--root', root, 'list'],
 ];
+// The first line makes the loader run the whole CLI; the lean lines then run in it.
+const WHOLE = [['--root', root, 'pause', 'x'], ...LEAN];
 const CREATE = [
   ['--root', notADir, 'create', '--bundle', bundle, 'x'],
   ['--root', notADir, 'create', '--bundle', badBundle, 'x'],
@@ -44,7 +47,8 @@ const YARGS = [['--version'], ['--help'], ['--root', root, 'state']];
 
 const check = process.argv[2] === '--check';
 const set = process.argv[check ? 3 : 2];
-const codeFile = resolve('dist/tsrun.code.cjs');
+const wholeFile = resolve('dist/tsrun.code.cjs');
+const codeFile = { lean: resolve('dist/tsrun.lean.cjs'), create: resolve('dist/tsrun.create.cjs') }[set] ?? wholeFile;
 const argv0 = process.argv.slice(0, 1);
 const requireCli = createRequire(cli);
 /** One CLI run, as `node dist/tsrun.js ...args` would do it, awaited. */
@@ -69,11 +73,15 @@ try {
   if (set === 'lean') {
     for (const args of check ? LEAN.slice(0, 1) : LEAN) await runCli(args);
     take(codeFile, '.v8cache');
+  } else if (set === 'whole') {
+    for (const args of check ? WHOLE.slice(0, 1) : WHOLE) await runCli(args);
+    take(codeFile, '.v8cache');
   } else if (set === 'create') {
     for (const args of check ? CREATE.slice(0, 1) : CREATE) await runCli(args);
-    take(codeFile, CREATE_CACHE);
+    take(codeFile, '.v8cache');
     for (const args of check ? YARGS.slice(0, 1) : YARGS) await runCli(args);
-    for (const file of scripts.keys()) if (file !== codeFile) take(file, '.v8cache');
+    // The whole CLI ran too (the create CLI handed it those lines): its cache is the whole set's.
+    for (const file of scripts.keys()) if (file !== codeFile && file !== wholeFile) take(file, '.v8cache');
   } else throw new Error(`train-code-cache: unknown set ${set}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 // container, so their warnings (about a config that works) go only to --log, or with --debug.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { RuntimeError } from './errors.js';
+import { isoTime } from './iso-time.js';
 import { printError } from './output.js';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error';
@@ -38,7 +39,7 @@ export function configureLog(o: LogOptions): void {
 /** logrus' TextFormatter quotes a value only when it has a character outside [A-Za-z0-9-._/@^+]. */
 const quote = (s: string): string => (s !== '' && /^[A-Za-z0-9\-._/@^+]+$/.test(s) ? s : JSON.stringify(s));
 /** RFC 3339 to the second, as logrus' default (time.RFC3339). */
-const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const now = (): string => isoTime().replace(/\.\d{3}Z$/, 'Z');
 
 export function formatLine(level: Level, msg: string, format: LogOptions['format'] = options.format): string {
   const time = now();

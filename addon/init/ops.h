@@ -11,7 +11,7 @@ namespace tsrun {
 struct State {
   int root_fd = -1;               // O_PATH fd of the container root: the rootfs, "/" after pivot_root
   const char* rootfs = nullptr;   // host path given to OP_ROOTFS
-  int fifo_fd = -1;               // exec.fifo: the listening socket bound by OP_OPEN_FIFO
+  int fifo_fd = -1;               // exec.fifo: the listening socket bound by OP_OPEN_FIFO, then start's connection
   char* exec_path = nullptr;      // resolved by OP_CHECK_EXEC
   uint8_t* hook_state = nullptr;  // the container state JSON from MSG_HOOKS_DONE
   uint32_t hook_state_len = 0;

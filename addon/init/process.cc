@@ -114,9 +114,10 @@ void op_created() {
   do n = read(conn, &c, 1);
   while (n < 0 && errno == EINTR);
   if (n != 1) _exit(1);
-  close(conn);
+  // The connection stays open (CLOEXEC) until our execve or death closes it: `tsrun start` waits
+  // for that EOF instead of polling /proc for the exec (runtime/wait-exec.ts).
   close(g.fifo_fd);
-  g.fifo_fd = -1;
+  g.fifo_fd = conn;
 }
 
 void op_rlimit(uint64_t resource, uint64_t soft, uint64_t hard) {

@@ -7,7 +7,7 @@
 // a missing or extra positional, a builder using more than option/positional/example.
 // test/unit/cli-fast.test.ts checks that both parsers give a handler the same arguments.
 import type { Argv, Options, PositionalOptions } from 'yargs';
-import { COMMANDS, globalFlags, type AnyCommand, type ParsedArgs } from './registry.js';
+import { globalFlags, type AnyCommand, type CommandTable, type ParsedArgs } from './globals.js';
 
 interface Flag {
   name: string;
@@ -121,8 +121,8 @@ export function joinDashValues(argv: string[], builders: ((y: Argv) => unknown)[
   return out;
 }
 
-/** The command and its arguments, as yargs would give them to the handler; undefined: ask yargs. */
-export async function parseFast(line: string[]): Promise<{ command: AnyCommand; args: ParsedArgs; rest: string[] } | undefined> {
+/** The command (one of `commands`) and its arguments, as yargs would give them to the handler; undefined: ask yargs. */
+export async function parseFast(line: string[], commands: CommandTable): Promise<{ command: AnyCommand; args: ParsedArgs; rest: string[] } | undefined> {
   let argv = line;
   let rest: string[] = [];
   const globals = record(globalFlags)!;
@@ -135,8 +135,8 @@ export async function parseFast(line: string[]): Promise<{ command: AnyCommand; 
     i += more;
   }
   const word = argv[i];
-  if (word === undefined || !Object.hasOwn(COMMANDS, word)) return undefined;
-  const command = await COMMANDS[word].load();
+  if (word === undefined || !Object.hasOwn(commands, word)) return undefined;
+  const command = await commands[word].load();
   // exec: the program's arguments after the id are its own, cut off as yargs.ts does.
   if (command.splitArgv) ({ argv, rest } = command.splitArgv(argv));
   const shape = record(command.builder as (y: Argv) => unknown);

@@ -26,7 +26,7 @@ interface NativeModule {
   seccompVersion(): string;
   seccompFilterFlags(): number;
   recvMsg(fd: number, size: number): { data: Buffer; fds: number[] };
-  sendToUnixSocket(path: string, data: Buffer, fds: number[]): void;
+  sendToUnixSocket(path: string, data: Buffer, fds: number[], untilClosed: boolean): void;
   moveNetdev(hostName: string, netnsPath: string, newName: string, checkOnly: boolean): { name: string; addresses: number };
   attachDeviceProgram(cgroupDir: string, program: Buffer): void;
   consoleListen(path: string): number;
@@ -165,9 +165,9 @@ export function recvMsg(fd: number, size: number): { data: Buffer; fds: number[]
   return call('receive from tsrun-init', () => native().recvMsg(fd, size));
 }
 
-/** Connect to a unix stream socket, send `data` with `fds` (SCM_RIGHTS) and close. */
-export function sendToUnixSocket(path: string, data: Buffer, fds: number[], what: string): void {
-  call(what, () => native().sendToUnixSocket(path, data, fds));
+/** Connect to a unix stream socket, send `data` with `fds` (SCM_RIGHTS), with untilClosed wait until the peer closes its end, and close. */
+export function sendToUnixSocket(path: string, data: Buffer, fds: number[], what: string, untilClosed = false): void {
+  call(what, () => native().sendToUnixSocket(path, data, fds, untilClosed));
 }
 
 /** linux.netDevices: move a host interface into the namespace at netnsPath as newName, keep its permanent global addresses, set it up. */

@@ -3,6 +3,7 @@
 import type { CgroupManager } from '../cgroups/manager.js';
 import type { Spec } from '../spec/types.js';
 import type { ContainerRecord } from '../state/record.js';
+import { isoTime } from '../iso-time.js';
 import { OCI_VERSION } from './status.js';
 
 export function creatingRecord(id: string, bundle: string, spec: Spec, rootless: boolean, cgroup: CgroupManager | null): ContainerRecord {
@@ -14,7 +15,7 @@ export function creatingRecord(id: string, bundle: string, spec: Spec, rootless:
     bundle,
     annotations: spec.annotations,
     pidStartTime: '',
-    created: new Date().toISOString(),
+    created: isoTime(),
     rootless,
     cgroupPaths: cgroup ? { ...cgroup.paths } : undefined,
     systemdUnit: cgroup?.unit,

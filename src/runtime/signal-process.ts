@@ -22,12 +22,16 @@ export function signalContainer(record: ContainerRecord, signal: number): void {
   }
 }
 
-/** Wait (bounded) until the container process is gone or a zombie. */
+/**
+ * Wait (bounded) until the container process is gone or a zombie. A SIGKILLed process is most
+ * often gone within a millisecond: the looks start 1 ms apart and back off to 10 ms (a first
+ * sleep of 10 ms was most of `delete --force`'s time).
+ */
 export function waitGone(record: ContainerRecord, timeoutMs = 10_000): boolean {
   const until = Date.now() + timeoutMs;
-  while (isAlive(record.pid, record.pidStartTime)) {
+  for (let ms = 1; isAlive(record.pid, record.pidStartTime); ms = Math.min(ms * 2, 10)) {
     if (Date.now() > until) return false;
-    sleepSync(10);
+    sleepSync(ms);
   }
   return true;
 }

@@ -1,7 +1,9 @@
 // After the start handshake the init still runs startContainer hooks and the process steps
 // before execve. poststart hooks run "after the user-specified process is executed"
 // (config.md#poststart), and a failing startContainer hook must make start fail
-// (config.md#startcontainer-hooks): so start waits until the process has exec'd or died.
+// (config.md#startcontainer-hooks): so start waits until the process has exec'd or died (start.ts
+// first waits for the init to close its start connection, at its execve or death: most often
+// the first look here then sees the program).
 import { sleepSync } from '../sleep.js';
 import { readProcStat } from '../state/liveness.js';
 

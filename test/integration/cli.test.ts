@@ -100,6 +100,17 @@ forEachMode((t) => {
     expect(expectOk(runc).stdout).toMatch(/^runc version \S+\n(.*\n)*spec: /);
   });
 
+  // dist/tsrun.js picks its bundle (the lean CLI of start/state/kill/delete/list, or the whole
+  // one) from the words of the line: an id equal to a command name must not change the command.
+  it('an id that is a command name is an id (state create, pause list, kill run): the command still runs and says the container does not exist, as runc', async () => {
+    for (const args of [['state', 'create'], ['pause', 'list'], ['kill', 'run', 'KILL'], ['ps', 'state'], ['delete', 'exec']]) {
+      const [ours, runc] = await both(args);
+      expectFail(ours, /does not exist/);
+      expectFail(runc, /does not exist/);
+      if (!otherRuntime) expect(ours.stderr, show(ours)).toContain(`container ${args[1]} does not exist`);
+    }
+  });
+
   it("an unknown command, or help of one: \"No help topic for 'foo'\", exit 3, as runc", async () => {
     for (const args of [['foo'], ['--root', '/tmp', 'foo', 'x'], ['help', 'foo']]) {
       const [ours, runc] = await both(args);

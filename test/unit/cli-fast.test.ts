@@ -1,7 +1,7 @@
 // The fast parser must give every handler exactly what yargs gives it, or leave the line to yargs.
 import { describe, expect, it } from 'vitest';
 import { parseFast } from '../../src/cli/fast.js';
-import type { ParsedArgs } from '../../src/cli/registry.js';
+import { COMMANDS, type ParsedArgs } from '../../src/cli/registry.js';
 import { parseWithYargs } from '../../src/cli/yargs.js';
 
 /** What yargs hands the handler, or the error it throws. */
@@ -19,7 +19,7 @@ async function viaYargs(argv: string[]): Promise<{ command?: string; args?: Pars
 }
 
 async function expectSame(argv: string[]): Promise<boolean> {
-  const fast = await parseFast(argv);
+  const fast = await parseFast(argv, COMMANDS);
   if (!fast) return false;
   const slow = await viaYargs(argv);
   expect(slow.error, argv.join(' ')).toBeUndefined();
@@ -101,7 +101,7 @@ describe('fast command-line parser', () => {
   });
 
   it('leaves every other form to yargs', async () => {
-    for (const argv of YARGS_LINES) expect(await parseFast(argv), argv.join(' ')).toBeUndefined();
+    for (const argv of YARGS_LINES) expect(await parseFast(argv, COMMANDS), argv.join(' ')).toBeUndefined();
   });
 
   it('agrees with yargs on 600 seeded random lines', async () => {

@@ -133,9 +133,12 @@ export class V1Manager implements CgroupManager {
   destroy(): void {
     const existing = Object.values(this.paths).filter((d) => this.io.exists(d));
     if (existing.length === 0) return;
-    if (this.pids().length > 0) this.signalAll(SIGKILL);
-    if (!waitFor(this.io, () => this.pids().length === 0, DESTROY_TIMEOUT_MS)) {
-      throw new RuntimeError(`cgroup ${this.procsDir()} still has processes ${this.pids().join(' ')} after SIGKILL`);
+    // An empty cgroup (a stopped container's) is listed once.
+    if (this.pids().length > 0) {
+      this.signalAll(SIGKILL);
+      if (!waitFor(this.io, () => this.pids().length === 0, DESTROY_TIMEOUT_MS)) {
+        throw new RuntimeError(`cgroup ${this.procsDir()} still has processes ${this.pids().join(' ')} after SIGKILL`);
+      }
     }
     for (const dir of existing) removeWithRetry(this.io, dir);
   }

@@ -99,9 +99,12 @@ export class V2Manager implements CgroupManager {
 
   destroy(): void {
     if (!this.io.exists(this.dir)) return;
-    if (this.pids().length > 0) this.signalAll(SIGKILL);
-    if (!waitFor(this.io, () => this.pids().length === 0, DESTROY_TIMEOUT_MS)) {
-      throw new RuntimeError(`cgroup ${this.dir} still has processes ${this.pids().join(' ')} after SIGKILL`);
+    // An empty cgroup (a stopped container's) is listed once.
+    if (this.pids().length > 0) {
+      this.signalAll(SIGKILL);
+      if (!waitFor(this.io, () => this.pids().length === 0, DESTROY_TIMEOUT_MS)) {
+        throw new RuntimeError(`cgroup ${this.dir} still has processes ${this.pids().join(' ')} after SIGKILL`);
+      }
     }
     removeWithRetry(this.io, this.dir);
   }
