@@ -379,17 +379,23 @@ static void hide_host_pseudo_fs() {
   free(points);
 }
 
-void op_chroot() {
-  if (g.root_fd < 0) fail(EINVAL, "chroot", "no rootfs");
-  hide_host_pseudo_fs();
-  if (fchdir(g.root_fd) < 0) fail_errno("fchdir", g.rootfs);
-  if (mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) fail_errno("mount", g.rootfs);
+// The end of both chroot ops: the working directory (the rootfs) becomes "/", and root_fd and
+// /dev/null are reopened there.
+static void chroot_cwd() {
   if (chroot(".") < 0) fail_errno("chroot", g.rootfs);
   if (chdir("/") < 0) fail_errno("chdir", "/");
   close(g.root_fd);
   g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (g.root_fd < 0) fail_errno("open", "/");
   reopen_dev_null();
+}
+
+void op_chroot() {
+  if (g.root_fd < 0) fail(EINVAL, "chroot", "no rootfs");
+  hide_host_pseudo_fs();
+  if (fchdir(g.root_fd) < 0) fail_errno("fchdir", g.rootfs);
+  if (mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) fail_errno("mount", g.rootfs);
+  chroot_cwd();
 }
 
 // runc's chroot() (rootfs_linux.go), taken when the container has no mount namespace of its own:
@@ -406,12 +412,7 @@ void op_chroot_shared(const char* path) {
   }
   if (g.root_fd < 0) fail(EINVAL, "chroot", "no rootfs");
   if (fchdir(g.root_fd) < 0) fail_errno("fchdir", g.rootfs);
-  if (chroot(".") < 0) fail_errno("chroot", g.rootfs);
-  if (chdir("/") < 0) fail_errno("chdir", "/");
-  close(g.root_fd);
-  g.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (g.root_fd < 0) fail_errno("open", "/");
-  reopen_dev_null();
+  chroot_cwd();
 }
 
 // Returns -1 if path does not exist (nothing to do), else the O_PATH fd.
