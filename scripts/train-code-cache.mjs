@@ -14,7 +14,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { TRAIN_HOOK } from './code-cache.mjs';
+import { EXEC_CACHE, TRAIN_HOOK } from './code-cache.mjs';
 
 const cli = resolve('dist/tsrun.js');
 const scripts = new Map();
@@ -90,6 +90,11 @@ const leanContainers = () => {
   if (!real) return;
   for (const name of ['x', 'y']) cliChild(['create', '--bundle', demoBundle, id(name)]);
 };
+// exec on a created container (as runc, tsrun execs into one) whose init has not run /train yet.
+const EXEC = real ? [['--root', root, 'exec', id('x'), '/train']] : [['--root', root, 'exec', 'x', '/train']];
+const execContainer = () => {
+  if (real) cliChild(['create', '--bundle', demoBundle, id('x')]);
+};
 // The first line makes the loader run the whole CLI; the lean lines then run in it.
 const WHOLE = [['--root', root, 'pause', 'x'], ...MISSING];
 const CREATE = [
@@ -105,7 +110,7 @@ const YARGS = [['--version'], ['--help'], ['--root', root, 'state']];
 const check = process.argv[2] === '--check';
 const set = process.argv[check ? 3 : 2];
 const wholeFile = resolve('dist/tsrun.code.cjs');
-const codeFile = { lean: resolve('dist/tsrun.lean.cjs'), create: resolve('dist/tsrun.create.cjs') }[set] ?? wholeFile;
+const codeFile = { lean: resolve('dist/tsrun.lean.cjs'), create: resolve('dist/tsrun.create.cjs'), exec: resolve('dist/tsrun.create.cjs') }[set] ?? wholeFile;
 const argv0 = process.argv.slice(0, 1);
 const requireCli = createRequire(cli);
 /** One CLI run, as `node dist/tsrun.js ...args` would do it, awaited. */
@@ -138,6 +143,10 @@ try {
   } else if (set === 'whole') {
     for (const args of check ? WHOLE.slice(0, 1) : WHOLE) await runCli(args);
     take(codeFile, '.v8cache');
+  } else if (set === 'exec') {
+    execContainer();
+    for (const args of EXEC) await runCli(args);
+    take(codeFile, EXEC_CACHE);
   } else if (set === 'create') {
     for (const args of check ? CREATE.slice(0, 1) : CREATE) await runCli(args);
     take(codeFile, '.v8cache');
