@@ -177,7 +177,7 @@ forEachMode((t) => {
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
     const { pid } = await t.state(id);
     expectFail(await t.tsrun(['start', id]), /poststart hook \/bin\/sh: exit status 4/);
-    expect(pidAlive(pid), `process ${pid}`).toBe(false);
+    expect(pidAlive(pid!), `process ${pid}`).toBe(false);
     expect((await t.state(id)).status).toBe('stopped');
     expectOk(await t.tsrun(['delete', id]));
     expect(log().map((l) => l.tag)).toEqual(['poststop']);
