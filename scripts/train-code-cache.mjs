@@ -55,14 +55,17 @@ function dockerConfig() {
 }
 const demoBundle = real ? realBundle('demo', demo) : bundle;
 const dockerBundle = real && existsSync(dockerFixture) ? realBundle('docker', dockerConfig()) : undefined;
-/** Runs the CLI in a child process, for the containers a set needs but does not train on. */
-const cliChild = (args) => execFileSync(process.execPath, [cli, '--root', root, ...args], { stdio: 'ignore' });
+/**
+ * Runs the CLI in a child process, for the containers a set needs but does not train on. A root
+ * that cannot make containers (a build inside an unprivileged container) only trains less.
+ */
+const cliChild = (args) => {
+  try {
+    execFileSync(process.execPath, [cli, '--root', root, ...args], { stdio: 'ignore' });
+  } catch {}
+};
 const removeReal = () => {
-  for (const name of ['x', 'y', 'z', 'docker', 'run']) {
-    try {
-      cliChild(['delete', '--force', id(name)]);
-    } catch {}
-  }
+  for (const name of ['x', 'y', 'z', 'docker', 'run']) cliChild(['delete', '--force', id(name)]);
 };
 
 const MISSING = [
