@@ -13,14 +13,20 @@ const CAP_SYS_ADMIN = BigInt(CAPABILITIES.indexOf('CAP_SYS_ADMIN'));
 
 export type CapMasks = Record<(typeof CAP_SETS)[number], bigint>;
 
-/** Capability names → one 64-bit mask per set. Unknown names are errors; names past cap_last_cap warnings. */
+/**
+ * Capability names → one 64-bit mask per set. A name tsrun does not know, or one past
+ * cap_last_cap, is a warning and is skipped: config.md#linux-process says a value that "cannot be
+ * mapped to a relevant kernel interface" MUST be logged as a warning, and runtimes SHOULD NOT fail
+ * (runc 1.1: "ignoring unknown or unavailable capabilities").
+ */
 export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings: string[]): CapMasks {
   const masks = CAP_SETS.map((set) => {
     let mask = 0n;
     (caps[set] ?? []).forEach((name, i) => {
       const bit = (CAPABILITIES as readonly string[]).indexOf(name);
       if (bit < 0) {
-        throw new ConfigError('config.json', [{ pointer: `/process/capabilities/${set}/${i}`, rule: `unknown capability ${name}`, section: 'config.md#linux-process' }]);
+        warnings.push(`ignoring unknown capability ${name} (/process/capabilities/${set}/${i}, config.md#linux-process)`);
+        return;
       }
       if (bit > capLastCap) {
         warnings.push(`capability ${name} is not known to this kernel (cap_last_cap ${capLastCap}); skipped`);
