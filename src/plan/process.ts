@@ -129,24 +129,26 @@ export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   // container's /etc/passwd, or "/"; the last HOME entry is the one that counts (os.Setenv).
   const home = (p.env ?? []).filter((e) => e.startsWith('HOME=')).pop();
   if (!home || home === 'HOME=') steps.push({ op: Op.DEFAULT_HOME, args: [p.user.uid] });
-  const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
+  // No process.capabilities is no capability at all: config.md gives no default, and runc (its
+  // finalizeNamespace with an empty Capabilities) and crun drop every one; keeping the runtime's
+  // own would hand a hand-written config the full root set.
+  const caps = capabilityMasks(p.capabilities ?? {}, input.capLastCap, warnings);
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
   // Loading a filter needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)). Load it last, so that no
   // setup syscall of ours is filtered, when one of them is still there after the user switch:
-  // no_new_privs, a kept CAP_SYS_ADMIN, or root without a capabilities list (nothing dropped);
-  // else before the switch, while still privileged (as runc).
-  const late = p.noNewPrivileges || (caps ? ((caps.effective >> CAP_SYS_ADMIN) & 1n) === 1n : p.user.uid === 0);
+  // no_new_privs or a kept CAP_SYS_ADMIN; else before the switch, while still privileged (as runc).
+  const late = p.noNewPrivileges || ((caps.effective >> CAP_SYS_ADMIN) & 1n) === 1n;
   if (input.seccomp && !late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   // Without process.user.umask runc sets 0022 rather than leaving the runtime's own.
   steps.push({ op: Op.UMASK, args: [p.user.umask ?? 0o022] });
   steps.push({ op: Op.CWD, args: [p.cwd] });
   // capabilities(7): drop from the bounding set while CAP_SETPCAP is still effective, keep the
   // permitted set across the uid switch, then capset and raise the ambient set.
-  if (caps) steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
-  steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), caps ? 1 : 0] });
+  steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
+  steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), 1] });
   // runc: a cwd root may not enter (only the container's user can) is entered after the switch.
   steps.push({ op: Op.CWD, args: [p.cwd] });
-  if (caps) steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
+  steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
   if (input.seccomp && late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   return steps;
 }

@@ -2,13 +2,12 @@
 // here against the base config once, so other tests can rely on its fields.
 import { expect, it } from 'vitest';
 import { BASE_HOSTNAME } from '../helpers/config.js';
-import { otherRuntime } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { capNames, parseProbe, parseSyscall, probeArgs, syscallArgs } from '../helpers/probe.js';
 import { expectOk, show } from '../helpers/tsrun.js';
 
 forEachMode((t) => {
-  it(`reports ids, hostname, no seccomp, no no_new_privs, the default umask and personality${otherRuntime ? ' — under the oracle an empty bounding set: runc 1.1 drops every capability when process.capabilities is absent (tsrun drops none; README, Differences from runc)' : ''}`, async () => {
+  it('reports ids, hostname, no seccomp, no no_new_privs, the default umask and personality, and no capability without process.capabilities (as runc)', async () => {
     const r = expectOk(await t.tsrun(['run', t.id('probe'), '-b', t.bundle(t.args(probeArgs()))]));
     const p = parseProbe(r.stdout);
     expect(p.uid, show(r)).toEqual({ real: 0, effective: 0, saved: 0 });
@@ -21,9 +20,8 @@ forEachMode((t) => {
     expect(p.umask).toBe(0o022);
     expect(p.cpus.length).toBeGreaterThan(0);
     expect(p.sched?.policy).toBe(0);
-    // The base config has no process.capabilities: tsrun keeps the runtime's, runc 1.1 none.
-    if (otherRuntime) expect(capNames(p.caps.bounding)).toEqual([]);
-    else expect(capNames(p.caps.bounding)).toContain('CAP_CHOWN');
+    // The base config has no process.capabilities: no capability in any set (runc, crun).
+    for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const) expect(capNames(p.caps[set]), set).toEqual([]);
     expect(p.rlimits.RLIMIT_NOFILE).toBeDefined();
   });
 
