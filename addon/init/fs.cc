@@ -169,4 +169,22 @@ void check_mount_target(const char* path, int fd) {
   fail(EPERM, "fstatfs", why);
 }
 
+void precheck_mount_target(const char* path) {
+  if (!below(path, "proc") && !below(path, "sys")) return;
+  char p[PATH_MAX];
+  if (snprintf(p, sizeof p, "%s", path) >= static_cast<int>(sizeof p)) return;  // must_resolve reports it
+  for (;;) {
+    const char* sc;
+    int fd = resolve_in_root(p, Create::None, &sc);
+    if (fd >= 0) {
+      check_mount_target(path, fd);
+      close(fd);
+      return;
+    }
+    char* slash = strrchr(p, '/');
+    if (errno != ENOENT || !slash || slash == p) return;
+    *slash = 0;
+  }
+}
+
 }  // namespace tsrun

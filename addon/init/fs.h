@@ -25,6 +25,9 @@ int resolve_parent(const char* path, char* name, unsigned name_size, const char*
 // symlink or an earlier mount in the rootfs could redirect it elsewhere, the CVE-2025-31133 /
 // 52565 / 52881 class): fails the step with EPERM otherwise. `fd` is the resolved target.
 void check_mount_target(const char* path, int fd);
+// The same check before the target is created, on its nearest existing ancestor: a refused mount
+// point must not be left behind in the rootfs (nor fail first on mkdirat, e.g. EACCES rootless).
+void precheck_mount_target(const char* path);
 
 // "/proc/self/fd/<fd>": the target handed to mount(2) for a resolved fd.
 struct FdPath {

@@ -168,6 +168,7 @@ void op_mount(const char* source, const char* dest, const char* fstype, uint64_t
               const char* data, uint64_t mode_arg, uint64_t cleared) {
   uint64_t mode = mode_arg & ~MOUNT_INHERIT_MODE;
   int inherit = mode_arg & MOUNT_INHERIT_MODE ? existing_dir_mode(dest) : -1;
+  precheck_mount_target(dest);
   int fd = must_resolve(dest, mode == MOUNT_FILE ? Create::File : Create::Dir);
   check_mount_target(dest, fd);
   // tmpcopyup: the directory under the mount, opened before the mount hides it.
@@ -207,6 +208,7 @@ void op_mount_tree(uint64_t index, const char* dest, uint64_t mode, uint64_t fla
 }
 
 void attach_tree(int tree, const char* dest, uint64_t mode, uint64_t flags, uint64_t cleared, uint64_t prop) {
+  precheck_mount_target(dest);
   int fd = must_resolve(dest, mode == MOUNT_FILE ? Create::File : Create::Dir);
   check_mount_target(dest, fd);
   if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)

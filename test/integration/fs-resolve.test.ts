@@ -76,9 +76,12 @@ forEachMode((t) => {
 
   it.skipIf(!!otherRuntime)(`a mount below /proc where /proc is not procfs (no proc mount) is refused: fstatfs EPERM${NEEDS_PROC}`, async () => {
     // A copy: a runtime that accepts it creates /proc/fake in the rootfs.
-    const config = t.args(['true'], { root: { path: rootfsCopy(), readonly: true } });
+    const rootfs = rootfsCopy();
+    const config = t.args(['true'], { root: { path: rootfs, readonly: true } });
     config.mounts = [...config.mounts!.filter((m) => m.destination !== '/proc'), tmpfsMount('/proc/fake')];
     expectFail(await runContainer(t, config), /mount \/proc\/fake: fstatfs.*not on procfs.*EPERM/);
+    // Refused before the mount point is made (precheck_mount_target): nothing left in the rootfs.
+    expect(existsSync(join(rootfs, 'proc', 'fake'))).toBe(false);
   });
 
   it('a bind onto a procfs file (as lxcfs does for /proc/uptime) is allowed: the target is on procfs', async () => {
