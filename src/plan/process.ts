@@ -13,14 +13,20 @@ const CAP_SYS_ADMIN = BigInt(CAPABILITIES.indexOf('CAP_SYS_ADMIN'));
 
 export type CapMasks = Record<(typeof CAP_SETS)[number], bigint>;
 
-/** Capability names → one 64-bit mask per set. Unknown names are errors; names past cap_last_cap warnings. */
+/**
+ * Capability names → one 64-bit mask per set. A name tsrun does not know, or one past
+ * cap_last_cap, is a warning and is skipped: config.md#linux-process says a value that "cannot be
+ * mapped to a relevant kernel interface" MUST be logged as a warning, and runtimes SHOULD NOT fail
+ * (runc 1.1: "ignoring unknown or unavailable capabilities").
+ */
 export function capabilityMasks(caps: Capabilities, capLastCap: number, warnings: string[]): CapMasks {
   const masks = CAP_SETS.map((set) => {
     let mask = 0n;
     (caps[set] ?? []).forEach((name, i) => {
       const bit = (CAPABILITIES as readonly string[]).indexOf(name);
       if (bit < 0) {
-        throw new ConfigError('config.json', [{ pointer: `/process/capabilities/${set}/${i}`, rule: `unknown capability ${name}`, section: 'config.md#linux-process' }]);
+        warnings.push(`ignoring unknown capability ${name} (/process/capabilities/${set}/${i}, config.md#linux-process)`);
+        return;
       }
       if (bit > capLastCap) {
         warnings.push(`capability ${name} is not known to this kernel (cap_last_cap ${capLastCap}); skipped`);
@@ -123,24 +129,26 @@ export function credentialSteps(input: ProcessStepsInput): PlanStep[] {
   // container's /etc/passwd, or "/"; the last HOME entry is the one that counts (os.Setenv).
   const home = (p.env ?? []).filter((e) => e.startsWith('HOME=')).pop();
   if (!home || home === 'HOME=') steps.push({ op: Op.DEFAULT_HOME, args: [p.user.uid] });
-  const caps = p.capabilities ? capabilityMasks(p.capabilities, input.capLastCap, warnings) : undefined;
+  // No process.capabilities is no capability at all: config.md gives no default, and runc (its
+  // finalizeNamespace with an empty Capabilities) and crun drop every one; keeping the runtime's
+  // own would hand a hand-written config the full root set.
+  const caps = capabilityMasks(p.capabilities ?? {}, input.capLastCap, warnings);
   if (p.noNewPrivileges) steps.push({ op: Op.NO_NEW_PRIVS, args: [] });
   // Loading a filter needs no_new_privs or CAP_SYS_ADMIN (seccomp(2)). Load it last, so that no
   // setup syscall of ours is filtered, when one of them is still there after the user switch:
-  // no_new_privs, a kept CAP_SYS_ADMIN, or root without a capabilities list (nothing dropped);
-  // else before the switch, while still privileged (as runc).
-  const late = p.noNewPrivileges || (caps ? ((caps.effective >> CAP_SYS_ADMIN) & 1n) === 1n : p.user.uid === 0);
+  // no_new_privs or a kept CAP_SYS_ADMIN; else before the switch, while still privileged (as runc).
+  const late = p.noNewPrivileges || ((caps.effective >> CAP_SYS_ADMIN) & 1n) === 1n;
   if (input.seccomp && !late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   // Without process.user.umask runc sets 0022 rather than leaving the runtime's own.
   steps.push({ op: Op.UMASK, args: [p.user.umask ?? 0o022] });
   steps.push({ op: Op.CWD, args: [p.cwd] });
   // capabilities(7): drop from the bounding set while CAP_SETPCAP is still effective, keep the
   // permitted set across the uid switch, then capset and raise the ambient set.
-  if (caps) steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
-  steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), caps ? 1 : 0] });
+  steps.push({ op: Op.CAPS_BOUNDING, args: [caps.bounding] });
+  steps.push({ op: Op.USER, args: [p.user.uid, p.user.gid, gidList(p.user.additionalGids ?? []), 1] });
   // runc: a cwd root may not enter (only the container's user can) is entered after the switch.
   steps.push({ op: Op.CWD, args: [p.cwd] });
-  if (caps) steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
+  steps.push({ op: Op.CAPS, args: [caps.effective, caps.permitted, caps.inheritable, caps.ambient] });
   if (input.seccomp && late) steps.push({ op: Op.SECCOMP, args: [input.seccomp.bpf, input.seccomp.flags] });
   return steps;
 }

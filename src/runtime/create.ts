@@ -34,6 +34,7 @@ import { cgroupPlacement, checkJoinedCgroup, createResources, withRealtimeBudget
 import { creatingRecord } from './record.js';
 import { hostRootfsBefore, unmountHostRootfs, withBindId } from './host-rootfs.js';
 import { stateOf } from './status.js';
+import { runRuntimeHooksLogged } from './hooks.js';
 
 export interface CreateOptions extends GlobalOptions {
   id: string;
@@ -103,7 +104,9 @@ export function create(opts: CreateOptions): ContainerRecord {
 
   // The init keeps both states: createContainer hooks see "creating", startContainer "created".
   const netMoves = netDeviceMoves(spec, rootless || !!facts.inUserNs);
+  let hooksBegan = false;
   const onHooks = (pid: number): string => {
+    hooksBegan = true;
     // Before the hooks, so that createRuntime/createContainer hooks see the devices in place.
     moveNetDevices(netMoves, pid);
     const json = JSON.stringify(stateOf({ ...record, pid }, 'creating'));
@@ -172,6 +175,10 @@ export function create(opts: CreateOptions): ContainerRecord {
     } catch (cleanup) {
       warn(`container ${opts.id}: cgroup cleanup: ${(cleanup as Error).message}`);
     }
+    // runtime.md#lifecycle: a failing prestart, createRuntime or createContainer hook (or a later
+    // step: what the first hooks set up needs undoing all the same) "continue[s] the lifecycle
+    // at step 12", and step 13 runs the poststop hooks; runc's destroy on a failed create does.
+    if (hooksBegan) runRuntimeHooksLogged('poststop', spec.hooks?.poststop, JSON.stringify(stateOf(record, 'stopped')));
     dir.remove();
     // An init step failed: name the config field it came from, as a config error would.
     const pointer = e instanceof SyscallError ? pointerForStep(e.step, spec) : undefined;

@@ -3,10 +3,12 @@ import { unlinkSync } from 'node:fs';
 import { RuntimeError, StateTransitionError } from '../errors.js';
 import { sendToUnixSocket } from '../native/index.js';
 import { canStart } from '../state/status.js';
+import type { ContainerRecord } from '../state/record.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { stateOf, statusOf } from './status.js';
-import { runRuntimeHooksLogged } from './hooks.js';
+import { runHooks } from '../process/hooks.js';
+import { signalContainer, waitGone } from './signal-process.js';
 import { waitExecOrExit } from './wait-exec.js';
 
 export function start(opts: GlobalOptions & { id: string }): void {
@@ -27,8 +29,27 @@ export function start(opts: GlobalOptions & { id: string }): void {
     if (!waitExecOrExit(record.pid)) {
       throw new RuntimeError(`container ${opts.id}: its process ended before exec (a startContainer hook or a process step failed; the reason is on the container's stderr)`);
     }
-    runRuntimeHooksLogged('poststart', record.hooks?.poststart, JSON.stringify(stateOf(record, 'running')));
+    runPoststart(opts.id, record);
   } finally {
     dir.unlock();
+  }
+}
+
+/**
+ * runtime.md#lifecycle step 9: "If any poststart hook fails, the runtime MUST generate an error,
+ * stop the container, and continue the lifecycle at step 12" (delete, then poststop). runc kills
+ * its init the same way (libcontainer start: parent.terminate() on a poststart error).
+ */
+function runPoststart(id: string, record: ContainerRecord): void {
+  try {
+    runHooks('poststart', record.hooks?.poststart, JSON.stringify(stateOf(record, 'running')));
+  } catch (e) {
+    try {
+      signalContainer(record, 9);
+    } catch {
+      /* it ended on its own */
+    }
+    waitGone(record);
+    throw new RuntimeError(`container ${id}: ${(e as Error).message}; the container is stopped`);
   }
 }

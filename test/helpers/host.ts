@@ -16,6 +16,19 @@ export const nodeBin = process.execPath;
  */
 export const otherRuntime = process.env.TSRUN_TEST_RUNTIME || undefined;
 
+/**
+ * A check of tsrun's own wording (ORACLE.md case 2): the pattern for tsrun, undefined (any
+ * message) under the oracle, whose words differ; the runtime-neutral checks stay for both.
+ */
+export function tsrunWording<T>(pattern: T): T | undefined {
+  return otherRuntime ? undefined : pattern;
+}
+
+/** The title suffix of a test skipped under the oracle (ORACLE.md cases 3 and 4): why it cannot pass there. */
+export function oracleSkip(why: string): string {
+  return otherRuntime ? ` — SKIPPED under the oracle: ${why}` : '';
+}
+
 /** The command line that runs the runtime under test. */
 export function runtimeArgv(): string[] {
   return otherRuntime ? [otherRuntime] : [nodeBin, tsrunJs];

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Spec } from '../helpers/config.js';
-import { pidAlive } from '../helpers/host.js';
+import { otherRuntime, pidAlive } from '../helpers/host.js';
 import { cgroupDirsOf } from '../helpers/leftovers.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectFail, expectOk, show } from '../helpers/tsrun.js';
@@ -58,7 +58,9 @@ forEachMode((t) => {
     return { config: { ...config, hooks: full }, log: () => lines(read('hooks.log')), dir };
   }
 
-  it('runs all six kinds in order, each with the state on stdin, env and args as given', async () => {
+  // runc 1.1 runs poststart at the end of create (libcontainer start()), before startContainer:
+  // against the spec (config.md#poststart), moved to start by runc PR #5186 (2026).
+  it.skipIf(!!otherRuntime)('runs all six kinds in order, each with the state on stdin, env and args as given — SKIPPED under the oracle: runc 1.1 runs poststart in create (fixed by runc PR #5186)', async () => {
     const id = t.id('hooks');
     const hooks: Partial<Record<Kind, Hook[]>> = {};
     const { config: c0, read } = t.withHostDir(t.args(['true']));
@@ -109,19 +111,25 @@ forEachMode((t) => {
   });
 
   for (const kind of ['prestart', 'createRuntime', 'createContainer'] as const) {
-    it(`a failing ${kind} hook fails create, names the hook, runs no later hook and leaves nothing behind`, async () => {
+    // runtime.md#lifecycle steps 3-5: "stop the container, and continue the lifecycle at step
+    // 12": the container is destroyed and the poststop hooks run (step 13), as runc's destroy.
+    it(`a failing ${kind} hook fails create, names the hook, runs no later hook but poststop and leaves nothing behind`, async () => {
       const id = t.id('hookfail');
       const { config, log, dir } = withHooks(['true'], {});
       const after = KINDS.slice(KINDS.indexOf(kind) + 1);
       const hooks: Partial<Record<Kind, Hook[]>> = { [kind]: [logHook(kind, join(dir, 'hooks.log')), failHook(7)] };
       for (const k of after) hooks[k] = [logHook(k, k === 'startContainer' ? '/mnt/hooks.log' : join(dir, 'hooks.log'))];
       config.hooks = hooks;
-      const r = expectFail(await t.tsrun(['create', id, '-b', t.bundle(config)]), new RegExp(`${kind} hook /bin/sh`));
+      // runc names the hook by its index ("error running hook #1"), tsrun by kind and path.
+      const r = expectFail(await t.tsrun(['create', id, '-b', t.bundle(config)]), otherRuntime ? /hook/ : new RegExp(`${kind} hook /bin/sh`));
       expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
       const ran = log();
-      expect(ran.map((l) => l.tag), show(r)).toEqual([kind]);
-      // The container process the hook was told about is gone.
-      expect(pidAlive(ran[0].state.pid), `process ${ran[0].state.pid}`).toBe(false);
+      expect(ran.map((l) => l.tag), show(r)).toEqual([kind, 'poststop']);
+      expect(ran[1].state, show(r)).toMatchObject({ id, status: 'stopped' });
+      // The container process the hook was told about is gone. runc 1.1 gives createContainer
+      // hooks the pid in the container's pid namespace (prepareRootfs: unix.Getpid(), i.e. 1),
+      // not the host's one runtime.md#state asks for: nothing to look up on the host then.
+      if (!(otherRuntime && kind === 'createContainer')) expect(pidAlive(ran[0].state.pid), `process ${ran[0].state.pid}`).toBe(false);
       expect(cgroupDirsOf(id)).toEqual([]);
     });
   }
@@ -129,18 +137,20 @@ forEachMode((t) => {
   it('a hook that outlives its timeout is killed and fails create (createRuntime, in the runtime)', async () => {
     const id = t.id('hookto');
     const { config } = withHooks(['true'], { createRuntime: [{ path: '/bin/sleep', args: ['sleep', '30'], timeout: 1 }] });
-    const r = expectFail(await t.tsrun(['create', id, '-b', t.bundle(config)]), /createRuntime hook \/bin\/sleep.*tim/);
+    const r = expectFail(await t.tsrun(['create', id, '-b', t.bundle(config)]), otherRuntime ? /timeout/ : /createRuntime hook \/bin\/sleep.*tim/);
     expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
   });
 
   it('a hook that outlives its timeout is killed and fails create (createContainer, in the init)', async () => {
     const id = t.id('hookto');
     const { config } = withHooks(['true'], { createContainer: [{ path: '/bin/sleep', args: ['sleep', '30'], timeout: 1 }] });
-    const r = expectFail(await t.tsrun(['create', id, '-b', t.bundle(config)]), /createContainer hook \/bin\/sleep.*(tim|ETIMEDOUT)/i);
+    const r = expectFail(await t.tsrun(['create', id, '-b', t.bundle(config)]), otherRuntime ? /timeout/ : /createContainer hook \/bin\/sleep.*(tim|ETIMEDOUT)/i);
     expect(existsSync(t.stateDir(id)), show(r)).toBe(false);
   });
 
-  it('a failing startContainer hook fails start, the process never runs, poststart does not run; delete runs poststop', async () => {
+  // runc starts the process from the init after `start` returned: a failing startContainer hook
+  // leaves `runc start` at exit 0 (libcontainer exec() only waits for the fifo read).
+  it('a failing startContainer hook fails start (deliberate difference from runc: runc start exits 0), the process never runs, poststart does not run; delete runs poststop', async () => {
     const id = t.id('hookstart');
     const { config, log, dir } = withHooks(['sh', '-c', 'echo ran > /mnt/proof'], {});
     config.hooks = {
@@ -149,33 +159,47 @@ forEachMode((t) => {
       poststop: [logHook('poststop', join(dir, 'hooks.log'))],
     };
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
-    expectFail(await t.tsrun(['start', id]), /ended before exec/);
-    expect((await t.state(id)).status).toBe('stopped');
+    const start = await t.tsrun(['start', id]);
+    if (!otherRuntime) expectFail(start, /ended before exec/);
+    await t.waitStatus(id, 'stopped');
     expect(existsSync(join(dir, 'proof'))).toBe(false);
+    expectOk(await t.tsrun(['delete', id]));
+    // runc 1.1 ran poststart already in create (runc PR #5186 moved it to start).
+    expect(log().map((l) => l.tag)).toEqual(otherRuntime ? ['poststart', 'poststop'] : ['poststop']);
+  });
+
+  it('a failing poststart hook fails start and stops the container, no later poststart hook runs (runtime.md#lifecycle step 9); delete runs poststop — SKIPPED under the oracle: runc 1.1 runs poststart in create (fixed by runc PR #5186)', async (ctx) => {
+    if (otherRuntime) return ctx.skip();
+    const id = t.id('hookpost');
+    const { config, log, dir } = withHooks(['sleep', '30'], {});
+    const hookLog = join(dir, 'hooks.log');
+    config.hooks = { poststart: [failHook(4), logHook('poststart', hookLog)], poststop: [logHook('poststop', hookLog)] };
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
+    const { pid } = await t.state(id);
+    expectFail(await t.tsrun(['start', id]), /poststart hook \/bin\/sh: exit status 4/);
+    expect(pidAlive(pid!), `process ${pid}`).toBe(false);
+    expect((await t.state(id)).status).toBe('stopped');
     expectOk(await t.tsrun(['delete', id]));
     expect(log().map((l) => l.tag)).toEqual(['poststop']);
   });
 
-  it('failing poststart and poststop hooks are warnings: the next hooks and the lifecycle go on', async () => {
+  // runc 1.1's delete stops at the first failing poststop hook (Hooks.RunHooks returns its error).
+  it('a failing poststop hook is a warning: delete succeeds and the next poststop hooks run (deliberate difference from runc: runc 1.1 skips the next ones)', async () => {
     const id = t.id('hookpost');
     const { config, log, dir } = withHooks(['sh', '-c', 'echo ran > /mnt/proof'], {});
-    const hookLog = join(dir, 'hooks.log');
-    config.hooks = {
-      poststart: [failHook(4), logHook('poststart', hookLog)],
-      poststop: [failHook(5), logHook('poststop', hookLog)],
-    };
+    config.hooks = { poststop: [failHook(5), logHook('poststop', join(dir, 'hooks.log'))] };
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
-    const start = expectOk(await t.tsrun(['start', id]));
-    expect(start.stderr).toMatch(/warning.*poststart hook \/bin\/sh: exit status 4/);
+    expectOk(await t.tsrun(['start', id]));
     await t.waitStatus(id, 'stopped');
     expect(existsSync(join(dir, 'proof'))).toBe(true);
     const del = expectOk(await t.tsrun(['delete', id]));
-    expect(del.stderr).toMatch(/warning.*poststop hook \/bin\/sh: exit status 5/);
     expect(existsSync(t.stateDir(id))).toBe(false);
-    expect(log().map((l) => l.tag)).toEqual(['poststart', 'poststop']);
+    if (otherRuntime) return;
+    expect(del.stderr).toMatch(/warning.*poststop hook \/bin\/sh: exit status 5/);
+    expect(log().map((l) => l.tag)).toEqual(['poststop']);
   });
 
-  it('run: the hooks of a foreground run, in order, and the exit status of the process', async () => {
+  it('run: the hooks of a foreground run, in order, and the exit status of the process (under the oracle the order is not checked: runc 1.1 runs poststart in create, fixed by runc PR #5186)', async () => {
     const id = t.id('hookrun');
     const { config: c0, read } = t.withHostDir(t.args(['sh', '-c', 'exit 6']));
     const dir = c0.mounts!.at(-1)!.source!;
@@ -183,6 +207,7 @@ forEachMode((t) => {
     for (const kind of KINDS) hooks[kind] = [logHook(kind, kind === 'startContainer' ? '/mnt/hooks.log' : join(dir, 'hooks.log'))];
     const r = await t.tsrun(['run', id, '-b', t.bundle({ ...c0, hooks })]);
     expect(r.exitCode, show(r)).toBe(6);
-    expect(lines(read('hooks.log')).map((l) => l.tag)).toEqual(KINDS);
+    const tags = lines(read('hooks.log')).map((l) => l.tag);
+    expect(otherRuntime ? [...tags].sort() : tags).toEqual(otherRuntime ? [...KINDS].sort() : KINDS);
   });
 });

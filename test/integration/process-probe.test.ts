@@ -7,7 +7,7 @@ import { capNames, parseProbe, parseSyscall, probeArgs, syscallArgs } from '../h
 import { expectOk, show } from '../helpers/tsrun.js';
 
 forEachMode((t) => {
-  it('reports ids, hostname, no seccomp, no no_new_privs, the default umask and personality', async () => {
+  it('reports ids, hostname, no seccomp, no no_new_privs, the default umask and personality, and no capability without process.capabilities (as runc)', async () => {
     const r = expectOk(await t.tsrun(['run', t.id('probe'), '-b', t.bundle(t.args(probeArgs()))]));
     const p = parseProbe(r.stdout);
     expect(p.uid, show(r)).toEqual({ real: 0, effective: 0, saved: 0 });
@@ -20,7 +20,8 @@ forEachMode((t) => {
     expect(p.umask).toBe(0o022);
     expect(p.cpus.length).toBeGreaterThan(0);
     expect(p.sched?.policy).toBe(0);
-    expect(capNames(p.caps.bounding)).toContain('CAP_CHOWN');
+    // The base config has no process.capabilities: no capability in any set (runc, crun).
+    for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const) expect(capNames(p.caps[set]), set).toEqual([]);
     expect(p.rlimits.RLIMIT_NOFILE).toBeDefined();
   });
 

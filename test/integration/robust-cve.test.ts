@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { constants, existsSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { isRoot, pidAlive, poll, runnerOf, type Mode } from '../helpers/host.js';
+import { isRoot, otherRuntime, pidAlive, poll, runnerOf, type Mode } from '../helpers/host.js';
 import { fdsOf } from '../helpers/leftovers.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
 import { expectFail, expectOk, show } from '../helpers/tsrun.js';
@@ -22,7 +22,10 @@ import { initPath } from '../../src/native/paths.js';
 const SLEEP = ['sleep', '1000'];
 const refusal = (id: string) => new RegExp(`container ${id}: container not running|container not running`);
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const HOST_BINARIES = [initPath, realpathSync(process.execPath)];
+// Under the oracle the host binary the attack aims at is the other runtime's (runc's init is itself).
+const HOST_BINARIES = otherRuntime ? [realpathSync(otherRuntime)] : [initPath, realpathSync(process.execPath)];
+/** tsrun's sealed copy; runc 1.1 names its memfd "runc_cloned:/proc/self/exe" or, as root, binds a read-only copy ("/"). */
+const SEALED = '/memfd:tsrun-init (deleted)';
 
 const hostProcesses: ChildProcess[] = [];
 afterEach(() => {
@@ -45,6 +48,10 @@ async function created(t: Tier, config = t.args(SLEEP)) {
   return { id, pid: (await t.state(id)).pid! };
 }
 
+/** The state.json fields of the recorded pid and its start time: tsrun's, or runc's (libcontainer State). */
+const PID_FIELD = otherRuntime ? 'init_process_pid' : 'pid';
+const recycledStart = (): Record<string, unknown> => (otherRuntime ? { init_process_start: 1 } : { pidStartTime: '1' });
+
 function stateFile(t: Tier, id: string): { read(): Record<string, unknown>; write(doc: Record<string, unknown>): void } {
   const file = join(t.stateDir(id), 'state.json');
   return {
@@ -60,8 +67,8 @@ forEachMode((t) => {
     const { id, pid } = await created(t, config);
     expect(readFileSync(`/proc/${pid}/exe`).length).toBeGreaterThan(0);
     const link = (await import('node:fs')).readlinkSync(`/proc/${pid}/exe`);
-    expect(link).toBe('/memfd:tsrun-init (deleted)');
-    expect(() => openSync(`/proc/${pid}/exe`, constants.O_WRONLY), 'the host opened the init binary for writing').toThrow(/ETXTBSY|EPERM|EACCES/);
+    if (!otherRuntime) expect(link).toBe(SEALED);
+    expect(() => openSync(`/proc/${pid}/exe`, constants.O_WRONLY), 'the host opened the init binary for writing').toThrow(otherRuntime ? /ETXTBSY|EPERM|EACCES|EROFS/ : /ETXTBSY|EPERM|EACCES/);
     // The attack: keep /proc/1/exe (the waiting init) open, let it execve, then write through it.
     const attack =
       'exec 3</proc/1/exe || exit 9; readlink /proc/self/fd/3 > /mnt/link; while [ ! -e /mnt/go ]; do sleep 0.05; done; ' +
@@ -73,7 +80,7 @@ forEachMode((t) => {
     writeFileSync(join(hostDir, 'go'), '');
     expect(await poll(() => read('result') !== '', 5000)).toBe(true);
     console.log(`[${t.mode}] 5736: link ${read('link').trim()}, write: ${read('result').trim()} (${read('err').trim()})`);
-    expect(read('link').trim()).toBe('/memfd:tsrun-init (deleted)');
+    if (!otherRuntime) expect(read('link').trim()).toBe(SEALED);
     expect(read('result').trim()).toBe('refused');
     expect(HOST_BINARIES.map(sha256)).toEqual(before);
   });
@@ -90,7 +97,7 @@ forEachMode((t) => {
     writeFileSync(join(config.mounts!.at(-1)!.source!, 'stop'), '');
     const seen = read('exes').split('\n').filter(Boolean);
     console.log(`[${t.mode}] execs: ${N}, foreign exe links seen in the container: ${seen.length}, writable: ${seen.filter((l) => l.startsWith('WROTE')).length}`);
-    for (const l of seen) expect(l).toBe('/memfd:tsrun-init (deleted)');
+    for (const l of seen) expect(l).toBe(SEALED);
   });
 
   it('CVE-2024-21626: the container process and an exec\'d process hold only fds 0, 1 and 2', async () => {
@@ -118,7 +125,8 @@ forEachMode((t) => {
         expect(read('up').split('\n'), `cwd fd ${n}`).not.toContain('work');
       } else {
         expect(r.signal, show(r)).toBeUndefined();
-        expect(r.stderr, show(r)).toMatch(/cwd|chdir/);
+        // runc 1.1 refuses it in its mkdir of the cwd ("mkdir /proc/self/fd/N: not a directory").
+        expect(r.stderr, show(r)).toMatch(otherRuntime ? /cwd|chdir|mkdir \/proc\/self\/fd\/\d+:/ : /cwd|chdir/);
       }
     }
     console.log(`[${t.mode}] cwd /proc/self/fd/3..12: ran inside the root: ${ran}, refused: ${10 - ran}, escaped: 0`);
@@ -139,7 +147,9 @@ forEachMode((t) => {
   // namespace mapped elsewhere, the kernel already made it non-dumpable at setresuid. Rootless,
   // the owner of /proc/<pid>/fd tells: the runner's uid when dumpable, root's when not.
   const ROOT_REASON = t.mode === 'root' ? " [SKIPPED as root: nothing here can tell a dumpable root container process from a non-dumpable one; it runs rootless]" : '';
-  it.skipIf(t.mode === 'root')(`CVE-2016-9962: a container that joins another one's namespaces waits non-dumpable (its /proc/<pid>/fd is root's); after its execve it is dumpable again; one that joins nothing stays dumpable${ROOT_REASON}`, async () => {
+  // runc 1.1 wants mappings even for a joined user namespace (runc issue #4122, fixed by PR #4124).
+  const JOIN_REASON = otherRuntime && t.mode !== 'root' ? ' — SKIPPED under the oracle: runc 1.1 refuses a user namespace path without mappings (runc issue #4122)' : '';
+  it.skipIf(t.mode === 'root' || !!JOIN_REASON)(`CVE-2016-9962: a container that joins another one's namespaces waits non-dumpable (its /proc/<pid>/fd is root's); after its execve it is dumpable again; one that joins nothing stays dumpable${ROOT_REASON}${JOIN_REASON}`, async () => {
     const a = await created(t);
     expectOk(await t.tsrun(['start', a.id]));
     const uid = runnerOf(t.mode).uid;
@@ -180,7 +190,7 @@ forEachMode((t) => {
     const { id, pid } = await created(t);
     const state = stateFile(t, id);
     const original = state.read();
-    state.write({ ...original, pidStartTime: '1' });
+    state.write({ ...original, ...recycledStart() });
     try {
       expectFail(await t.tsrun(['kill', id, 'KILL']), refusal(id));
       expect((await t.state(id)).status).toBe('stopped');
@@ -197,7 +207,7 @@ forEachMode((t) => {
     const state = stateFile(t, id);
     const original = state.read();
     // The container "exited" and its pid was reused by a host process of the same user.
-    state.write({ ...original, pid: hostPid });
+    state.write({ ...original, [PID_FIELD]: hostPid });
     try {
       expectFail(await t.tsrun(['kill', id, 'KILL']), refusal(id));
       expect(pidAlive(hostPid)).toBe(true);

@@ -24,7 +24,29 @@ static int die(const char* what) {
   return 1;
 }
 
-// Reads one connection to its end: the state and the listener that came with it (-1 if none).
+// Whether buf[0..len) holds a whole JSON object (braces balanced outside strings).
+static bool json_complete(const char* buf, size_t len) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = buf[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{') {
+      depth++;
+    } else if (c == '}' && --depth == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Reads one connection's state (to its end, or to the end of the JSON object: runc 1.1 leaves
+// the connection open, fixed in runc 1.3.1, #4796) and the listener that came with it (-1 if none).
 static int take_state(int conn, const char* state_file) {
   static char state[65536];
   size_t len = 0;
@@ -43,6 +65,7 @@ static int take_state(int conn, const char* state_file) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && listener < 0) memcpy(&listener, CMSG_DATA(c), sizeof listener);
     if (n == 0) break;  // the runtime closes after one state (config-linux.md#seccomp)
     len += n;
+    if (json_complete(state, len)) break;
   }
   close(conn);
   FILE* out = fopen(state_file, "a");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, RuntimeError } from '../../../src/errors.js';
+import { RuntimeError } from '../../../src/errors.js';
 import { compilePlan } from '../../../src/plan/compile.js';
 import { compileExecPlan } from '../../../src/plan/exec.js';
 import { MS } from '../../../src/plan/constants.js';
@@ -114,8 +114,13 @@ describe('compilePlan', () => {
     expect(plan.warnings.join()).toContain('CAP_CHECKPOINT_RESTORE');
   });
 
+  it('skips a capability name it does not know, with a warning (config.md#linux-process: MUST warn, SHOULD NOT fail; as runc)', () => {
+    const plan = compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_KILL', 'CAP_NOPE'] } } }), facts());
+    expect(find(plan.steps, Op.CAPS_BOUNDING)[0].args).toEqual([1n << 5n]);
+    expect(plan.warnings.join()).toMatch(/ignoring unknown capability CAP_NOPE \(\/process\/capabilities\/bounding\/1/);
+  });
+
   it('refuses what is wrong or not implemented, naming the field', () => {
-    expect(() => compilePlan(spec({ process: { ...spec().process!, capabilities: { bounding: ['CAP_NOPE'] } } }), facts())).toThrow(ConfigError);
     expect(() => compilePlan(spec({ process: { ...spec().process!, terminal: true } }), facts())).toThrow(/process.terminal needs --console-socket/);
     // runc's refusals without a mount namespace, before anything starts.
     expect(() => compilePlan(spec({ linux: { namespaces: [{ type: 'pid' }], maskedPaths: ['/proc/kcore'] } }), facts())).toThrow(/\/linux\/maskedPaths: unable to restrict sys entries without a private MNT namespace/);

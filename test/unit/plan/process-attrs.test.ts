@@ -91,7 +91,7 @@ describe('process attributes', () => {
       return o.indexOf(Op.SECCOMP) > o.indexOf(Op.USER) ? 'late' : 'early';
     };
     expect(order({ noNewPrivileges: true, user: { uid: 1000, gid: 1000 } })).toBe('late');
-    expect(order({})).toBe('late'); // root, no capabilities list: nothing is dropped
+    expect(order({})).toBe('early'); // no capabilities list: every capability is dropped (as runc)
     expect(order({ capabilities: { bounding: ['CAP_SYS_ADMIN'], effective: ['CAP_SYS_ADMIN'], permitted: ['CAP_SYS_ADMIN'] } })).toBe('late');
     expect(order({ capabilities: { bounding: ['CAP_KILL'], effective: ['CAP_KILL'], permitted: ['CAP_KILL'] } })).toBe('early');
     expect(order({ user: { uid: 1000, gid: 1000 } })).toBe('early');
