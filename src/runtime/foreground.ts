@@ -10,19 +10,51 @@ import type { GlobalOptions } from './options.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
-export async function waitForeground(opts: GlobalOptions & { id: string; keep?: boolean }, pid: number, relay?: Relay): Promise<number> {
-  const forward = (sig: NodeJS.Signals) => {
+/** Signal forwarding to a foreground container: queued until the container runs, then sent. */
+export interface Forwarder {
+  /** The container runs: send what was queued, and every signal from now on. */
+  ready(): void;
+  /** Remove the handlers (the default dispositions return). */
+  stop(): void;
+}
+
+/**
+ * Catch the forwarded signals now, before the container exists, as runc's run does: its
+ * newSignalHandler (utils_linux.go, runner.run) calls signal.Notify before the container
+ * starts and handler.forward sends what came meanwhile once the init's pid is known. Without
+ * it a SIGTERM during create or start would kill `run` (Node's default) and leave the container.
+ * With a terminal relay a window change is applied to the pty, whose kernel signals the
+ * container, so SIGWINCH is not forwarded then.
+ */
+export function forwardSignals(opts: GlobalOptions & { id: string }, terminalRelay: boolean): Forwarder {
+  const queued: NodeJS.Signals[] = [];
+  let running = false;
+  const send = (sig: NodeJS.Signals) => {
     try {
       kill({ ...opts, signal: constants.signals[sig] });
     } catch {
       /* already gone */
     }
   };
-  // With a relay, a window change is applied to the pty, whose kernel signals the container.
-  const forwarded = relay ? FORWARDED.filter((s) => s !== 'SIGWINCH') : FORWARDED;
-  for (const sig of forwarded) process.on(sig, forward);
+  const onSignal = (sig: NodeJS.Signals) => (running ? send(sig) : queued.push(sig));
+  const signals = terminalRelay ? FORWARDED.filter((s) => s !== 'SIGWINCH') : FORWARDED;
+  for (const sig of signals) process.on(sig, onSignal);
+  return {
+    ready() {
+      running = true;
+      for (const sig of queued.splice(0)) send(sig);
+    },
+    stop() {
+      for (const sig of signals) process.off(sig, onSignal);
+    },
+  };
+}
+
+export async function waitForeground(opts: GlobalOptions & { id: string; keep?: boolean }, pid: number, relay?: Relay, forwarder?: Forwarder): Promise<number> {
+  const forward = forwarder ?? forwardSignals(opts, relay !== undefined);
+  forward.ready();
   const status = await waitPidAsync(pid);
-  for (const sig of forwarded) process.off(sig, forward);
+  forward.stop();
   if (relay) await finishRelay(relay);
   // runc 1.2 --keep: the stopped container stays for `state` and a later `delete` (which kills
   // what is left in its cgroup then).

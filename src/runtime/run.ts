@@ -6,7 +6,7 @@ import { openConsoleServer, type Relay } from '../process/terminal.js';
 import type { Spec } from '../spec/types.js';
 import { create, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
-import { waitForeground } from './foreground.js';
+import { forwardSignals, waitForeground } from './foreground.js';
 import { start } from './start.js';
 import { listenFdsOf } from './listen-fds.js';
 import { checkPassedFds } from './passed-fds.js';
@@ -27,12 +27,17 @@ export async function run(opts: CreateOptions & { detach: boolean; keep?: boolea
   if (!opts.detach) setChildSubreaper();
   // runc: a foreground run with a terminal and no --console-socket relays tsrun's own terminal.
   const server = !opts.detach && !opts.consoleSocket && wantsTerminal(opts.bundle) ? openConsoleServer() : undefined;
+  // Signals to a foreground run are caught from here on and sent once the container runs.
+  const forwarder = opts.detach ? undefined : forwardSignals(opts, server !== undefined);
   let relay: Relay | undefined;
   let record;
   try {
     record = create({ ...opts, consoleSocket: server?.path ?? opts.consoleSocket });
   } finally {
-    if (!record) server?.close();
+    if (!record) {
+      server?.close();
+      forwarder?.stop();
+    }
   }
   try {
     relay = server?.relay();
@@ -41,9 +46,10 @@ export async function run(opts: CreateOptions & { detach: boolean; keep?: boolea
   } catch (e) {
     relay?.stop();
     server?.close();
+    forwarder?.stop();
     deleteContainer({ ...opts, force: true });
     throw e;
   }
   if (opts.detach) return 0;
-  return waitForeground(opts, record.pid, relay);
+  return waitForeground(opts, record.pid, relay, forwarder);
 }

@@ -9,7 +9,7 @@ import type { NamespaceType } from '../../src/spec/types.js';
 import { validateFeatures } from '../../src/spec/validate.js';
 import { forEachMode } from '../helpers/modes.js';
 import { defaultCgroupDirs } from '../helpers/leftovers.js';
-import { isRoot, runnerOf } from '../helpers/host.js';
+import { isRoot, otherRuntime, runnerOf } from '../helpers/host.js';
 import { testRootfs } from '../helpers/rootfs.js';
 import { startConsoleReceiver } from '../helpers/console.js';
 import { expectFail, expectOk } from '../helpers/tsrun.js';
@@ -48,7 +48,10 @@ forEachMode((t) => {
     }
   });
 
-  it('tmpcopyup, which it lists, starts a tmpfs with what the directory held', async () => {
+  // runc 1.1 lchowns each copy to its owner, which rootless is unmapped (the test rootfs is host
+  // root's): EINVAL, the run fails. tsrun keeps such a copy its creator's (addon/init/copyup.cc).
+  const copyupRunc = otherRuntime && t.mode === 'rootless';
+  it.skipIf(copyupRunc)(`tmpcopyup, which it lists, starts a tmpfs with what the directory held${t.mode === 'rootless' ? ' (rootless: deliberate difference from runc: runc 1.1 fails lchown EINVAL on files of unmapped owners)' : ''}${copyupRunc ? ' — SKIPPED under the oracle: runc 1.1 fails it rootless' : ''}`, async () => {
     expect((await features()).mountOptions).toContain('tmpcopyup');
     const config = t.args(['sh', '-c', 'ls /etc | head -3; touch /etc/new && echo writable'], {
       mounts: [...t.base().mounts!, { destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'tmpcopyup'] }],
@@ -66,6 +69,15 @@ forEachMode((t) => {
     symlinkSync(testRootfs(), join(bundle, 'rootfs'));
     return bundle;
   };
+  // runc 1.1 refuses a root.path through a symlink ("invalid rootfs: not an absolute path, or a
+  // symlink"; README: runc compatibility): under the oracle the spec's root goes to the real path.
+  const runnable = (bundle: string) => {
+    if (!otherRuntime) return;
+    const file = join(bundle, 'config.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { root: { path: string } };
+    config.root.path = testRootfs();
+    writeFileSync(file, JSON.stringify(config, null, '\t'));
+  };
   const rootlessFlag = t.mode === 'rootless' ? ['--rootless'] : [];
 
   it(`spec${rootlessFlag.map((f) => ` ${f}`).join('')} writes byte for byte what runc spec${rootlessFlag.map((f) => ` ${f}`).join('')} writes, but ociVersion (tsrun's); it runs with --console-socket`, async () => {
@@ -75,7 +87,8 @@ forEachMode((t) => {
     expectOk(await t.runc(['spec', '--bundle', theirs, ...rootlessFlag]));
     const text = (b: string) => readFileSync(join(b, 'config.json'), 'utf8').replace(/^\t"ociVersion": "[^"]*",$/m, '\t"ociVersion": "",');
     expect(text(ours)).toBe(text(theirs));
-    expect(JSON.parse(readFileSync(join(ours, 'config.json'), 'utf8'))).toMatchObject({ ociVersion: '1.3.0', process: { terminal: true, args: ['sh'] } });
+    expect(JSON.parse(readFileSync(join(ours, 'config.json'), 'utf8'))).toMatchObject({ ...(otherRuntime ? {} : { ociVersion: '1.3.0' }), process: { terminal: true, args: ['sh'] } });
+    runnable(ours);
     // What scripts do with it: create with a console socket, type into the shell.
     const id = t.id('spec-tty');
     const rcv = await startConsoleReceiver(join(t.scratch(), `${id}.sock`), 'echo typed-$((6*7)); exit 3\n');
@@ -92,6 +105,7 @@ forEachMode((t) => {
     expect(config.process.args).toEqual(['sh']);
     config.process.terminal = false;
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(config));
+    runnable(bundle);
     // runc's default: every device denied but the defaults (root only: rootless sets no rules).
     if (t.mode === 'root') {
       expect(config.linux.resources).toEqual({ devices: [{ allow: false, access: 'rwm' }] });

@@ -2,6 +2,8 @@
 // in the container reports what it got. PID 1 of a pid namespace only gets signals it has a
 // handler for (and KILL/STOP from outside), so the traps are what make TERM observable.
 // The shell writes to a host directory bound at /mnt, so these tests do not depend on stdio.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { pidAlive, poll } from '../helpers/host.js';
 import { forEachMode, type Tier } from '../helpers/modes.js';
@@ -141,6 +143,30 @@ forEachMode((t) => {
     const r = await call.result;
     expect(r.exitCode, show(r)).toBe(7);
     expect(out()).toContain('got-TERM');
+  });
+
+  // runc catches the signals before the container exists (newSignalHandler in runner.run) and
+  // forwards what came once it runs; a run that caught them only after start died of a SIGTERM
+  // during create (Node's default action), leaving the container behind.
+  it('SIGTERM to an attached `run` while it creates the container (in a createRuntime hook): run lives on and forwards it once the container runs', async () => {
+    const id = t.id('runearly');
+    const marker = join(t.scratch(), `${id}.in-hook`);
+    const { config, read } = t.withHostDir(t.args(['sh', '-c', TRAPS]));
+    config.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', `touch ${marker}; sleep 1`] }] };
+    const call = t.spawn(['run', id, '-b', t.bundle(config)]);
+    expect(await poll(() => existsSync(marker), 10_000), `the hook never ran: ${call.output().stderr}`).toBe(true);
+    call.process.kill('SIGTERM');
+    expect(await poll(() => read('log').includes('ready'), 10_000), `${read('log')}${call.output().stderr}`).toBe(true);
+    // The forwarded TERM reaches the shell before or after it set its trap (PID 1 of a pid
+    // namespace ignores it without one): it exits 7, or runs on until it is killed.
+    const gotTerm = () => read('log').includes('got-TERM');
+    if (!(await poll(gotTerm, 2000))) {
+      const k = await t.tsrun(['kill', id, 'KILL']);
+      if (!gotTerm()) expectOk(k); // else the TERM came in the meantime and the container is gone
+    }
+    const r = await call.result;
+    expect(r.signal, show(r)).toBeUndefined();
+    expect(r.exitCode, `${show(r)}${read('log')}`).toBe(gotTerm() ? 7 : 137);
   });
 
   it('run of a container killed by SIGKILL exits 137 (128 + 9)', async () => {

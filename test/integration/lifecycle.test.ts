@@ -2,7 +2,7 @@
 // running, kill → stopped, delete → nothing left; and the transitions that must fail.
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { pidAlive, poll, procState, procStatusKiB } from '../helpers/host.js';
+import { otherRuntime, pidAlive, poll, procState, procStatusKiB } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { expectFail, expectOk, show } from '../helpers/tsrun.js';
 
@@ -35,7 +35,9 @@ forEachMode((t) => {
     expectFail(await t.tsrun(['state', id]), id);
   });
 
-  it('the init waiting between create and start is small (VmRSS < 4 MiB), not a copy of Node', async () => {
+  // A property of tsrun's own init (the native tsrun-init); runc's waiting `runc init` is Go (about 9 MiB).
+  const rssTitle = `the init waiting between create and start is small (VmRSS < 4 MiB), not a copy of Node${otherRuntime ? " — SKIPPED under the oracle: runc's waiting init is the Go runc binary (about 9 MiB)" : ''}`;
+  it.skipIf(!!otherRuntime)(rssTitle, async () => {
     const id = t.id('rss');
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(SLEEP))]));
     const { pid } = await t.state(id);

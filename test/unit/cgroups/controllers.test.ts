@@ -212,7 +212,7 @@ describe('devices', () => {
   });
   it("runc's default rules come after the config's, then every created device", () => {
     const rules = withDefaultDeviceRules([{ allow: false, access: 'rwm' }], [{ type: 'c', major: 1, minor: 3 }, { type: 'b', major: 7, minor: 0 }, { type: 'p' }]);
-    expect(rules.map(deviceEntry)).toEqual(['a', 'c *:* m', 'b *:* m', 'c 5:1 rwm', 'c 136:* rwm', 'c 5:2 rwm', 'c 1:3 rwm', 'b 7:0 rwm']);
+    expect(rules.map(deviceEntry)).toEqual(['a', 'c *:* m', 'b *:* m', 'c 5:1 rwm', 'c 136:* rwm', 'c 5:2 rwm', 'c 10:200 rwm', 'c 1:3 rwm', 'b 7:0 rwm']);
     expect(rules[0]).toEqual({ allow: false, access: 'rwm' });
     expect(rules.slice(1).every((r) => r.allow)).toBe(true);
   });
