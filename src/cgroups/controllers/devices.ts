@@ -18,7 +18,10 @@ export function deviceEntry(d: DeviceRule): string {
 }
 
 /**
- * runc's rules after the config's own (libcontainer/specconv AllowedDevices): mknod of any node,
+ * Deny-all first, as runc's device emulator starts (libcontainer/cgroups/devices: a rule list
+ * without its own "a" rule starts from deny-all, not from the cgroup's allow-all): a config with
+ * no device rules must not reach every host device. Then the config's rules, then runc's
+ * (libcontainer/specconv AllowedDevices): mknod of any node,
  * the console, ptys, tun/tap (/dev/net/tun, 10:200: in runc 1.1, dropped in 1.2.0 and put back
  * in 1.2.4, runc#4555, since users rely on it; crun too); then every device the runtime creates, the linux.devices entries too
  * (config-linux.md#devices: they "MUST be available"; runc 1.1 leaves those denied), so that a
@@ -27,7 +30,9 @@ export function deviceEntry(d: DeviceRule): string {
 export function withDefaultDeviceRules(rules: readonly DeviceRule[], created: readonly Pick<Device, 'type' | 'major' | 'minor'>[]): DeviceRule[] {
   const allow = (type: string, major?: number, minor?: number, access = 'rwm'): DeviceRule => ({ allow: true, type, major, minor, access });
   const nodes = created.filter((d) => d.type === 'c' || d.type === 'b' || d.type === 'u').map((d) => allow(d.type === 'b' ? 'b' : 'c', d.major, d.minor));
-  return [...rules, allow('c', undefined, undefined, 'm'), allow('b', undefined, undefined, 'm'), allow('c', 5, 1), allow('c', 136), allow('c', 5, 2), allow('c', 10, 200), ...nodes];
+  const first = rules[0];
+  const startsDenied = first !== undefined && !first.allow && isWholeTable(first) && first.access === 'rwm';
+  return [...(startsDenied ? [] : [{ allow: false, access: 'rwm' }]), ...rules, allow('c', undefined, undefined, 'm'), allow('b', undefined, undefined, 'm'), allow('c', 5, 1), allow('c', 136), allow('c', 5, 2), allow('c', 10, 200), ...nodes];
 }
 
 /** Rules in order: later rules override earlier ones, as in the kernel's list. */

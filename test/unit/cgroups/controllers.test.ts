@@ -216,6 +216,13 @@ describe('devices', () => {
     expect(rules[0]).toEqual({ allow: false, access: 'rwm' });
     expect(rules.slice(1).every((r) => r.allow)).toBe(true);
   });
+  it('a config without a deny-all rule starts from deny-all, as runc (no rule reaches every host device)', () => {
+    expect(withDefaultDeviceRules([], []).map(deviceEntry).slice(0, 2)).toEqual(['a', 'c *:* m']);
+    expect(withDefaultDeviceRules([], [])[0]).toEqual({ allow: false, access: 'rwm' });
+    // Docker --privileged: an allow-all after the deny-all still opens everything.
+    const privileged = withDefaultDeviceRules([{ allow: true, access: 'rwm' }], []);
+    expect(privileged.slice(0, 2)).toEqual([{ allow: false, access: 'rwm' }, { allow: true, access: 'rwm' }]);
+  });
 });
 
 describe('hasResources', () => {
@@ -235,7 +242,9 @@ describe('createResources', () => {
     const entries = (r.devices ?? []).map(deviceEntry);
     expect(entries[0]).toBe('a');
     expect(entries).toEqual(expect.arrayContaining(['c *:* m', 'c 1:3 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 10:229 rwm']));
-    expect(createResources({ ociVersion: '1.3.0' }, false).devices?.every((d) => d.allow)).toBe(true);
+    const none = createResources({ ociVersion: '1.3.0' }, false).devices ?? [];
+    expect(none[0]).toEqual({ allow: false, access: 'rwm' });
+    expect(none.slice(1).every((d) => d.allow)).toBe(true);
   });
   it('rootless: no device rules at all', () => {
     expect(createResources(spec, true)).toEqual({ pids: { limit: 5 }, devices: undefined });
