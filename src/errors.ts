@@ -111,7 +111,8 @@ export class ContainerNotFoundError extends RuntimeError {
 export class ContainerExistsError extends RuntimeError {
   override readonly code: string = 'ERR_TSRUN_EXISTS';
   constructor(readonly id: string) {
-    super(`container with id ${id} already exists`);
+    // runc's words (libcontainer ErrExist), which scripts grep for, and the id.
+    super(`container with given ID already exists (${id})`);
   }
 }
 

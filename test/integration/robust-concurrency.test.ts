@@ -1,7 +1,7 @@
 // Concurrency (issue 7, point 2): many tsrun processes at once on one --root.
 //  - 50 concurrent creates of distinct ids: all succeed, none lost, `list` during them parses;
 //  - 20 concurrent creates of the same id: exactly one wins, the others fail with runc's
-//    "container with id ... already exists" and do not disturb the winner;
+//    "container with given ID already exists (<id>)" and do not disturb the winner;
 //  - concurrent start/state/kill/list, then delete/state/kill, on one container: every
 //    state.json read parses, the container is never reported missing before it is deleted,
 //    every delete --force succeeds (runc's), a plain delete wins at most once, nothing is left.
@@ -51,7 +51,7 @@ function hammerStateFile(path: string) {
 
 // tsrun's words add the id; runc 1.1: "container does not exist", "container with given ID already exists".
 const goneRe = (id: string) => new RegExp(`container ${otherRuntime ? '' : `${id} `}does not exist`);
-const existsRe = (id: string) => (otherRuntime ? /container with given ID already exists/ : new RegExp(`container with id ${id} already exists`));
+const existsRe = (id: string) => (otherRuntime ? /container with given ID already exists/ : new RegExp(`container with given ID already exists \\(${id}\\)`));
 
 /** A state call's result: a valid state document (returns it) or the container does not exist (undefined). */
 function stateOrGone(r: TsrunResult, id: string): { status: string } | undefined {
@@ -95,7 +95,7 @@ forEachMode((t) => {
     expect(ids.flatMap(cgroupDirsOf)).toEqual([]);
   });
 
-  it('20 concurrent creates of the same id: exactly one wins, the others fail with "container with id ... already exists"', async () => {
+  it('20 concurrent creates of the same id: exactly one wins, the others fail with "container with given ID already exists (<id>)"', async () => {
     const N = 20;
     const id = t.id('same');
     const bundle = t.bundle(t.args(SLEEP));
