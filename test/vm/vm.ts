@@ -57,6 +57,9 @@ export function vmPrerequisite(): string | undefined {
     if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) return `${bin} is missing (apt-get install qemu-system-x86 cpio kmod)`;
   }
   if (!existsSync('/usr/lib/systemd/systemd')) return 'the guest runs the host\'s systemd, and /usr/lib/systemd/systemd is missing (apt-get install systemd dbus)';
+  // The guest covers /tmp with a fresh tmpfs (init.sh): a checkout there is invisible to its agent,
+  // which then never starts (seen: "no agent after 360000 ms").
+  if (repoRoot === '/tmp' || repoRoot.startsWith('/tmp/')) return `the checkout ${repoRoot} is under /tmp, which the guest covers with a tmpfs of its own (test/vm/init.sh): clone it elsewhere`;
   return undefined;
 }
 
