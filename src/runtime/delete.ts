@@ -7,7 +7,7 @@ import { ContainerNotFoundError, RuntimeError, StateTransitionError } from '../e
 import { removeResctrl } from '../resctrl/resctrl.js';
 import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
-import { signalContainer, waitGone } from './signal-process.js';
+import { killAndWait } from './signal-process.js';
 import { stateOf, statusOf } from './status.js';
 import { runRuntimeHooksLogged } from './hooks.js';
 import { unmountHostRootfs } from './host-rootfs.js';
@@ -36,12 +36,7 @@ export function deleteContainer(opts: GlobalOptions & { id: string; force: boole
     if (status === 'created' || status === 'running' || status === 'paused' || orphan) {
       // A frozen process cannot act on SIGKILL until its cgroup is thawed.
       if (status === 'paused') savedCgroupManager(record.cgroupPaths, record.systemdUnit)?.thaw();
-      try {
-        signalContainer(record, 9);
-      } catch {
-        /* it ended between the check and the signal */
-      }
-      if (!waitGone(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
+      if (!killAndWait(record)) throw new RuntimeError(`container ${opts.id}: process ${record.pid} did not die after SIGKILL`);
     }
     // Without a mount namespace its mounts are in ours (runc 1.1 leaves them there).
     if (record.hostRootfs) {

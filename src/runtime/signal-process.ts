@@ -35,3 +35,13 @@ export function waitGone(record: ContainerRecord, timeoutMs = 10_000): boolean {
   }
   return true;
 }
+
+/** SIGKILL the container process (one that already ended is fine) and wait until it is gone; false if it outlived the wait. */
+export function killAndWait(record: ContainerRecord): boolean {
+  try {
+    signalContainer(record, 9);
+  } catch {
+    /* it ended between the check and the signal */
+  }
+  return waitGone(record);
+}

@@ -8,7 +8,7 @@ import { ContainerStore } from '../state/store.js';
 import type { GlobalOptions } from './options.js';
 import { stateOf, statusOf } from './status.js';
 import { runHooks } from '../process/hooks.js';
-import { signalContainer, waitGone } from './signal-process.js';
+import { killAndWait } from './signal-process.js';
 import { waitExecOrExit } from './wait-exec.js';
 
 export function start(opts: GlobalOptions & { id: string }): void {
@@ -44,12 +44,7 @@ function runPoststart(id: string, record: ContainerRecord): void {
   try {
     runHooks('poststart', record.hooks?.poststart, JSON.stringify(stateOf(record, 'running')));
   } catch (e) {
-    try {
-      signalContainer(record, 9);
-    } catch {
-      /* it ended on its own */
-    }
-    waitGone(record);
+    killAndWait(record);
     throw new RuntimeError(`container ${id}: ${(e as Error).message}; the container is stopped`);
   }
 }
