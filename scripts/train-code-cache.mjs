@@ -89,20 +89,16 @@ const LEAN = real
       ...MISSING,
     ]
   : MISSING;
-const leanContainers = () => {
-  if (!real) return;
-  for (const name of ['x', 'y']) cliChild(['create', '--bundle', demoBundle, id(name)]);
+/** The real containers a set's lines need, made by a child process (not trained on). */
+const createReal = (...names) => {
+  if (real) for (const name of names) cliChild(['create', '--bundle', demoBundle, id(name)]);
 };
 // exec on a created container (as runc, tsrun execs into one) whose init has not run /train yet.
-const EXEC = real ? [['--root', root, 'exec', id('x'), '/train']] : [['--root', root, 'exec', 'x', '/train']];
-const execContainer = () => {
-  if (real) cliChild(['create', '--bundle', demoBundle, id('x')]);
-};
+const EXEC = [['--root', root, 'exec', real ? id('x') : 'x', '/train']];
 // The first line makes the loader run the whole CLI; the lean lines then run in it.
 const WHOLE = [['--root', root, 'pause', 'x'], ...MISSING];
 const CREATE = [
   ['--root', real ? root : notADir, 'create', '--bundle', demoBundle, id('z')],
-  ...(real ? [['--root', root, 'exec', id('z'), '/train']] : []),
   ...(dockerBundle ? [['--root', root, 'create', '--bundle', dockerBundle, id('docker')]] : []),
   ['--root', notADir, 'create', '--bundle', badBundle, 'x'],
   ['--root', real ? root : notADir, 'run', '--bundle', demoBundle, id('run')],
@@ -140,14 +136,14 @@ process.exit = (code) => {
 };
 try {
   if (set === 'lean') {
-    if (!check) leanContainers();
+    if (!check) createReal('x', 'y');
     for (const args of check ? LEAN.slice(0, 1) : LEAN) await runCli(args);
     take(codeFile, '.v8cache');
   } else if (set === 'whole') {
     for (const args of check ? WHOLE.slice(0, 1) : WHOLE) await runCli(args);
     take(codeFile, '.v8cache');
   } else if (set === 'exec') {
-    execContainer();
+    if (!check) createReal('x');
     for (const args of EXEC) await runCli(args);
     take(codeFile, EXEC_CACHE);
   } else if (set === 'create') {
