@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { mountsUnder, poll } from './host.js';
+import { removeEmptyCgroupDir } from './leftovers.js';
 import { testRootfs } from './rootfs.js';
 import { sandbox } from './sandbox.js';
 
@@ -153,6 +154,8 @@ export async function startContainerd(opts: { cri?: CriOptions } = {}): Promise<
       await daemon;
       // A pod whose teardown failed keeps its /dev/shm mount (CRI state dir): not ours to leave.
       for (const m of mountsUnder(dir).reverse()) execFileSync('umount', ['-l', m]);
+      // containerd's cgroups are /<namespace>/<id>: the namespace's parent is left to us.
+      if (!opts.cri) removeEmptyCgroupDir(`/${namespace}`);
       // The shim keeps runc's state root per namespace outside our directories; empty now.
       try {
         rmdirSync(`/run/containerd/runc/${namespace}`);

@@ -6,7 +6,7 @@
 // so every process that a killed or finished tsrun leaves behind (an orphaned tsrun-init, a
 // container process) is re-parented to it instead of to pid 1 and stays findable as one of
 // its descendants.
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { detectHostCgroups } from '../../src/cgroups/layout.js';
 import type { Hierarchy } from '../../src/cgroups/types.js';
@@ -94,6 +94,21 @@ export function defaultCgroupDirs(id: string): string[] {
 /** The cgroup directories of container `id` that exist, in every mounted hierarchy (default cgroupsPath). */
 export function cgroupDirsOf(id: string): string[] {
   return defaultCgroupDirs(id).filter((d) => existsSync(d));
+}
+
+/**
+ * Remove the empty cgroup directory `path` (from each hierarchy's root) that a test's configs made
+ * a parent of theirs: runtimes remove a container's own cgroup, not the parents they created.
+ */
+export function removeEmptyCgroupDir(path: string): void {
+  const host = detectHostCgroups();
+  for (const h of [...Object.values(host.v1), ...(host.unified ? [host.unified] : [])]) {
+    try {
+      rmdirSync(join(h.mountpoint, path));
+    } catch {
+      /* never made, or still in use: left for a look */
+    }
+  }
 }
 
 /** Open fds of a process: fd number → what it points to. */

@@ -11,7 +11,7 @@
 // the runner's subordinate range) and keep-id's mappings are replaced by the runner's.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Spec } from '../../src/spec/types.js';
 import { parseMountinfo, rootfsCopy } from '../helpers/fs.js';
 import { wideMappings } from '../helpers/idmaps.js';
@@ -19,8 +19,12 @@ import { forEachMode, type Tier } from '../helpers/modes.js';
 import { PROBE } from '../helpers/probe.js';
 import { otherRuntime, repoRoot, tsrunJs } from '../helpers/host.js';
 import { nodeAs } from '../helpers/node.js';
+import { removeEmptyCgroupDir } from '../helpers/leftovers.js';
 import { sandbox } from '../helpers/sandbox.js';
 import { show, type TsrunResult } from '../helpers/tsrun.js';
+
+// The configs' cgroupsPath parent (below): the runtimes leave it.
+afterAll(() => removeEmptyCgroupDir('/tsrun-corpus'));
 
 const dir = join(repoRoot, 'test', 'fixtures', 'engine-configs');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
