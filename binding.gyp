@@ -10,7 +10,8 @@
         "addon/seccomp.cc",
         "addon/bpf.cc",
         "addon/unixfd.cc",
-        "addon/netdev.cc"
+        "addon/netdev.cc",
+        "addon/files.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

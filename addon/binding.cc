@@ -4,11 +4,14 @@
 // src/native/index.ts is the typed facade; nothing else loads this module.
 #include <napi.h>
 
+#include <csignal>
+#include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "bpf.h"
 #include "console.h"
+#include "files.h"
 #include "netdev.h"
 #include "process.h"
 #include "seccomp.h"
@@ -147,6 +150,101 @@ Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
   int rc = tsrun::makeFifo(path.c_str(), static_cast<mode_t>(mode));
   if (rc < 0) return throwErrno(info.Env(), -rc, "mkfifo", path);
   return info.Env().Undefined();
+}
+
+// statFile(path, follow) / statFd(fd) -> [mode, uid, gid, size, dev, ino] (numbers); statFile gives
+// null for a path that does not exist (ENOENT, ENOTDIR), as fs.statSync's throwIfNoEntry: false.
+Napi::Value statArray(Napi::Env env, const struct stat& st) {
+  Napi::Array a = Napi::Array::New(env, 6);
+  a.Set(uint32_t{0}, Napi::Number::New(env, st.st_mode));
+  a.Set(uint32_t{1}, Napi::Number::New(env, st.st_uid));
+  a.Set(uint32_t{2}, Napi::Number::New(env, st.st_gid));
+  a.Set(uint32_t{3}, Napi::Number::New(env, static_cast<double>(st.st_size)));
+  a.Set(uint32_t{4}, Napi::Number::New(env, static_cast<double>(st.st_dev)));
+  a.Set(uint32_t{5}, Napi::Number::New(env, static_cast<double>(st.st_ino)));
+  return a;
+}
+
+Napi::Value StatFile(const Napi::CallbackInfo& info) {
+  if (info.Length() < 2 || !info[0].IsString() || !info[1].IsBoolean())
+    return throwType(info.Env(), "statFile(path: string, follow: boolean)");
+  std::string path = info[0].As<Napi::String>();
+  bool follow = info[1].As<Napi::Boolean>();
+  struct stat st;
+  int rc = tsrun::statPath(path.c_str(), follow, &st);
+  if (rc == -ENOENT || rc == -ENOTDIR) return info.Env().Null();
+  if (rc < 0) return throwErrno(info.Env(), -rc, follow ? "stat" : "lstat", path);
+  return statArray(info.Env(), st);
+}
+
+Napi::Value StatFd(const Napi::CallbackInfo& info) {
+  int fd;
+  if (!intArg(info, 0, &fd)) return throwType(info.Env(), "statFd(fd: number)");
+  struct stat st;
+  int rc = tsrun::statFd(fd, &st);
+  if (rc < 0) return throwErrno(info.Env(), -rc, "fstat");
+  return statArray(info.Env(), st);
+}
+
+// writeFile(path, data, mode); replaceFile(path, tmp, data, mode): data is a string, written as UTF-8.
+Napi::Value WriteFile(const Napi::CallbackInfo& info) {
+  int mode;
+  if (info.Length() < 3 || !info[0].IsString() || !info[1].IsString() || !intArg(info, 2, &mode))
+    return throwType(info.Env(), "writeFile(path: string, data: string, mode: number)");
+  std::string path = info[0].As<Napi::String>(), data = info[1].As<Napi::String>();
+  const char* syscall = "";
+  int rc = tsrun::writeWholeFile(path.c_str(), data.data(), data.size(), static_cast<mode_t>(mode), &syscall);
+  if (rc < 0) return throwErrno(info.Env(), -rc, syscall, path);
+  return info.Env().Undefined();
+}
+
+Napi::Value ReplaceFile(const Napi::CallbackInfo& info) {
+  int mode;
+  if (info.Length() < 4 || !info[0].IsString() || !info[1].IsString() || !info[2].IsString() || !intArg(info, 3, &mode))
+    return throwType(info.Env(), "replaceFile(path: string, tmp: string, data: string, mode: number)");
+  std::string path = info[0].As<Napi::String>(), tmp = info[1].As<Napi::String>(), data = info[2].As<Napi::String>();
+  const char* syscall = "";
+  int rc = tsrun::replaceFile(path.c_str(), tmp.c_str(), data.data(), data.size(), static_cast<mode_t>(mode), &syscall);
+  if (rc < 0) return throwErrno(info.Env(), -rc, syscall, path);
+  return info.Env().Undefined();
+}
+
+Napi::Value MakeDir(const Napi::CallbackInfo& info) {
+  int mode;
+  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &mode))
+    return throwType(info.Env(), "makeDir(path: string, mode: number)");
+  std::string path = info[0].As<Napi::String>();
+  int rc = tsrun::makeDir(path.c_str(), static_cast<mode_t>(mode));
+  if (rc < 0) return throwErrno(info.Env(), -rc, "mkdir", path);
+  return info.Env().Undefined();
+}
+
+Napi::Value RemoveFlatDir(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsString()) return throwType(info.Env(), "removeFlatDir(path: string)");
+  std::string path = info[0].As<Napi::String>();
+  const char* syscall = "";
+  int rc = tsrun::removeFlatDir(path.c_str(), &syscall);
+  if (rc < 0) return throwErrno(info.Env(), -rc, syscall, path);
+  return info.Env().Undefined();
+}
+
+// signalNumbers() -> { SIGHUP: 1, ... }: this architecture's numbers, as signal.h has them
+// (node:os has the same table, but loading that module costs every kill ~0.6 M instructions).
+Napi::Value SignalNumbers(const Napi::CallbackInfo& info) {
+#define SIG(name) {#name, name}
+  static const struct {
+    const char* name;
+    int number;
+  } table[] = {SIG(SIGHUP),  SIG(SIGINT),    SIG(SIGQUIT), SIG(SIGILL),    SIG(SIGTRAP),   SIG(SIGABRT),
+               SIG(SIGIOT),  SIG(SIGBUS),    SIG(SIGFPE),  SIG(SIGKILL),   SIG(SIGUSR1),   SIG(SIGSEGV),
+               SIG(SIGUSR2), SIG(SIGPIPE),   SIG(SIGALRM), SIG(SIGTERM),   SIG(SIGSTKFLT), SIG(SIGCHLD),
+               SIG(SIGCONT), SIG(SIGSTOP),   SIG(SIGTSTP), SIG(SIGTTIN),   SIG(SIGTTOU),   SIG(SIGURG),
+               SIG(SIGXCPU), SIG(SIGXFSZ),   SIG(SIGVTALRM), SIG(SIGPROF), SIG(SIGWINCH),  SIG(SIGIO),
+               SIG(SIGPOLL), SIG(SIGPWR),    SIG(SIGSYS)};
+#undef SIG
+  Napi::Object o = Napi::Object::New(info.Env());
+  for (const auto& s : table) o.Set(s.name, Napi::Number::New(info.Env(), s.number));
+  return o;
 }
 
 Napi::Value UnmountDetach(const Napi::CallbackInfo& info) {
@@ -337,6 +435,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
   exports.Set("flock", Napi::Function::New(env, Flock));
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
+  exports.Set("signalNumbers", Napi::Function::New(env, SignalNumbers));
+  exports.Set("statFile", Napi::Function::New(env, StatFile));
+  exports.Set("statFd", Napi::Function::New(env, StatFd));
+  exports.Set("writeFile", Napi::Function::New(env, WriteFile));
+  exports.Set("replaceFile", Napi::Function::New(env, ReplaceFile));
+  exports.Set("makeDir", Napi::Function::New(env, MakeDir));
+  exports.Set("removeFlatDir", Napi::Function::New(env, RemoveFlatDir));
   exports.Set("unmountDetach", Napi::Function::New(env, UnmountDetach));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
   exports.Set("cloexecFrom", Napi::Function::New(env, CloexecFrom));

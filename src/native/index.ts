@@ -19,6 +19,13 @@ interface NativeModule {
   pidfdSendSignal(pidfd: number, signal: number): void;
   flock(fd: number, op: number): void;
   mkfifo(path: string, mode: number): void;
+  signalNumbers(): Record<string, number>;
+  statFile(path: string, follow: boolean): NativeStat | null;
+  statFd(fd: number): NativeStat;
+  writeFile(path: string, data: string, mode: number): void;
+  replaceFile(path: string, tmp: string, data: string, mode: number): void;
+  makeDir(path: string, mode: number): void;
+  removeFlatDir(path: string): void;
   unmountDetach(path: string): void;
   setChildSubreaper(): void;
   cloexecFrom(minFd: number): void;
@@ -33,6 +40,9 @@ interface NativeModule {
   consoleReceive(listenFd: number): number;
   setWinsize(fd: number, rows: number, cols: number): void;
 }
+
+/** [st_mode, st_uid, st_gid, st_size, st_dev, st_ino] */
+type NativeStat = [number, number, number, number, number, number];
 
 let loaded: NativeModule | undefined;
 function native(): NativeModule {
@@ -105,6 +115,62 @@ export function flock(fd: number, op: number, what: string): void {
 
 export function mkfifo(path: string, mode: number): void {
   call(`create ${path}`, () => native().mkfifo(path, mode));
+}
+
+let signals: Readonly<Record<string, number>> | undefined;
+/** Signal numbers by name (SIGHUP, ...), as this architecture's signal.h has them. */
+export function signalNumbers(): Readonly<Record<string, number>> {
+  return (signals ??= native().signalNumbers());
+}
+
+// The state directory's file operations (addon/files.h: Node's fs functions would be compiled
+// anew at every start of the CLI). Failures are SyscallErrors whose code is the errno name, as
+// a Node fs error's is.
+
+/** What tsrun checks of a file: its type and permission bits, owner, size and identity. */
+export interface FileStat {
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  dev: number;
+  ino: number;
+  isDirectory: boolean;
+  isFile: boolean;
+}
+
+const S_IFMT = 0o170000;
+function fileStat([mode, uid, gid, size, dev, ino]: NativeStat): FileStat {
+  return { mode, uid, gid, size, dev, ino, isDirectory: (mode & S_IFMT) === 0o040000, isFile: (mode & S_IFMT) === 0o100000 };
+}
+
+/** stat(2), or lstat(2) with follow false; undefined when the path does not exist. */
+export function statFile(path: string, follow = true): FileStat | undefined {
+  const st = call(`stat ${path}`, () => native().statFile(path, follow));
+  return st ? fileStat(st) : undefined;
+}
+
+export function statFd(fd: number, what: string): FileStat {
+  return fileStat(call(`stat ${what}`, () => native().statFd(fd)));
+}
+
+/** Create or truncate path (mode for a new file) and write data as UTF-8. */
+export function writeFile(path: string, data: string, mode: number): void {
+  call(`write ${path}`, () => native().writeFile(path, data, mode));
+}
+
+/** Write data to tmp and rename it over path; tmp is removed when that fails. */
+export function replaceFile(path: string, tmp: string, data: string, mode: number): void {
+  call(`write ${path}`, () => native().replaceFile(path, tmp, data, mode));
+}
+
+export function makeDir(path: string, mode: number): void {
+  call(`create ${path}`, () => native().makeDir(path, mode));
+}
+
+/** Remove a directory of files (no subdirectories: ENOTEMPTY) and the directory. */
+export function removeFlatDir(path: string): void {
+  call(`remove ${path}`, () => native().removeFlatDir(path));
 }
 
 /** umount2(path, MNT_DETACH): the mount at path and everything below it leave the namespace. */

@@ -6,7 +6,7 @@ const U64_LIMIT = 2n ** 64n;
 
 function encodeArg(arg: PlanArg): Uint8Array {
   if (typeof arg === 'string') return Buffer.from(arg, 'utf8');
-  if (Buffer.isBuffer(arg)) return arg;
+  if (arg instanceof Uint8Array) return arg;
   const buf = new Uint8Array(8);
   // A JSON number cannot hold 2^64-1: 18446744073709551615 (RLIM_INFINITY as configs write it)
   // parses as 2^64, which BigInt.asUintN would wrap to 0. Only the maximum rounds up to it.
@@ -17,11 +17,11 @@ function encodeArg(arg: PlanArg): Uint8Array {
 
 // One buffer written through a DataView: a Buffer per field, Buffer's writers and concat were
 // ~1.3 ms of a create (hundreds of calls into code that runs once per process, so cold).
-export function encodePlan(steps: readonly PlanStep[]): Buffer {
+export function encodePlan(steps: readonly PlanStep[]): Uint8Array {
   const args = steps.map((step) => step.args.map(encodeArg));
   let size = 8;
   for (const a of args) size += 4 + a.reduce((n, bytes) => n + 4 + bytes.length, 0);
-  const out = Buffer.alloc(size);
+  const out = new Uint8Array(size);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, PLAN_MAGIC, true);
   view.setUint32(4, PLAN_VERSION, true);

@@ -80,10 +80,11 @@ function checkRlimits(rlimits: Rlimit[]): void {
   });
 }
 
-function gidList(gids: readonly number[]): Buffer {
-  const buf = Buffer.alloc(gids.length * 4);
-  gids.forEach((g, i) => buf.writeUInt32LE(g, i * 4));
-  return buf;
+function gidList(gids: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(gids.length * 4);
+  const view = new DataView(bytes.buffer);
+  gids.forEach((g, i) => view.setUint32(i * 4, g, true));
+  return bytes;
 }
 
 /** The PATH a lookup of args[0] uses: the container's own, or the default of execvp(3). */

@@ -1,7 +1,7 @@
 import type { OpCode } from '../process/protocol.js';
 
 /** One argument of a plan step: integers are sent as u64, strings and buffers as bytes. */
-export type PlanArg = number | bigint | string | Buffer;
+export type PlanArg = number | bigint | string | Uint8Array;
 
 export interface PlanStep {
   /** What tsrun-init executes (addon/init/protocol.h). */

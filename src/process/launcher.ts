@@ -1,7 +1,6 @@
 // Drives tsrun-init through the sync protocol (addon/init/protocol.h) until the container
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
 import { closeSync } from 'node:fs';
-import { constants } from 'node:os';
 import { crashPoint } from '../crash-point.js';
 import { RuntimeError, SyscallError } from '../errors.js';
 import { spawnInit, type StdioFds, waitPid } from '../native/index.js';
@@ -10,7 +9,7 @@ import { withTimestamps } from '../plan/timestamps.js';
 import type { Plan } from '../plan/types.js';
 import { writeIdMaps } from './idmap.js';
 import { Msg } from './protocol.js';
-import { decodeInitError, SyncSocket } from './sync.js';
+import { decodeInitError, int32At, int32Bytes, SyncSocket } from './sync.js';
 
 export interface LaunchOptions {
   plan: Plan;
@@ -39,13 +38,8 @@ export interface LaunchOptions {
   timings?: boolean;
 }
 
-const EPROTO = constants.errno.EPROTO;
-
-function int32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n, 0);
-  return b;
-}
+// Only on the error path: node:os is not loaded by a command that succeeds.
+const eproto = (): number => process.getBuiltinModule('node:os').constants.errno.EPROTO;
 
 function killQuietly(pid: number): void {
   try {
@@ -61,12 +55,12 @@ function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) 
     if (fds.length !== 1) throw new RuntimeError(`tsrun-init sent ${fds.length} descriptors for the seccomp listener, expected 1`);
     deliver(fds[0]);
   } catch (e) {
-    sync.send(Msg.SECCOMP_DONE, int32(e instanceof SyscallError ? e.errno : EPROTO));
+    sync.send(Msg.SECCOMP_DONE, int32Bytes(e instanceof SyscallError ? e.errno : eproto()));
     throw e;
   } finally {
     for (const fd of fds) closeSync(fd);
   }
-  sync.send(Msg.SECCOMP_DONE, int32(0));
+  sync.send(Msg.SECCOMP_DONE, int32Bytes(0));
 }
 
 /** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
@@ -77,7 +71,7 @@ export class PlanTooLargeError extends RuntimeError {
   }
 }
 
-function sendPlan(sync: SyncSocket, bytes: Buffer): void {
+function sendPlan(sync: SyncSocket, bytes: Uint8Array): void {
   try {
     sync.send(Msg.PLAN, bytes);
   } catch (e) {
@@ -138,7 +132,7 @@ export function launch(opts: LaunchOptions): number {
           debug(`init ${initPid}: id maps written`);
           break;
         case Msg.PID:
-          containerPid = msg.payload.readInt32LE(0);
+          containerPid = int32At(msg.payload, 0);
           reapInit();
           crashPoint('pid');
           debug(`container process ${containerPid}`);
@@ -157,11 +151,14 @@ export function launch(opts: LaunchOptions): number {
           try {
             stateJson = opts.onHooks?.(containerPid) ?? '';
           } catch (e) {
-            sync.send(Msg.HOOKS_DONE, int32(1));
+            sync.send(Msg.HOOKS_DONE, int32Bytes(1));
             throw e;
           }
           crashPoint('hooks-done');
-          sync.send(Msg.HOOKS_DONE, Buffer.concat([int32(0), Buffer.from(stateJson)]));
+          const json = Buffer.from(stateJson);
+          const done = new Uint8Array(4 + json.length); // int32 0 (the hooks ran), then the state
+          done.set(json, 4);
+          sync.send(Msg.HOOKS_DONE, done);
           break;
         }
         case Msg.SECCOMP_FD:

@@ -1,7 +1,6 @@
 // The runtime's end of the sync socket (SOCK_SEQPACKET: one read is one message).
 // Messages and their order are documented in addon/init/protocol.h.
 import { closeSync, writeSync } from 'node:fs';
-import { constants } from 'node:os';
 import { SyscallError } from '../errors.js';
 import { recvMsg } from '../native/index.js';
 import { MAX_MESSAGE, Msg } from './protocol.js';
@@ -13,17 +12,24 @@ export interface Message {
   fds: number[];
 }
 
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
-export const errnoName = (n: number): string => ERRNO_NAMES.get(n) ?? `errno ${n}`;
+// Only on the error path: node:os is not loaded by a command that succeeds.
+let errnoNames: Map<number, string> | undefined;
+export function errnoName(n: number): string {
+  errnoNames ??= new Map(Object.entries(process.getBuiltinModule('node:os').constants.errno).map(([name, v]) => [v, name]));
+  return errnoNames.get(n) ?? `errno ${n}`;
+}
 
 export class SyncSocket {
   constructor(readonly fd: number) {}
 
-  send(type: number, payload: Buffer = Buffer.alloc(0)): void {
+  // Typed arrays and DataView, not Buffer's alloc, writers and concat: V8 builtins rather than
+  // Node functions compiled anew at every start.
+  send(type: number, payload: Uint8Array = new Uint8Array(0)): void {
     if (payload.length + 4 > MAX_MESSAGE) throw new RangeError(`sync message of ${payload.length} bytes is over the ${MAX_MESSAGE} byte limit`);
-    const head = Buffer.alloc(4);
-    head.writeUInt32LE(type, 0);
-    writeSync(this.fd, Buffer.concat([head, payload]));
+    const message = new Uint8Array(4 + payload.length);
+    new DataView(message.buffer).setUint32(0, type, true);
+    message.set(payload, 4);
+    writeSync(this.fd, message);
   }
 
   /** The next message, or undefined when the init closed its end (it exited). */
@@ -31,12 +37,24 @@ export class SyncSocket {
     // recvmsg, not read: MSG_SECCOMP_FD carries a descriptor, which a plain read would drop.
     const { data, fds } = recvMsg(this.fd, 64 * 1024);
     if (data.length === 0) return undefined;
-    return { type: data.readUInt32LE(0), payload: data.subarray(4), fds };
+    return { type: int32At(data, 0) >>> 0 /* u32 */, payload: data.subarray(4), fds };
   }
 
   close(): void {
     closeSync(this.fd);
   }
+}
+
+/** The little-endian int32 at offset of bytes. */
+export function int32At(bytes: Uint8Array, offset: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(offset, true);
+}
+
+/** n as the 4 little-endian bytes of an int32. */
+export function int32Bytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setInt32(0, n, true);
+  return bytes;
 }
 
 /** MSG_ERROR payload → SyscallError: {i32 errno, syscall, step, detail}. */

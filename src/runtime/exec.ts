@@ -1,14 +1,13 @@
 // exec: run a new process in a running container (runc exec semantics: the container's own
 // process from config.json is the base, flags override it; or --process gives it whole).
-import { readFileSync, statSync } from 'node:fs';
-import { constants } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { savedCgroupManager } from '../cgroups/manager.js';
 import { cgroupPlacement } from './cgroup.js';
 import { cpuTransitionFacts } from './cpu-transition.js';
 import { subCgroupPaths } from './exec-cgroup.js';
 import { RuntimeError, StateTransitionError, UsageError } from '../errors.js';
 import { debug, debugEnabled, warn } from '../log.js';
-import { setChildSubreaper, type StdioFds, waitPidAsync } from '../native/index.js';
+import { setChildSubreaper, statFile, type StdioFds, waitPidAsync } from '../native/index.js';
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { lsmFacts } from '../process/hostfacts.js';
@@ -84,10 +83,12 @@ function buildProcess(base: Process, o: ExecOptions): Process {
 
 /** Namespace types of the container that differ from this process's (by inode). */
 function namespacesToJoin(pid: number, types: string[]): string[] {
-  return types.filter((t) => {
-    const ino = (path: string) => statSync(path).ino;
-    return ino(`/proc/${pid}/ns/${NS_FILE[t]}`) !== ino(`/proc/self/ns/${NS_FILE[t]}`);
-  });
+  const ino = (path: string) => {
+    const st = statFile(path);
+    if (!st) throw new RuntimeError(`cannot exec in the container: ${path} is gone (its process ${pid} exited)`);
+    return st.ino;
+  };
+  return types.filter((t) => ino(`/proc/${pid}/ns/${NS_FILE[t]}`) !== ino(`/proc/self/ns/${NS_FILE[t]}`));
 }
 
 /** Starts the process (it has exec'd when this returns); `relay` is the terminal relay, if any. */
@@ -152,7 +153,7 @@ export async function exec(opts: ExecOptions): Promise<number> {
   if (opts.detach) return 0;
   const forward = (sig: NodeJS.Signals) => {
     try {
-      process.kill(pid, constants.signals[sig]);
+      process.kill(pid, sig);
     } catch {
       /* gone */
     }

@@ -1,8 +1,7 @@
 // A container run in the foreground (run, restore without --detach): forward signals to it, wait
 // for its process (this process is its subreaper), delete it and return its exit status (128+N
 // when killed by signal N, as a shell).
-import { constants } from 'node:os';
-import { waitPidAsync } from '../native/index.js';
+import { signalNumbers, waitPidAsync } from '../native/index.js';
 import { finishRelay, type Relay } from '../process/terminal.js';
 import { deleteContainer } from './delete.js';
 import { kill } from './kill.js';
@@ -31,7 +30,7 @@ export function forwardSignals(opts: GlobalOptions & { id: string }, terminalRel
   let running = false;
   const send = (sig: NodeJS.Signals) => {
     try {
-      kill({ ...opts, signal: constants.signals[sig] });
+      kill({ ...opts, signal: signalNumbers()[sig] });
     } catch {
       /* already gone */
     }

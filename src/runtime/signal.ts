@@ -1,8 +1,6 @@
 // Signals by name (with or without SIG) or number, as `runc kill` takes them.
-import { constants } from 'node:os';
 import { UsageError } from '../errors.js';
-
-const SIGNALS = constants.signals as Record<string, number>;
+import { signalNumbers } from '../native/index.js';
 
 export function parseSignal(text: string): number {
   if (/^\d+$/.test(text)) {
@@ -10,7 +8,8 @@ export function parseSignal(text: string): number {
     if (n >= 1 && n <= 64) return n;
   } else {
     const name = text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : `SIG${text.toUpperCase()}`;
-    if (name in SIGNALS) return SIGNALS[name];
+    const signals = signalNumbers();
+    if (name in signals) return signals[name];
     const rt = /^SIGRTMIN(\+(\d+))?$/.exec(name);
     if (rt) return 34 + Number(rt[2] ?? 0);
   }

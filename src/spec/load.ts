@@ -1,8 +1,8 @@
 // Reads a bundle's config.json, validates it (spec-schemas/ via the precompiled validators),
 // and returns it typed. Every problem is a ConfigError naming the JSON path.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { statFile } from '../native/index.js';
 import { checkConfigSize } from './bounds.js';
 import type { Spec } from './types.js';
 import { parseConfigText, validateConfig, warningsForConfig } from './validate.js';
@@ -14,16 +14,20 @@ export interface LoadedSpec {
   text: string;
 }
 
+const unreadable = (file: string, code: string | undefined) =>
+  new ConfigError(file, [{ pointer: '', rule: `cannot read the bundle's config.json (${code})`, section: 'bundle.md' }]);
+
 export function loadBundleSpec(bundle: string): LoadedSpec {
-  const file = join(bundle, 'config.json');
+  const file = `${bundle}/config.json`;
   let text: string;
   try {
-    checkConfigSize(statSync(file).size, file);
+    const st = statFile(file);
+    if (!st) throw unreadable(file, 'ENOENT');
+    checkConfigSize(st.size, file);
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ pointer: '', rule: `cannot read the bundle's config.json (${code})`, section: 'bundle.md' }]);
+    throw unreadable(file, (e as NodeJS.ErrnoException).code);
   }
   const doc = parseConfigText(text);
   validateConfig(doc);

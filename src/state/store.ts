@@ -1,10 +1,10 @@
 // One directory per container under --root (mode 0700) holding state.json, written atomically
 // (temp file + rename), and exec.fifo. The directory itself is the lock: flock(2) on its fd,
 // exclusive for commands that change the container, shared for readers.
-import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContainerExistsError, ContainerNotFoundError, RuntimeError, UsageError } from '../errors.js';
-import { flock, LOCK_EX, LOCK_SH } from '../native/index.js';
+import { ContainerExistsError, ContainerNotFoundError, RuntimeError, SyscallError, UsageError } from '../errors.js';
+import { type FileStat, flock, LOCK_EX, LOCK_SH, makeDir, removeFlatDir, replaceFile, statFd, statFile, writeFile } from '../native/index.js';
 import { runningInUserNs } from '../process/userns.js';
 import type { Spec } from '../spec/types.js';
 import type { ContainerRecord } from './record.js';
@@ -36,9 +36,9 @@ export function defaultRoot(): string {
  * --root) could plant a state.json whose hooks, pid and cgroups delete and start would act on.
  * The root must be a directory owned by the caller, writable by nobody else.
  */
-export function checkOwnedDir(path: string, what: string, st = statSync(path)): void {
+export function checkOwnedDir(path: string, what: string, st: FileStat): void {
   const euid = process.geteuid!();
-  if (!st.isDirectory()) throw new RuntimeError(`${what} ${path} is not a directory`);
+  if (!st.isDirectory) throw new RuntimeError(`${what} ${path} is not a directory`);
   if (st.uid !== euid) throw new RuntimeError(`${what} ${path} is owned by uid ${st.uid}, not by the caller (uid ${euid}): refusing to use it (another user could plant container state there)`);
   if (st.mode & 0o022) throw new RuntimeError(`${what} ${path} is writable by group or others (mode ${(st.mode & 0o7777).toString(8)}): refusing to use it (another user could plant container state there)`);
 }
@@ -70,11 +70,11 @@ export class ContainerDir {
     const what = `state directory of container ${this.id}`;
     // lstat first: one the caller may not even open is refused by name; fstat after the open
     // covers a swap in between.
-    const before = lstatSync(this.path, { throwIfNoEntry: false });
+    const before = statFile(this.path, false);
     if (before) checkOwnedDir(this.path, what, before);
     this.fd = openSync(this.path, 'r');
     try {
-      checkOwnedDir(this.path, what, fstatSync(this.fd));
+      checkOwnedDir(this.path, what, statFd(this.fd, this.path));
     } catch (e) {
       this.unlock();
       throw e;
@@ -82,16 +82,18 @@ export class ContainerDir {
     flock(this.fd, exclusive ? LOCK_EX : LOCK_SH, this.path);
     if (!requireState) return;
     // A delete may have removed the directory while we waited for the lock.
-    try {
-      statSync(this.statePath);
-    } catch {
+    if (!this.hasState()) {
       this.unlock();
       throw new ContainerNotFoundError(this.id);
     }
   }
 
   hasState(): boolean {
-    return existsSync(this.statePath);
+    try {
+      return statFile(this.statePath) !== undefined;
+    } catch {
+      return false; // as fs.existsSync: a state.json that cannot even be looked at is none
+    }
   }
 
   unlock(): void {
@@ -110,8 +112,8 @@ export class ContainerDir {
 
   private readJson<T>(path: string, what: string): T {
     // Never trust a file the caller does not own (issue 13 item 3); lstat: nor a symlink.
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    if (st && (!st.isFile() || st.uid !== process.geteuid!())) {
+    const st = statFile(path, false);
+    if (st && (!st.isFile || st.uid !== process.geteuid!())) {
       throw new RuntimeError(`cannot read ${what} of container ${this.id}: ${path} is not a regular file owned by uid ${process.geteuid!()}`);
     }
     try {
@@ -122,17 +124,20 @@ export class ContainerDir {
   }
 
   writeSpec(text: string): void {
-    writeFileSync(this.configPath, text, { mode: 0o600 });
+    writeFile(this.configPath, text, 0o600);
   }
 
   write(record: ContainerRecord): void {
-    const tmp = `${this.statePath}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(record), { mode: 0o600 });
-    renameSync(tmp, this.statePath);
+    replaceFile(this.statePath, `${this.statePath}.${process.pid}.tmp`, JSON.stringify(record), 0o600);
   }
 
   remove(): void {
-    rmSync(this.path, { recursive: true, force: true });
+    try {
+      removeFlatDir(this.path);
+    } catch (e) {
+      // Gone already is fine (rm -f); anything that made a subdirectory gets the recursive rm.
+      if (!(e instanceof SyscallError) || e.code !== 'ENOENT') rmSync(this.path, { recursive: true, force: true });
+    }
     this.unlock();
   }
 }
@@ -147,19 +152,21 @@ export class ContainerStore {
   }
 
   /** The root is the caller's own (checkOwnedDir); a missing one is only made by create. */
-  private checkRoot(): void {
-    const st = statSync(this.root, { throwIfNoEntry: false });
+  private checkRoot(): boolean {
+    const st = statFile(this.root);
     if (st) checkOwnedDir(this.root, '--root', st);
+    return st !== undefined;
   }
 
   /** Make a new container directory, locked exclusively; fails if the id is taken. */
   create(id: string): ContainerDir {
-    mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    checkId(id);
+    if (!this.checkRoot()) mkdirSync(this.root, { recursive: true, mode: 0o700 });
     const dir = this.dirOf(id);
     try {
-      mkdirSync(dir.path, { mode: 0o700 });
+      makeDir(dir.path, 0o700);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ContainerExistsError(id);
+      if ((e as SyscallError).code === 'EEXIST') throw new ContainerExistsError(id);
       throw e;
     }
     dir.lock(true, false);

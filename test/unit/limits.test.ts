@@ -49,7 +49,7 @@ describe('limits beyond the schema', () => {
 });
 
 describe('u64 plan arguments', () => {
-  const u64At = (arg: number | bigint) => encodePlan([{ op: 40, args: [arg] }]).readBigUInt64LE(8 + 4 + 4);
+  const u64At = (arg: number | bigint) => Buffer.from(encodePlan([{ op: 40, args: [arg] }])).readBigUInt64LE(8 + 4 + 4);
   it('18446744073709551615 (RLIM_INFINITY), which a JSON number holds as 2^64, encodes as 2^64-1, not 0', () => {
     expect(u64At(18446744073709551615)).toBe(2n ** 64n - 1n);
     expect(u64At(BigInt(2 ** 64))).toBe(2n ** 64n - 1n);

@@ -28,7 +28,7 @@ function seedPlans(): Buffer[] {
   const plans: Buffer[] = [];
   const add = (spec: Spec, over = {}, pre = {}) => {
     try {
-      plans.push(encodePlan(compilePlan(spec, { ...facts, ...over }, pre).steps));
+      plans.push(Buffer.from(encodePlan(compilePlan(spec, { ...facts, ...over }, pre).steps)));
     } catch {
       /* a config the compiler refuses has no plan */
     }
@@ -48,8 +48,8 @@ function seedPlans(): Buffer[] {
   // No mount namespace: OP_CHROOT_SHARED instead of pivot_root (no masked or read-only paths there).
   const linux = root.linux!;
   add({ ...root, linux: { ...linux, namespaces: linux.namespaces!.filter((n) => n.type !== 'mount'), maskedPaths: [], readonlyPaths: [] } });
-  plans.push(encodePlan(compileExecPlan(root.process!, { pid: 42, namespaces: ['mount', 'pid', 'ipc'], capLastCap: 40, preserveFds: 2 }).steps));
-  plans.push(encodePlan(compileExecPlan(root.process!, { pid: 42, namespaces: ['pid'], sharedMountNs: true, capLastCap: 40, preserveFds: 0 }).steps));
+  plans.push(Buffer.from(encodePlan(compileExecPlan(root.process!, { pid: 42, namespaces: ['mount', 'pid', 'ipc'], capLastCap: 40, preserveFds: 2 }).steps)));
+  plans.push(Buffer.from(encodePlan(compileExecPlan(root.process!, { pid: 42, namespaces: ['pid'], sharedMountNs: true, capLastCap: 40, preserveFds: 0 }).steps)));
   const random = rng(0x1e57);
   for (let i = 0; i < 300 && plans.length < 120; i++) {
     const doc = mutate(JSON.parse(JSON.stringify(root)), random);

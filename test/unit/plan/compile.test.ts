@@ -164,7 +164,7 @@ describe('compilePlan', () => {
 
 describe('encodePlan', () => {
   it('writes magic, version and length-prefixed args', () => {
-    const buf = encodePlan([{ op: Op.SETHOSTNAME, args: ['ab'] }, { op: Op.UMASK, args: [18] }]);
+    const buf = Buffer.from(encodePlan([{ op: Op.SETHOSTNAME, args: ['ab'] }, { op: Op.UMASK, args: [18] }]));
     expect(buf.readUInt32LE(0)).toBe(PLAN_MAGIC);
     expect(buf.readUInt32LE(4)).toBe(1);
     expect(buf.readUInt16LE(8)).toBe(Op.SETHOSTNAME);

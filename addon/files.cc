@@ -1,0 +1,69 @@
+#include "files.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace tsrun {
+
+int statPath(const char* path, bool follow, struct stat* st) {
+  return (follow ? stat(path, st) : lstat(path, st)) < 0 ? -errno : 0;
+}
+
+int statFd(int fd, struct stat* st) { return fstat(fd, st) < 0 ? -errno : 0; }
+
+int writeWholeFile(const char* path, const char* data, size_t len, mode_t mode, const char** syscall) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return *syscall = "open", -errno;
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      close(fd);
+      return *syscall = "write", -err;
+    }
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+  if (close(fd) < 0) return *syscall = "close", -errno;
+  return 0;
+}
+
+int replaceFile(const char* path, const char* tmp, const char* data, size_t len, mode_t mode, const char** syscall) {
+  int rc = writeWholeFile(tmp, data, len, mode, syscall);
+  if (rc == 0 && rename(tmp, path) < 0) rc = (*syscall = "rename", -errno);
+  if (rc < 0) unlink(tmp);
+  return rc;
+}
+
+int makeDir(const char* path, mode_t mode) { return mkdir(path, mode) < 0 ? -errno : 0; }
+
+int removeFlatDir(const char* path, const char** syscall) {
+  int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (dfd < 0) return *syscall = "open", -errno;
+  DIR* dir = fdopendir(dfd);
+  if (!dir) {
+    int err = errno;
+    close(dfd);
+    return *syscall = "fdopendir", -err;
+  }
+  int err = 0;
+  while (dirent* e = readdir(dir)) {
+    if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0))) continue;
+    // unlinkat without AT_REMOVEDIR refuses a directory (EISDIR): left for rmdir to report.
+    if (unlinkat(dirfd(dir), e->d_name, 0) < 0 && errno != ENOENT && errno != EISDIR && !err) {
+      err = errno;
+      *syscall = "unlinkat";
+    }
+  }
+  closedir(dir);
+  if (err) return -err;
+  if (rmdir(path) < 0) return *syscall = "rmdir", -errno;
+  return 0;
+}
+
+}  // namespace tsrun

@@ -1,0 +1,30 @@
+// The few file operations every command makes (lstat/fstat of the state directory, the state
+// file's write and rename, the container directory's mkdir and removal), as plain syscalls:
+// Node's fs functions are JavaScript that V8 compiles anew at every start of the CLI (no code
+// cache of ours can hold Node's own functions), ~1.5 M instructions of a create for these alone.
+#pragma once
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <cstddef>
+
+namespace tsrun {
+
+// stat(2) or lstat(2) (follow false); 0 or a negative errno.
+int statPath(const char* path, bool follow, struct stat* st);
+// fstat(2); 0 or a negative errno.
+int statFd(int fd, struct stat* st);
+// open(O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, mode), write all of data, close: what
+// fs.writeFileSync does. 0, or a negative errno with *syscall naming the call that failed.
+int writeWholeFile(const char* path, const char* data, size_t len, mode_t mode, const char** syscall);
+// writeWholeFile(tmp), then rename(2) it over path: a reader sees the old file or the new one,
+// never a part. The temporary file is removed when the rename fails.
+int replaceFile(const char* path, const char* tmp, const char* data, size_t len, mode_t mode, const char** syscall);
+// mkdir(2); 0 or a negative errno.
+int makeDir(const char* path, mode_t mode);
+// unlink(2) every entry of the directory that is not itself a directory, then rmdir(2) it:
+// a container's state directory holds only files and sockets. A directory inside makes rmdir
+// fail with ENOTEMPTY. 0, or a negative errno with *syscall naming the call that failed.
+int removeFlatDir(const char* path, const char** syscall);
+
+}  // namespace tsrun
