@@ -186,6 +186,20 @@ Napi::Value StatFd(const Napi::CallbackInfo& info) {
   return statArray(info.Env(), st);
 }
 
+// readFile(path) -> Buffer: the code caches' loader (scripts/code-cache.mjs), before any of ours runs.
+Napi::Value ReadFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) return throwType(env, "readFile(path: string)");
+  std::string path = info[0].As<Napi::String>();
+  Napi::Buffer<uint8_t> buf;
+  size_t got = 0;
+  const char* syscall = "";
+  int rc = tsrun::readWholeFile(
+      path.c_str(), [&](size_t size) { return (buf = Napi::Buffer<uint8_t>::New(env, size)).Data(); }, &got, &syscall);
+  if (rc < 0) return throwErrno(env, -rc, syscall, path);
+  return got == buf.Length() ? buf : Napi::Buffer<uint8_t>::Copy(env, buf.Data(), got);
+}
+
 // writeFile(path, data, mode); replaceFile(path, tmp, data, mode): data is a string, written as UTF-8.
 Napi::Value WriteFile(const Napi::CallbackInfo& info) {
   int mode;
@@ -436,6 +450,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("flock", Napi::Function::New(env, Flock));
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("signalNumbers", Napi::Function::New(env, SignalNumbers));
+  exports.Set("readFile", Napi::Function::New(env, ReadFile));
   exports.Set("statFile", Napi::Function::New(env, StatFile));
   exports.Set("statFd", Napi::Function::New(env, StatFd));
   exports.Set("writeFile", Napi::Function::New(env, WriteFile));

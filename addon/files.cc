@@ -9,6 +9,33 @@
 
 namespace tsrun {
 
+int readWholeFile(const char* path, const std::function<uint8_t*(size_t)>& reserve, size_t* got, const char** syscall) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return *syscall = "open", -errno;
+  struct stat st;
+  if (fstat(fd, &st) < 0) {
+    int err = errno;
+    close(fd);
+    return *syscall = "fstat", -err;
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  uint8_t* data = reserve(size);
+  *got = 0;
+  while (*got < size) {
+    ssize_t n = read(fd, data + *got, size - *got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return *syscall = "read", -err;
+    }
+    if (n == 0) break;
+    *got += static_cast<size_t>(n);
+  }
+  close(fd);
+  return 0;
+}
+
 int statPath(const char* path, bool follow, struct stat* st) {
   return (follow ? stat(path, st) : lstat(path, st)) < 0 ? -errno : 0;
 }

@@ -7,9 +7,15 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 
 namespace tsrun {
 
+// open(2), fstat(2) for its size, read(2) it into the st_size bytes reserve(st_size) gives;
+// *got is what was read (less when the file shrank). 0, or a negative errno with *syscall
+// naming the call that failed.
+int readWholeFile(const char* path, const std::function<uint8_t*(size_t)>& reserve, size_t* got, const char** syscall);
 // stat(2) or lstat(2) (follow false); 0 or a negative errno.
 int statPath(const char* path, bool follow, struct stat* st);
 // fstat(2); 0 or a negative errno.

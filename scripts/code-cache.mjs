@@ -43,14 +43,32 @@ export function wrapForLoader(path) {
   writeFileSync(path, `(function (exports, require, module, __filename, __dirname) {${code}\n})`);
 }
 
+// The loaders read the caches through the addon, which they load and leave to
+// src/native/index.ts under this symbol: fs.readFileSync of a Buffer compiles ~20 of Node's own
+// functions at every start (no code cache of ours can hold them).
+export const NATIVE_HOOK = 'tsrun.native';
+
 /** What both loaders run: dist/<code>, compiled with its .v8cache when there is one. */
-const RUN_FUNCTION = `function run(code, cache = '.v8cache') {
-  const file = __dirname + '/' + code;
-  let cachedData;
+const RUN_FUNCTION = `function readCache(path) {
   try {
-    cachedData = readFileSync(file + cache);
-  } catch {}
-  const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData });
+    let addon = globalThis[Symbol.for('${NATIVE_HOOK}')];
+    if (!addon) {
+      const module = { exports: {} };
+      process.dlopen(module, __dirname + '/../build/Release/tsrun_native.node');
+      addon = globalThis[Symbol.for('${NATIVE_HOOK}')] = module.exports;
+    }
+    return addon.readFile(path);
+  } catch {
+    try {
+      return readFileSync(path);
+    } catch {
+      return undefined;
+    }
+  }
+}
+function run(code, cache = '.v8cache') {
+  const file = __dirname + '/' + code;
+  const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData: readCache(file + cache) });
   globalThis[Symbol.for('${TRAIN_HOOK}')]?.(script, file);
   script.runInThisContext()(module.exports, require, module, file, __dirname);
 }`;

@@ -20,6 +20,8 @@ interface NativeModule {
   flock(fd: number, op: number): void;
   mkfifo(path: string, mode: number): void;
   signalNumbers(): Record<string, number>;
+  /** The whole file (the code caches' loader, scripts/code-cache.mjs). */
+  readFile(path: string): Buffer;
   statFile(path: string, follow: boolean): NativeStat | null;
   statFd(fd: number): NativeStat;
   writeFile(path: string, data: string, mode: number): void;
@@ -44,8 +46,14 @@ interface NativeModule {
 /** [st_mode, st_uid, st_gid, st_size, st_dev, st_ino] */
 type NativeStat = [number, number, number, number, number, number];
 
+// scripts/code-cache.mjs's NATIVE_HOOK.
+const NATIVE_HOOK = 'tsrun.native';
 let loaded: NativeModule | undefined;
 function native(): NativeModule {
+  if (!loaded) {
+    // The CLI's loader has it already (it reads the code caches with it: scripts/code-cache.mjs).
+    loaded = (globalThis as Record<symbol, unknown>)[Symbol.for(NATIVE_HOOK)] as NativeModule | undefined;
+  }
   if (!loaded) {
     // What require() does for a .node file, without loading node:module (~0.3 ms of every start-up).
     const module = { exports: {} };

@@ -4,7 +4,6 @@
 // of tsrun's terminal to the pty, now and on every SIGWINCH (tty(4) TIOCSWINSZ; the kernel then
 // signals the container's foreground process group itself).
 import { closeSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consoleListen, consoleReceive, setWinsize } from '../native/index.js';
 
@@ -24,7 +23,8 @@ export interface Relay {
 
 export function openConsoleServer(): ConsoleServer {
   // A private directory: only this user (and its container's root, the same uid) reaches it.
-  const dir = mkdtempSync(join(tmpdir(), 'tsrun-console-'));
+  // node:os only here: exec imports this module, and most execs have no terminal.
+  const dir = mkdtempSync(join(process.getBuiltinModule('node:os').tmpdir(), 'tsrun-console-'));
   const path = join(dir, 'console.sock');
   const fd = consoleListen(path);
   let open = true;
