@@ -200,6 +200,16 @@ Napi::Value ReadFile(const Napi::CallbackInfo& info) {
   return got == buf.Length() ? buf : Napi::Buffer<uint8_t>::Copy(env, buf.Data(), got);
 }
 
+// releaseBuffer(buffer): detaches (napi_detach_arraybuffer) the ArrayBuffer of a Buffer that
+// readFile made, which frees its memory now rather than at a garbage collection that a short
+// CLI never has: the loader's code caches, once V8 has deserialized them.
+Napi::Value ReleaseBuffer(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsBuffer()) return throwType(info.Env(), "releaseBuffer(buffer: Buffer)");
+  Napi::ArrayBuffer ab = info[0].As<Napi::Buffer<uint8_t>>().ArrayBuffer();
+  if (!ab.IsDetached()) ab.Detach();
+  return info.Env().Undefined();
+}
+
 // writeFile(path, data, mode); replaceFile(path, tmp, data, mode): data is a string, written as UTF-8.
 Napi::Value WriteFile(const Napi::CallbackInfo& info) {
   int mode;
@@ -451,6 +461,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("signalNumbers", Napi::Function::New(env, SignalNumbers));
   exports.Set("readFile", Napi::Function::New(env, ReadFile));
+  exports.Set("releaseBuffer", Napi::Function::New(env, ReleaseBuffer));
   exports.Set("statFile", Napi::Function::New(env, StatFile));
   exports.Set("statFd", Napi::Function::New(env, StatFd));
   exports.Set("writeFile", Napi::Function::New(env, WriteFile));

@@ -49,7 +49,7 @@ export function wrapForLoader(path) {
 export const NATIVE_HOOK = 'tsrun.native';
 
 /** What both loaders run: dist/<code>, compiled with its .v8cache when there is one. */
-const RUN_FUNCTION = `function readCache(path) {
+const RUN_FUNCTION = `function nativeAddon() {
   try {
     let addon = globalThis[Symbol.for('${NATIVE_HOOK}')];
     if (!addon) {
@@ -57,18 +57,21 @@ const RUN_FUNCTION = `function readCache(path) {
       process.dlopen(module, __dirname + '/../build/Release/tsrun_native.node');
       addon = globalThis[Symbol.for('${NATIVE_HOOK}')] = module.exports;
     }
-    return addon.readFile(path);
+    return addon;
   } catch {
-    try {
-      return readFileSync(path);
-    } catch {
-      return undefined;
-    }
+    return undefined;
   }
 }
 function run(code, cache = '.v8cache') {
   const file = __dirname + '/' + code;
-  const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData: readCache(file + cache) });
+  const addon = nativeAddon();
+  let cachedData;
+  try {
+    cachedData = addon ? addon.readFile(file + cache) : readFileSync(file + cache);
+  } catch {}
+  const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData });
+  // V8 has deserialized the cache: its bytes are freed now, not at exit (~0.5 MiB of peak RSS).
+  if (cachedData && addon) addon.releaseBuffer(cachedData);
   globalThis[Symbol.for('${TRAIN_HOOK}')]?.(script, file);
   script.runInThisContext()(module.exports, require, module, file, __dirname);
 }`;

@@ -22,6 +22,8 @@ interface NativeModule {
   signalNumbers(): Record<string, number>;
   /** The whole file (the code caches' loader, scripts/code-cache.mjs). */
   readFile(path: string): Buffer;
+  /** Frees a Buffer readFile made (the loader's code caches, once deserialized). */
+  releaseBuffer(buffer: Buffer): void;
   statFile(path: string, follow: boolean): NativeStat | null;
   statFd(fd: number): NativeStat;
   writeFile(path: string, data: string, mode: number): void;
