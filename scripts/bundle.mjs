@@ -3,9 +3,10 @@
 //   Node's CommonJS function wrapper: code-cache.mjs). Node starts a CommonJS main ~4 ms
 //   faster than an ES module one, and one file is read once; each command's code is still
 //   evaluated only when that command runs (esbuild turns `import('./commands/x.js')` into a lazy init).
-// - dist/tsrun.lean.cjs and dist/tsrun.create.cjs: the same for src/cli/main-lean.ts (start,
-//   state, kill, delete and list only: a third of the code) and src/cli/main-create.ts (create,
-//   run and exec), which hand every other line to tsrun.code.cjs (src/cli/subset.ts).
+// - dist/tsrun.lean.cjs, dist/tsrun.create.cjs and dist/tsrun.exec.cjs: the same for
+//   src/cli/main-lean.ts (start, state, kill, delete and list only: a third of the code),
+//   src/cli/main-create.ts (create, run and exec) and src/cli/main-exec.ts (exec, two thirds of
+//   create's code), which hand every other line to tsrun.code.cjs (src/cli/subset.ts).
 // - dist/yargs.code.cjs and dist/validators.code.cjs: the two large leaves (yargs, ~190 KB, only
 //   for help and unusual lines; the ajv validators, ~220 KB, only for config.json), required on
 //   first use so that no other command parses them. Neither holds state shared with src/.
@@ -43,6 +44,7 @@ const fromSrc = {
 await build({ ...fromSrc, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tsrun.code.cjs' });
 await build({ ...fromSrc, entryPoints: ['src/cli/main-lean.ts'], outfile: 'dist/tsrun.lean.cjs' });
 await build({ ...fromSrc, entryPoints: ['src/cli/main-create.ts'], outfile: 'dist/tsrun.create.cjs' });
+await build({ ...fromSrc, entryPoints: ['src/cli/main-exec.ts'], outfile: 'dist/tsrun.exec.cjs' });
 await build({ ...fromSrc, entryPoints: ['bench/soak.ts'], outfile: 'dist/soak.js' });
 // The library: everything but node's own modules inside, so it needs no devDependency at run time.
 const lib = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', entryPoints: ['src/lib/index.ts'] };
@@ -56,11 +58,11 @@ await build({ ...common, stdin: yargsEntry, outfile: 'dist/yargs.code.cjs', foot
 await build({ ...common, minifyWhitespace: true, entryPoints: ['src/spec/generated/validators.js'], outfile: 'dist/validators.code.cjs' });
 // The code is in X.code.cjs, run by the loader X.cjs through a V8 code cache (code-cache.mjs).
 // Engines may run the runtime with no PATH at all (podman's kill/delete): name node absolutely.
-for (const file of ['dist/tsrun.code.cjs', 'dist/tsrun.lean.cjs', 'dist/tsrun.create.cjs', 'dist/yargs.code.cjs', 'dist/validators.code.cjs']) {
+for (const file of ['dist/tsrun.code.cjs', 'dist/tsrun.lean.cjs', 'dist/tsrun.create.cjs', 'dist/tsrun.exec.cjs', 'dist/yargs.code.cjs', 'dist/validators.code.cjs']) {
   wrapForLoader(file);
   chmodSync(file, 0o644);
 }
-writeCliLoader('dist/tsrun.js', { shebang: `#!${process.execPath}\n`, whole: 'tsrun.code.cjs', lean: 'tsrun.lean.cjs', create: 'tsrun.create.cjs' });
+writeCliLoader('dist/tsrun.js', { shebang: `#!${process.execPath}\n`, whole: 'tsrun.code.cjs', lean: 'tsrun.lean.cjs', create: 'tsrun.create.cjs', exec: 'tsrun.exec.cjs' });
 chmodSync('dist/tsrun.js', 0o755);
 writeCachedLoader('dist/yargs.cjs', 'yargs.code.cjs');
 writeCachedLoader('dist/validators.cjs', 'validators.code.cjs');

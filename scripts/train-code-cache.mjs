@@ -14,7 +14,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { EXEC_CACHE, TRAIN_HOOK } from './code-cache.mjs';
+import { TRAIN_HOOK } from './code-cache.mjs';
 
 const cli = resolve('dist/tsrun.js');
 const scripts = new Map();
@@ -109,7 +109,7 @@ const YARGS = [['--version'], ['--help'], ['--root', root, 'state']];
 const check = process.argv[2] === '--check';
 const set = process.argv[check ? 3 : 2];
 const wholeFile = resolve('dist/tsrun.code.cjs');
-const codeFile = { lean: resolve('dist/tsrun.lean.cjs'), create: resolve('dist/tsrun.create.cjs'), exec: resolve('dist/tsrun.create.cjs') }[set] ?? wholeFile;
+const codeFile = { lean: resolve('dist/tsrun.lean.cjs'), create: resolve('dist/tsrun.create.cjs'), exec: resolve('dist/tsrun.exec.cjs') }[set] ?? wholeFile;
 const argv0 = process.argv.slice(0, 1);
 const requireCli = createRequire(cli);
 /** One CLI run, as `node dist/tsrun.js ...args` would do it, awaited. */
@@ -145,7 +145,7 @@ try {
   } else if (set === 'exec') {
     if (!check) createReal('x');
     for (const args of EXEC) await runCli(args);
-    take(codeFile, EXEC_CACHE);
+    take(codeFile, '.v8cache');
   } else if (set === 'create') {
     for (const args of check ? CREATE.slice(0, 1) : CREATE) await runCli(args);
     take(codeFile, '.v8cache');
