@@ -142,14 +142,20 @@ Napi::Value Flock(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
+// (path: string, mode: number) -> undefined: a mechanism that makes one file system node,
+// 0 or a negative errno.
+Napi::Value makeNode(const Napi::CallbackInfo& info, const char* usage, const char* syscall,
+                     int (*make)(const char*, mode_t)) {
   int mode;
-  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &mode))
-    return throwType(info.Env(), "mkfifo(path: string, mode: number)");
+  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &mode)) return throwType(info.Env(), usage);
   std::string path = info[0].As<Napi::String>();
-  int rc = tsrun::makeFifo(path.c_str(), static_cast<mode_t>(mode));
-  if (rc < 0) return throwErrno(info.Env(), -rc, "mkfifo", path);
+  int rc = make(path.c_str(), static_cast<mode_t>(mode));
+  if (rc < 0) return throwErrno(info.Env(), -rc, syscall, path);
   return info.Env().Undefined();
+}
+
+Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
+  return makeNode(info, "mkfifo(path: string, mode: number)", "mkfifo", tsrun::makeFifo);
 }
 
 // statFile(path, follow) / statFd(fd) -> [mode, uid, gid, size, dev, ino] (numbers); statFile gives
@@ -234,13 +240,7 @@ Napi::Value ReplaceFile(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value MakeDir(const Napi::CallbackInfo& info) {
-  int mode;
-  if (info.Length() < 2 || !info[0].IsString() || !intArg(info, 1, &mode))
-    return throwType(info.Env(), "makeDir(path: string, mode: number)");
-  std::string path = info[0].As<Napi::String>();
-  int rc = tsrun::makeDir(path.c_str(), static_cast<mode_t>(mode));
-  if (rc < 0) return throwErrno(info.Env(), -rc, "mkdir", path);
-  return info.Env().Undefined();
+  return makeNode(info, "makeDir(path: string, mode: number)", "mkdir", tsrun::makeDir);
 }
 
 Napi::Value RemoveFlatDir(const Napi::CallbackInfo& info) {

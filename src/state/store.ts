@@ -161,8 +161,11 @@ export class ContainerStore {
   /** Make a new container directory, locked exclusively; fails if the id is taken. */
   create(id: string): ContainerDir {
     checkId(id);
-    if (!this.checkRoot()) mkdirSync(this.root, { recursive: true, mode: 0o700 });
-    const dir = this.dirOf(id);
+    if (!this.checkRoot()) {
+      mkdirSync(this.root, { recursive: true, mode: 0o700 });
+      this.checkRoot(); // made here, or by somebody else in between
+    }
+    const dir = new ContainerDir(id, join(this.root, id));
     try {
       makeDir(dir.path, 0o700);
     } catch (e) {
