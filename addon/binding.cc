@@ -44,16 +44,29 @@ bool intArg(const Napi::CallbackInfo& info, size_t i, int* out) {
   return true;
 }
 
-// spawnInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number)
-// -> { pid, syncFd }; a stdio fd of -1 keeps the runtime's own.
-Napi::Value SpawnInit(const Napi::CallbackInfo& info) {
+// startInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number)
+// -> a handle: tsrun-init is being started on a thread while JavaScript goes on; a stdio fd of
+// -1 keeps the runtime's own.
+Napi::Value StartInit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int preserve;
   int stdio[3];
   if (info.Length() < 5 || !info[0].IsString() || !intArg(info, 1, &preserve) || preserve < 0 || !intArg(info, 2, &stdio[0]) ||
       !intArg(info, 3, &stdio[1]) || !intArg(info, 4, &stdio[2]))
-    return throwType(env, "spawnInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number)");
-  tsrun::SpawnResult r = tsrun::spawnInit(info[0].As<Napi::String>(), preserve, stdio);
+    return throwType(env, "startInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number)");
+  int err = 0;
+  tsrun::PendingSpawn* p = tsrun::startSpawn(info[0].As<Napi::String>(), preserve, stdio, &err);
+  if (!p) return throwErrno(env, err, "pthread_create");
+  return Napi::External<tsrun::PendingSpawn>::New(env, p, [](Napi::Env, tsrun::PendingSpawn* q) { tsrun::freeSpawn(q); });
+}
+
+// takeInit(handle) -> { pid, syncFd }: waits for the start to end; once per handle.
+Napi::Value TakeInit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsExternal()) return throwType(env, "takeInit(handle: the value of startInit)");
+  tsrun::SpawnResult r;
+  if (!tsrun::finishSpawn(info[0].As<Napi::External<tsrun::PendingSpawn>>().Data(), &r))
+    return throwType(env, "takeInit: this init was taken before");
   if (r.err) return throwErrno(env, r.err, r.syscall);
   Napi::Object o = Napi::Object::New(env);
   o.Set("pid", r.pid);
@@ -452,7 +465,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("consoleListen", Napi::Function::New(env, ConsoleListen));
   exports.Set("consoleReceive", Napi::Function::New(env, ConsoleReceive));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
-  exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
+  exports.Set("startInit", Napi::Function::New(env, StartInit));
+  exports.Set("takeInit", Napi::Function::New(env, TakeInit));
   exports.Set("waitPid", Napi::Function::New(env, WaitPid));
   exports.Set("waitPidAsync", Napi::Function::New(env, WaitPidAsync));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));

@@ -1,6 +1,7 @@
 #include "spawn.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -120,6 +121,85 @@ SpawnResult spawnInit(const std::string& initPath, int preserveFds, const int st
   r.pid = pid;
   r.syncFd = sv[0];
   return r;
+}
+
+struct PendingSpawn {
+  std::string initPath;
+  int preserveFds;
+  int stdio[3];
+  bool done = false;      // spawnInit has returned (under spawnLock)
+  bool finished = false;  // finishSpawn has handed out the result
+  SpawnResult result;
+  PendingSpawn* next = nullptr;
+};
+
+namespace {
+// One thread starts every init and lives as long as the process: stage 1's PR_SET_PDEATHSIG
+// (init/main.cc) fires when the *thread* that forked it ends (prctl(2)), so a thread per spawn
+// would kill its init as soon as it returned. Plain pthread objects: nothing to destroy at exit
+// while the thread waits.
+pthread_mutex_t spawnLock = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t spawnQueued = PTHREAD_COND_INITIALIZER;
+pthread_cond_t spawnDone = PTHREAD_COND_INITIALIZER;
+PendingSpawn* queueHead = nullptr;
+PendingSpawn* queueTail = nullptr;
+bool spawnerRunning = false;
+
+void* runSpawner(void*) {
+  pthread_mutex_lock(&spawnLock);
+  for (;;) {
+    while (!queueHead) pthread_cond_wait(&spawnQueued, &spawnLock);
+    PendingSpawn* p = queueHead;
+    queueHead = p->next;
+    if (!queueHead) queueTail = nullptr;
+    pthread_mutex_unlock(&spawnLock);
+    SpawnResult r = spawnInit(p->initPath, p->preserveFds, p->stdio);
+    pthread_mutex_lock(&spawnLock);
+    p->result = r;
+    p->done = true;
+    pthread_cond_broadcast(&spawnDone);
+  }
+  return nullptr;
+}
+}  // namespace
+
+PendingSpawn* startSpawn(const std::string& initPath, int preserveFds, const int stdio[3], int* err) {
+  auto* p = new PendingSpawn{initPath, preserveFds, {stdio[0], stdio[1], stdio[2]}, false, false, {}, nullptr};
+  pthread_mutex_lock(&spawnLock);
+  if (!spawnerRunning) {
+    pthread_t thread;
+    int rc = pthread_create(&thread, nullptr, runSpawner, nullptr);
+    if (rc != 0) {
+      pthread_mutex_unlock(&spawnLock);
+      delete p;
+      *err = rc;
+      return nullptr;
+    }
+    pthread_detach(thread);
+    spawnerRunning = true;
+  }
+  (queueTail ? queueTail->next : queueHead) = p;
+  queueTail = p;
+  pthread_cond_signal(&spawnQueued);
+  pthread_mutex_unlock(&spawnLock);
+  return p;
+}
+
+bool finishSpawn(PendingSpawn* p, SpawnResult* out) {
+  pthread_mutex_lock(&spawnLock);
+  while (!p->done) pthread_cond_wait(&spawnDone, &spawnLock);
+  bool first = !p->finished;
+  p->finished = true;
+  pthread_mutex_unlock(&spawnLock);
+  if (first) *out = p->result;
+  return first;
+}
+
+void freeSpawn(PendingSpawn* p) {
+  SpawnResult r;
+  // Never finished (its JS handle was dropped): the init sees EOF on its sync socket and exits.
+  if (finishSpawn(p, &r) && r.syncFd >= 0) close(r.syncFd);
+  delete p;
 }
 
 }  // namespace tsrun

@@ -18,4 +18,14 @@ struct SpawnResult {
 // stdio: the fds that become the init's (and the container's) 0, 1, 2; -1 for the runtime's own.
 SpawnResult spawnInit(const std::string& initPath, int preserveFds, const int stdio[3]);
 
+// spawnInit on the addon's spawning thread, so that the copy and the exec overlap the runtime's
+// work (validation, plan compilation). finishSpawn waits for it and returns its result, once; a
+// PendingSpawn is freed by freeSpawn, which first waits and ends (closes the sync socket of)
+// one never finished. startSpawn returns nullptr with *err set when that thread cannot start.
+struct PendingSpawn;
+PendingSpawn* startSpawn(const std::string& initPath, int preserveFds, const int stdio[3], int* err);
+// false when this spawn was finished before.
+bool finishSpawn(PendingSpawn* p, SpawnResult* out);
+void freeSpawn(PendingSpawn* p);
+
 }  // namespace tsrun

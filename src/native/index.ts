@@ -12,7 +12,8 @@ export interface WaitResult {
 }
 
 interface NativeModule {
-  spawnInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number): { pid: number; syncFd: number };
+  startInit(initPath: string, preserveFds: number, stdin: number, stdout: number, stderr: number): InitHandle;
+  takeInit(handle: InitHandle): { pid: number; syncFd: number };
   waitPid(pid: number, noHang: boolean): WaitResult;
   waitPidAsync(pid: number): Promise<WaitResult>;
   pidfdOpen(pid: number): number;
@@ -94,8 +95,23 @@ export const LOCK_UN = 8;
 /** The init's (and so the container's) fds 0, 1, 2; -1 (or none) keeps this process's own. */
 export type StdioFds = readonly [number, number, number];
 
-export function spawnInit(preserveFds: number, stdio: StdioFds = [-1, -1, -1]): { pid: number; syncFd: number } {
-  return call('start tsrun-init', () => native().spawnInit(initPath, preserveFds, ...stdio));
+/** What the addon's startInit returns: only takeInit looks inside. */
+declare const initHandle: unique symbol;
+type InitHandle = { readonly [initHandle]: true };
+
+/** tsrun-init being started (its sealed copy and exec) on a thread of the addon. */
+export interface StartingInit {
+  /** Waits for the start to end: the init's pid and the runtime's end of its sync socket. Once. */
+  take(): { pid: number; syncFd: number };
+}
+
+/**
+ * Starts tsrun-init with fds 0..2 (or `stdio`), 3..3+preserveFds-1 and its sync socket; the
+ * caller goes on meanwhile and takes it when the plan is ready.
+ */
+export function startInit(preserveFds: number, stdio: StdioFds = [-1, -1, -1]): StartingInit {
+  const handle = call('start tsrun-init', () => native().startInit(initPath, preserveFds, ...stdio));
+  return { take: () => call('start tsrun-init', () => native().takeInit(handle)) };
 }
 
 export function waitPid(pid: number, noHang = false): WaitResult {

@@ -3,7 +3,7 @@
 import { closeSync } from 'node:fs';
 import { crashPoint } from '../crash-point.js';
 import { RuntimeError, SyscallError } from '../errors.js';
-import { spawnInit, type StdioFds, waitPid } from '../native/index.js';
+import { startInit, type StartingInit, type StdioFds, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import { withTimestamps } from '../plan/timestamps.js';
 import type { Plan } from '../plan/types.js';
@@ -13,9 +13,8 @@ import { decodeInitError, int32At, int32Bytes, SyncSocket } from './sync.js';
 
 export interface LaunchOptions {
   plan: Plan;
-  preserveFds: number;
-  /** The container's fds 0, 1, 2 (-1: the runtime's own); the library's pipes. */
-  stdio?: StdioFds;
+  /** The init, started when the command began (PendingInit.start). */
+  init: PendingInit;
   euid: number;
   egid: number;
   /** Called with the init's pid before it runs any step (cgroup placement). */
@@ -63,6 +62,45 @@ function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) 
   sync.send(Msg.SECCOMP_DONE, int32Bytes(0));
 }
 
+/**
+ * tsrun-init started before its plan exists: create and exec start it first, so that its sealed
+ * copy and exec (~1 ms) overlap validation and plan compilation instead of preceding the plan.
+ * launch() takes it; end() kills and reaps one that launch never took (the command failed
+ * before its plan was ready: no process is left behind).
+ */
+export class PendingInit {
+  private taken = false;
+  private constructor(
+    private readonly starting: StartingInit,
+    /** CLOCK_MONOTONIC (Node's hrtime, the clock of MSG_TIMESTAMP) just before the start. */
+    readonly startedAt: bigint,
+  ) {}
+
+  /** fds 0..2 (or `stdio`, the library's pipes; -1 keeps the runtime's own), 3..3+preserveFds-1 and the sync socket. */
+  static start(preserveFds: number, stdio?: StdioFds): PendingInit {
+    const startedAt = process.hrtime.bigint();
+    return new PendingInit(startInit(preserveFds, stdio), startedAt);
+  }
+
+  take(): { pid: number; syncFd: number } {
+    this.taken = true;
+    return this.starting.take();
+  }
+
+  end(): void {
+    if (this.taken) return;
+    let init: { pid: number; syncFd: number };
+    try {
+      init = this.take();
+    } catch {
+      return; // it never started
+    }
+    closeSync(init.syncFd);
+    killQuietly(init.pid);
+    waitPid(init.pid);
+  }
+}
+
 /** The encoded plan does not fit in one sync message (the socket's send buffer, or MAX_MESSAGE). */
 export class PlanTooLargeError extends RuntimeError {
   override readonly code: string = 'ERR_TSRUN_PLAN_TOO_LARGE';
@@ -82,15 +120,15 @@ function sendPlan(sync: SyncSocket, bytes: Uint8Array): void {
 
 /** Runs the plan up to MSG_CREATED (or the execve of an exec); returns the host pid of the container process. */
 export function launch(opts: LaunchOptions): number {
-  // Node's hrtime is CLOCK_MONOTONIC, the clock of MSG_TIMESTAMP.
-  const t0 = process.hrtime.bigint();
-  const { pid: initPid, syncFd } = spawnInit(opts.preserveFds, opts.stdio);
+  const t0 = opts.init.startedAt;
+  const { pid: initPid, syncFd } = opts.init.take();
   const sync = new SyncSocket(syncFd);
   const debug = opts.debug ?? (() => {});
-  // --debug timings: milliseconds since just before the spawn, on both sides of the socket.
+  // --debug timings: milliseconds since just before the spawn began, on both sides of the socket.
   const at = (label: string, ns = process.hrtime.bigint()) => {
     if (opts.timings) debug(`init ${initPid}: ${label} at +${(Number(ns - t0) / 1e6).toFixed(3)} ms`);
   };
+  // From the start of the spawn (PendingInit.start) to launch taking the init: spawned by then.
   at('spawned');
   let containerPid = 0;
   let initReaped = false;

@@ -13,7 +13,7 @@ import { compilePlan } from '../plan/compile.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { collectHostFacts } from '../process/hostfacts.js';
 import { runHooks } from '../process/hooks.js';
-import { launch, PlanTooLargeError } from '../process/launcher.js';
+import { launch, PendingInit, PlanTooLargeError } from '../process/launcher.js';
 import { largestPlanPart } from '../spec/limits.js';
 import { isRootless } from '../process/userns.js';
 import { pointerForStep } from '../spec/step-pointer.js';
@@ -56,14 +56,24 @@ export interface CreateOptions extends GlobalOptions {
 export function create(opts: CreateOptions): ContainerRecord {
   checkId(opts.id);
   const listenFds = listenFdsOf();
-  checkPassedFds(listenFds + (opts.preserveFds ?? 0), listenFds ? 'LISTEN_FDS + --preserve-fds' : '--preserve-fds');
+  const preserveFds = listenFds + (opts.preserveFds ?? 0);
+  checkPassedFds(preserveFds, listenFds ? 'LISTEN_FDS + --preserve-fds' : '--preserve-fds');
+  // First: its start overlaps everything up to launch().
+  const init = PendingInit.start(preserveFds, opts.stdio);
+  try {
+    return createWith(opts, listenFds, preserveFds, init);
+  } finally {
+    init.end();
+  }
+}
+
+function createWith(opts: CreateOptions, listenFds: number, preserveFds: number, init: PendingInit): ContainerRecord {
   const bundle = resolve(opts.bundle);
   const { spec, warnings, text: configText } = loadBundleSpec(bundle);
   warnings.forEach(warn);
   if (listenFds && spec.process) spec.process = withListenEnv(spec.process, listenFds);
 
   const store = new ContainerStore(opts.root);
-  const preserveFds = listenFds + (opts.preserveFds ?? 0);
   const fifoPath = join(opts.root, opts.id, 'exec.fifo');
   const rootless = isRootless();
   const hostCgroups = detectHostCgroups();
@@ -147,7 +157,7 @@ export function create(opts: CreateOptions): ContainerRecord {
       dir.write(record);
     }
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
-    launch({ plan, preserveFds, stdio: opts.stdio, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
+    launch({ plan, init, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     record.status = 'created';
     dir.write(record);
     crashPoint('state-created');

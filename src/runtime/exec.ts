@@ -11,7 +11,7 @@ import { setChildSubreaper, statFile, type StdioFds, waitPidAsync } from '../nat
 import { compileExecPlan, NS_FILE } from '../plan/exec.js';
 import { sessionKeyringName } from '../plan/keyring.js';
 import { lsmFacts } from '../process/hostfacts.js';
-import { launch } from '../process/launcher.js';
+import { launch, PendingInit } from '../process/launcher.js';
 import { type ConsoleServer, finishRelay, openConsoleServer, type Relay } from '../process/terminal.js';
 import type { Process } from '../spec/types.js';
 import { canExec } from '../state/status.js';
@@ -95,10 +95,13 @@ function namespacesToJoin(pid: number, types: string[]): string[] {
 export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
   checkPassedFds(opts.preserveFds);
   const dir = new ContainerStore(opts.root).open(opts.id, false);
+  let init: PendingInit | undefined;
   let pid: number;
   let server: ConsoleServer | undefined;
   let relay: Relay | undefined;
   try {
+    // First: its start overlaps reading the state and compiling the plan.
+    init = PendingInit.start(opts.preserveFds, opts.stdio);
     const record = dir.read();
     const status = statusOf(record, dir);
     // runc: a stopped container cannot be exec'd into; a paused one only with --ignore-paused
@@ -136,12 +139,13 @@ export function launchExec(opts: ExecOptions): { pid: number; relay?: Relay } {
     if (!opts.detach) setChildSubreaper();
     // The exec'd process gets its own filter and listener; the state is the container's.
     const onSeccompListener = (execPid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf(record, status === 'paused' ? 'paused' : 'running'), execPid, fd);
-    pid = launch({ plan, preserveFds: opts.preserveFds, stdio: opts.stdio, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan: placement.beforePlan, onSeccompListener, debug, timings: debugEnabled() });
+    pid = launch({ plan, init, euid: process.geteuid!(), egid: process.getegid!(), untilExec: true, beforePlan: placement.beforePlan, onSeccompListener, debug, timings: debugEnabled() });
     relay = server?.relay();
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
     if (opts.pidfdSocket) sendPidfdOrKill(opts.pidfdSocket, pid);
     if (record.intelRdt) joinResctrl(record.intelRdt, pid);
   } finally {
+    init?.end();
     server?.close();
     dir.unlock();
   }
