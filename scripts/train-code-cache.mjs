@@ -68,7 +68,10 @@ const removeReal = () => {
   for (const name of ['x', 'y', 'z', 'docker', 'run']) cliChild(['delete', '--force', id(name)]);
 };
 
+// Engines and the bench pass no --root: one line per set takes the default root (defaultRoot),
+// on a container that does not exist there or a config refused before any root is touched.
 const MISSING = [
+  ['state', id('absent')],
   ['--root', root, 'state', 'x'],
   ['--root', root, 'start', 'x'],
   ['--root', root, 'kill', 'x', 'KILL'],
@@ -94,13 +97,14 @@ const createReal = (...names) => {
   if (real) for (const name of names) cliChild(['create', '--bundle', demoBundle, id(name)]);
 };
 // exec on a created container (as runc, tsrun execs into one) whose init has not run /train yet.
-const EXEC = [['--root', root, 'exec', real ? id('x') : 'x', '/train']];
+const EXEC = [['--root', root, 'exec', real ? id('x') : 'x', '/train'], ['exec', id('absent'), '/train']];
 // The first line makes the loader run the whole CLI; the lean lines then run in it.
 const WHOLE = [['--root', root, 'pause', 'x'], ...MISSING];
 const CREATE = [
   ['--root', real ? root : notADir, 'create', '--bundle', demoBundle, id('z')],
   ...(dockerBundle ? [['--root', root, 'create', '--bundle', dockerBundle, id('docker')]] : []),
   ['--root', notADir, 'create', '--bundle', badBundle, 'x'],
+  ['create', '--bundle', badBundle, 'x'],
   ['--root', real ? root : notADir, 'run', '--bundle', demoBundle, id('run')],
 ];
 // Lines yargs parses, for its own cache only.
