@@ -53,6 +53,40 @@ code = code.replace(/require\("(ajv\/dist\/runtime\/[a-z0-9_]+)(?:\.js)?"\)/gi, 
   return helpers.get(mod);
 });
 if (/\brequire\(/.test(code)) throw new Error('generated validators still call require()');
+
+// ajv keeps a whole schema (config's: ~15 KB of JSON) as an object literal where a keyword needs
+// a value of it at run time (a long `enum`); creating those literals took ~1.9 M instructions of
+// every create (callgrind). Each such const that is only read through member paths gives way to
+// the values read: one small const per path.
+function jsonEnd(text, start) {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  throw new Error('unterminated schema literal in the generated validators');
+}
+for (const [decl, name] of [...code.matchAll(/const (schema\d+) = /g)].map((m) => [m[0], m[1]])) {
+  const at = code.indexOf(decl);
+  const end = jsonEnd(code, at + decl.length);
+  const schema = JSON.parse(code.slice(at + decl.length, end));
+  const rest = code.slice(0, at) + code.slice(end + 1);
+  const uses = [...rest.matchAll(new RegExp(`\\b${name}\\b(\\.[A-Za-z_$][\\w$]*)*`, 'g'))];
+  if (uses.some((u) => !u[1])) continue; // read whole (or by a computed key): kept
+  const paths = [...new Set(uses.map((u) => u[0].slice(name.length + 1)))];
+  const consts = paths.map((path, i) => `const ${name}_${i} = ${JSON.stringify(path.split('.').reduce((v, k) => v[k], schema))};`);
+  code = code.slice(0, at) + consts.join('') + code.slice(end + 1);
+  // The whole path only: (?!...) keeps a shorter path from matching the start of a longer one.
+  paths.forEach((path, i) => {
+    code = code.replace(new RegExp(`\\b${name}\\.${path.replace(/[.$]/g, '\\$&')}(?![\\w$.])`, 'g'), `${name}_${i}`);
+  });
+  if (new RegExp(`\\b${name}\\b`).test(code)) throw new Error(`${name}: a read of it is left after hoisting its values`);
+}
 // A CommonJS module's exports look different through Node's ESM loader, vitest and esbuild:
 // unwrap `default` until the helper function itself is reached.
 const imports = [
