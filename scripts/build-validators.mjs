@@ -71,7 +71,7 @@ function jsonEnd(text, start) {
   }
   throw new Error('unterminated schema literal in the generated validators');
 }
-for (const [decl, name] of [...code.matchAll(/const (schema\d+) = /g)].map((m) => [m[0], m[1]])) {
+for (const [decl, name] of [...code.matchAll(/const (schema\d+) = /g)]) {
   const at = code.indexOf(decl);
   const end = jsonEnd(code, at + decl.length);
   const schema = JSON.parse(code.slice(at + decl.length, end));
