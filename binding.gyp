@@ -11,7 +11,8 @@
         "addon/bpf.cc",
         "addon/unixfd.cc",
         "addon/netdev.cc",
-        "addon/files.cc"
+        "addon/files.cc",
+        "addon/source.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -15,6 +15,7 @@
 #include "netdev.h"
 #include "process.h"
 #include "seccomp.h"
+#include "source.h"
 #include "spawn.h"
 #include "unixfd.h"
 
@@ -217,6 +218,21 @@ Napi::Value ReadFile(const Napi::CallbackInfo& info) {
       path.c_str(), [&](size_t size) { return (buf = Napi::Buffer<uint8_t>::New(env, size)).Data(); }, &got, &syscall);
   if (rc < 0) return throwErrno(env, -rc, syscall, path);
   return got == buf.Length() ? buf : Napi::Buffer<uint8_t>::Copy(env, buf.Data(), got);
+}
+
+// readSource(path) -> string: a bundle's source for the loader (scripts/code-cache.mjs), kept
+// by V8 as an external string (source.cc).
+Napi::Value ReadSource(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) return throwType(env, "readSource(path: string)");
+  std::string path = info[0].As<Napi::String>();
+  napi_value result;
+  int err = 0;
+  const char* syscall = "";
+  napi_status status = tsrun::readSourceString(env, path.c_str(), &result, &err, &syscall);
+  if (status == napi_generic_failure && err) return throwErrno(env, err, syscall, path);
+  NAPI_THROW_IF_FAILED(env, status, Napi::Value());
+  return Napi::Value(env, result);
 }
 
 // releaseBuffer(buffer): detaches (napi_detach_arraybuffer) the ArrayBuffer of a Buffer that
@@ -475,6 +491,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("signalNumbers", Napi::Function::New(env, SignalNumbers));
   exports.Set("readFile", Napi::Function::New(env, ReadFile));
+  exports.Set("readSource", Napi::Function::New(env, ReadSource));
   exports.Set("releaseBuffer", Napi::Function::New(env, ReleaseBuffer));
   exports.Set("statFile", Napi::Function::New(env, StatFile));
   exports.Set("statFd", Napi::Function::New(env, StatFd));

@@ -23,6 +23,8 @@ interface NativeModule {
   signalNumbers(): Record<string, number>;
   /** The whole file (the code caches' loader, scripts/code-cache.mjs). */
   readFile(path: string): Buffer;
+  /** The whole file as a string V8 keeps in place (external; the loader's bundles, which are ASCII). */
+  readSource(path: string): string;
   /** Frees a Buffer readFile made (the loader's code caches, once deserialized). */
   releaseBuffer(buffer: Buffer): void;
   statFile(path: string, follow: boolean): NativeStat | null;
