@@ -8,24 +8,25 @@
 //   src/cli/main-create.ts (create, run and exec) and src/cli/main-exec.ts (exec, two thirds of
 //   create's code), which hand every other line to tsrun.code.cjs (src/cli/subset.ts).
 // - dist/yargs.code.cjs and dist/validators.code.cjs: the two large leaves (yargs, ~190 KB, only
-//   for help and unusual lines; the ajv validators, ~220 KB, only for config.json), required on
+//   for help and unusual lines; the ajv validators, ~220 KB, only for config.json), evaluated on
 //   first use so that no other command parses them. Neither holds state shared with src/.
-// - dist/tsrun.js (which runs the lean CLI or the whole one), dist/yargs.cjs,
-//   dist/validators.cjs: their loaders, which run them through V8 code caches made here
-//   (code-cache.mjs).
+// - dist/tsrun.js: the loader, which runs one of the CLIs and, when it asks, a leaf, through
+//   V8 code caches made here (code-cache.mjs).
 // - dist/soak.js: the soak script (bench/soak.ts, the runtime's library API in one long-lived process).
 // - dist/lib/tsrun.mjs and dist/lib/tsrun.cjs: the library (src/lib/index.ts, package.json
 //   "exports"), a build of its own that the CLI never reads; its .d.ts files are tsc's
 //   (tsconfig.lib.json, dist/types/).
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { trainCodeCaches, wrapForLoader, writeCachedLoader, writeCliLoader } from './code-cache.mjs';
+import { LEAF, trainCodeCaches, wrapForLoader, writeCliLoader } from './code-cache.mjs';
 
-const LEAVES = { yargs: './yargs.cjs', './generated/validators.js': './validators.cjs' };
-const leavesExternal = {
-  name: 'leaves-external',
+// A leaf is evaluated by the loader, which hands its exports over (code-cache.mjs, LEAF).
+const LEAVES = { yargs: 'yargs.code.cjs', './generated/validators.js': 'validators.code.cjs' };
+const leavesFromLoader = {
+  name: 'leaves-from-loader',
   setup(b) {
-    b.onResolve({ filter: /^(yargs|\.\/generated\/validators\.js)$/ }, (a) => ({ path: LEAVES[a.path], external: true }));
+    b.onResolve({ filter: /^(yargs|\.\/generated\/validators\.js)$/ }, (a) => ({ path: LEAVES[a.path], namespace: 'leaf' }));
+    b.onLoad({ filter: /.*/, namespace: 'leaf' }, (a) => ({ contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(LEAF)})](${JSON.stringify(a.path)});`, loader: 'js' }));
   },
 };
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' };
@@ -36,7 +37,7 @@ mkdirSync('dist');
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 const fromSrc = {
   ...common,
-  plugins: [leavesExternal],
+  plugins: [leavesFromLoader],
   // src/ is ES modules: give import.meta.dirname its CommonJS value (src/ uses no import.meta.url:
   // a file URL made at every start-up cost ~0.5 ms).
   define: { 'import.meta.dirname': '__dirname' },
@@ -56,7 +57,7 @@ await build({ ...common, stdin: yargsEntry, outfile: 'dist/yargs.code.cjs', foot
 // ajv's generated code is written compactly; esbuild would print it ~50% longer, and every
 // create reads it: 0.6 ms of 4 ms loading the validators.
 await build({ ...common, minifyWhitespace: true, entryPoints: ['src/spec/generated/validators.js'], outfile: 'dist/validators.code.cjs' });
-// The code is in X.code.cjs, run by the loader X.cjs through a V8 code cache (code-cache.mjs).
+// The loader runs each X.code.cjs through its V8 code cache (code-cache.mjs).
 // Engines may run the runtime with no PATH at all (podman's kill/delete): name node absolutely.
 for (const file of ['dist/tsrun.code.cjs', 'dist/tsrun.lean.cjs', 'dist/tsrun.create.cjs', 'dist/tsrun.exec.cjs', 'dist/yargs.code.cjs', 'dist/validators.code.cjs']) {
   wrapForLoader(file);
@@ -64,6 +65,4 @@ for (const file of ['dist/tsrun.code.cjs', 'dist/tsrun.lean.cjs', 'dist/tsrun.cr
 }
 writeCliLoader('dist/tsrun.js', { shebang: `#!${process.execPath}\n`, whole: 'tsrun.code.cjs', lean: 'tsrun.lean.cjs', create: 'tsrun.create.cjs', exec: 'tsrun.exec.cjs' });
 chmodSync('dist/tsrun.js', 0o755);
-writeCachedLoader('dist/yargs.cjs', 'yargs.code.cjs');
-writeCachedLoader('dist/validators.cjs', 'validators.code.cjs');
 trainCodeCaches();
