@@ -1,5 +1,5 @@
 // V8 code caches for the bundles in dist/ (used by scripts/bundle.mjs). The loader,
-// dist/tsrun.js, compiles each bundle (a CLI, or a leaf a CLI asks for through LEAF) through
+// dist/tsrun.cjs, compiles each bundle (a CLI, or a leaf a CLI asks for through LEAF) through
 // vm.Script with X.cjs.v8cache as cachedData: V8 then deserializes bytecode instead of parsing
 // and compiling (~5 ms for the CLI, ~4 ms for the validators, per start).
 //
@@ -97,7 +97,7 @@ globalThis[Symbol.for('${LEAF}')] = (code) => {
 };`;
 
 /**
- * dist/tsrun.js: the create CLI, the lean one or the whole one, chosen from the first word of
+ * dist/tsrun.cjs: the create CLI, the lean one or the whole one, chosen from the first word of
  * the command line that names one of their commands; an option's value equal to a command name
  * only costs time (a smaller CLI hands the line over, a cache for another command compiles more).
  */

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { TRAIN_HOOK } from './code-cache.mjs';
 
-const cli = resolve('dist/tsrun.js');
+const cli = resolve('dist/tsrun.cjs');
 const scripts = new Map();
 globalThis[Symbol.for(TRAIN_HOOK)] = (script, file) => scripts.set(file, script);
 
@@ -116,7 +116,7 @@ const wholeFile = resolve('dist/tsrun.code.cjs');
 const codeFile = { lean: resolve('dist/tsrun.lean.cjs'), create: resolve('dist/tsrun.create.cjs'), exec: resolve('dist/tsrun.exec.cjs') }[set] ?? wholeFile;
 const argv0 = process.argv.slice(0, 1);
 const requireCli = createRequire(cli);
-/** One CLI run, as `node dist/tsrun.js ...args` would do it, awaited. */
+/** One CLI run, as `node dist/tsrun.js ...args` (the link to dist/tsrun.cjs) would do it, awaited. */
 async function runCli(args) {
   process.argv = [...argv0, cli, ...args];
   process.exitCode = undefined;
