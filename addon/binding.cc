@@ -168,6 +168,15 @@ Napi::Value makeNode(const Napi::CallbackInfo& info, const char* usage, const ch
   return info.Env().Undefined();
 }
 
+// (path: string) -> undefined: a mechanism that acts on one path, 0 or a negative errno.
+Napi::Value pathOp(const Napi::CallbackInfo& info, const char* usage, const char* syscall, int (*op)(const char*)) {
+  if (info.Length() < 1 || !info[0].IsString()) return throwType(info.Env(), usage);
+  std::string path = info[0].As<Napi::String>();
+  int rc = op(path.c_str());
+  if (rc < 0) return throwErrno(info.Env(), -rc, syscall, path);
+  return info.Env().Undefined();
+}
+
 Napi::Value Mkfifo(const Napi::CallbackInfo& info) {
   return makeNode(info, "mkfifo(path: string, mode: number)", "mkfifo", tsrun::makeFifo);
 }
@@ -272,6 +281,48 @@ Napi::Value MakeDir(const Napi::CallbackInfo& info) {
   return makeNode(info, "makeDir(path: string, mode: number)", "mkdir", tsrun::makeDir);
 }
 
+Napi::Value RemoveDir(const Napi::CallbackInfo& info) {
+  return pathOp(info, "removeDir(path: string)", "rmdir", tsrun::removeDir);
+}
+
+// openFile(path, flags, mode) -> fd; closeFd(fd); writeFd(fd, data) -> bytes left unwritten
+// (the fd would block): the few descriptor operations every command makes (the state
+// directory's lock, the sync socket, cgroup files, its output), as plain syscalls.
+Napi::Value OpenFile(const Napi::CallbackInfo& info) {
+  int flags, mode;
+  if (info.Length() < 3 || !info[0].IsString() || !intArg(info, 1, &flags) || !intArg(info, 2, &mode))
+    return throwType(info.Env(), "openFile(path: string, flags: number, mode: number)");
+  std::string path = info[0].As<Napi::String>();
+  int fd = tsrun::openPath(path.c_str(), flags, static_cast<mode_t>(mode));
+  if (fd < 0) return throwErrno(info.Env(), -fd, "open", path);
+  return Napi::Number::New(info.Env(), fd);
+}
+
+Napi::Value CloseFd(const Napi::CallbackInfo& info) {
+  int fd;
+  if (!intArg(info, 0, &fd)) return throwType(info.Env(), "closeFd(fd: number)");
+  int rc = tsrun::closeFd(fd);
+  if (rc < 0) return throwErrno(info.Env(), -rc, "close");
+  return info.Env().Undefined();
+}
+
+Napi::Value WriteFd(const Napi::CallbackInfo& info) {
+  int fd;
+  if (!intArg(info, 0, &fd) || info.Length() < 2 || !(info[1].IsString() || info[1].IsTypedArray()))
+    return throwType(info.Env(), "writeFd(fd: number, data: string | Uint8Array)");
+  long left;
+  if (info[1].IsString()) {
+    std::string data = info[1].As<Napi::String>();
+    left = tsrun::writeFd(fd, data.data(), data.size());
+  } else {
+    Napi::TypedArray t = info[1].As<Napi::TypedArray>();
+    const char* base = static_cast<const char*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+    left = tsrun::writeFd(fd, base, t.ByteLength());
+  }
+  if (left < 0) return throwErrno(info.Env(), static_cast<int>(-left), "write");
+  return Napi::Number::New(info.Env(), static_cast<double>(left));
+}
+
 Napi::Value RemoveFlatDir(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString()) return throwType(info.Env(), "removeFlatDir(path: string)");
   std::string path = info[0].As<Napi::String>();
@@ -301,11 +352,7 @@ Napi::Value SignalNumbers(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value UnmountDetach(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !info[0].IsString()) return throwType(info.Env(), "unmountDetach(path: string)");
-  std::string path = info[0].As<Napi::String>();
-  int rc = tsrun::unmountDetach(path.c_str());
-  if (rc < 0) return throwErrno(info.Env(), -rc, "umount2", path);
-  return info.Env().Undefined();
+  return pathOp(info, "unmountDetach(path: string)", "umount2", tsrun::unmountDetach);
 }
 
 Napi::Value CloexecFrom(const Napi::CallbackInfo& info) {
@@ -498,6 +545,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("writeFile", Napi::Function::New(env, WriteFile));
   exports.Set("replaceFile", Napi::Function::New(env, ReplaceFile));
   exports.Set("makeDir", Napi::Function::New(env, MakeDir));
+  exports.Set("removeDir", Napi::Function::New(env, RemoveDir));
+  exports.Set("openFile", Napi::Function::New(env, OpenFile));
+  exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  exports.Set("writeFd", Napi::Function::New(env, WriteFd));
   exports.Set("removeFlatDir", Napi::Function::New(env, RemoveFlatDir));
   exports.Set("unmountDetach", Napi::Function::New(env, UnmountDetach));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));

@@ -69,6 +69,27 @@ int replaceFile(const char* path, const char* tmp, const char* data, size_t len,
 
 int makeDir(const char* path, mode_t mode) { return mkdir(path, mode) < 0 ? -errno : 0; }
 
+int removeDir(const char* path) { return rmdir(path) < 0 ? -errno : 0; }
+
+int openPath(const char* path, int flags, mode_t mode) {
+  int fd = open(path, flags | O_CLOEXEC, mode);
+  return fd < 0 ? -errno : fd;
+}
+
+int closeFd(int fd) { return close(fd) < 0 ? -errno : 0; }
+
+long writeFd(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n < 0) return -errno;
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+  return static_cast<long>(len);
+}
+
 int removeFlatDir(const char* path, const char** syscall) {
   int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (dfd < 0) return *syscall = "open", -errno;

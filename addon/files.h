@@ -28,6 +28,15 @@ int writeWholeFile(const char* path, const char* data, size_t len, mode_t mode, 
 int replaceFile(const char* path, const char* tmp, const char* data, size_t len, mode_t mode, const char** syscall);
 // mkdir(2); 0 or a negative errno.
 int makeDir(const char* path, mode_t mode);
+// rmdir(2); 0 or a negative errno.
+int removeDir(const char* path);
+// open(2) with O_CLOEXEC added, as Node opens every fd: the fd, or a negative errno.
+int openPath(const char* path, int flags, mode_t mode);
+// close(2); 0 or a negative errno.
+int closeFd(int fd);
+// write(2) until all of data is written or the fd would block (EAGAIN on a non-blocking fd):
+// the bytes left unwritten (0 when all were), or a negative errno.
+long writeFd(int fd, const char* data, size_t len);
 // unlink(2) every entry of the directory that is not itself a directory, then rmdir(2) it:
 // a container's state directory holds only files and sockets. A directory inside makes rmdir
 // fail with ENOTEMPTY. 0, or a negative errno with *syscall naming the call that failed.

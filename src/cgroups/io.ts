@@ -1,23 +1,26 @@
 // File operations on the real cgroup filesystem (Node opens every fd O_CLOEXEC) (kernel Documentation/admin-guide/cgroup-v2.rst,
 // "Interface Files"): each value is written with a single write(2); files are never created.
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, writeSync } from 'node:fs';
-import { attachDeviceProgram } from '../native/index.js';
+// The opens, writes, mkdirs and rmdirs every create and delete makes are the addon's (Node's fs
+// functions would be compiled anew at every start).
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { attachDeviceProgram, closeFd, makeDir, openFile, pathExists, removeDir, writeFd } from '../native/index.js';
 import { sleepSync } from '../sleep.js';
 import type { CgroupIO } from './types.js';
 
 export const realCgroupIO: CgroupIO = {
   read: (path) => readFileSync(path, 'utf8'),
   write(path, value) {
-    const fd = openSync(path, constants.O_WRONLY | constants.O_TRUNC);
+    const fd = openFile(path, constants.O_WRONLY | constants.O_TRUNC);
     try {
-      writeSync(fd, value);
+      writeFd(fd, value, path);
     } finally {
-      closeSync(fd);
+      closeFd(fd);
     }
   },
-  exists: (path) => existsSync(path),
-  mkdirp: (path) => void mkdirSync(path, { recursive: true }),
-  rmdir: (path) => rmdirSync(path),
+  exists: pathExists,
+  mkdirp,
+  rmdir: removeDir,
   subdirs: (path) =>
     readdirSync(path, { withFileTypes: true })
       .filter((d) => d.isDirectory())
@@ -37,6 +40,18 @@ export const realCgroupIO: CgroupIO = {
   sleep: sleepSync,
   attachDeviceProgram,
 };
+
+/** mkdir -p (fs.mkdirSync's recursive: true): the missing directories from the top down. */
+function mkdirp(path: string): void {
+  try {
+    makeDir(path, 0o777);
+  } catch (err) {
+    if (errCode(err) === 'EEXIST') return;
+    if (errCode(err) !== 'ENOENT' || dirname(path) === path) throw err;
+    mkdirp(dirname(path));
+    mkdirp(path);
+  }
+}
 
 /** errno code of a Node fs error ('ENOENT', 'EINVAL', ...), or the message. */
 export function errCode(err: unknown): string {

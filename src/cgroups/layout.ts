@@ -2,8 +2,9 @@
 // /proc/self/mountinfo (proc(5): "root" is field 4, "mount point" field 5, then the
 // filesystem type and super options after the "-" separator) and /proc/self/cgroup
 // (cgroups(7): "hierarchy-ID:controller-list:cgroup-path").
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
+import { pathExists } from '../native/index.js';
 import type { Hierarchy, HostCgroups } from './types.js';
 
 /** Super options of a v1 cgroup mount that are not controller names. */
@@ -67,7 +68,7 @@ export function detectHostCgroups(): HostCgroups {
   return hostCgroupsFrom(
     readFileSync('/proc/self/mountinfo', 'utf8'),
     readFileSync('/proc/self/cgroup', 'utf8'),
-    existsSync('/run/systemd/system'),
+    pathExists('/run/systemd/system'),
   );
 }
 

@@ -32,6 +32,10 @@ interface NativeModule {
   writeFile(path: string, data: string, mode: number): void;
   replaceFile(path: string, tmp: string, data: string, mode: number): void;
   makeDir(path: string, mode: number): void;
+  removeDir(path: string): void;
+  openFile(path: string, flags: number, mode: number): number;
+  closeFd(fd: number): void;
+  writeFd(fd: number, data: string | Uint8Array): number;
   removeFlatDir(path: string): void;
   unmountDetach(path: string): void;
   setChildSubreaper(): void;
@@ -194,6 +198,37 @@ export function replaceFile(path: string, tmp: string, data: string, mode: numbe
 
 export function makeDir(path: string, mode: number): void {
   call(`create ${path}`, () => native().makeDir(path, mode));
+}
+
+/** rmdir(2). */
+export function removeDir(path: string): void {
+  call(`remove ${path}`, () => native().removeDir(path));
+}
+
+/** open(2) with O_CLOEXEC added (flags are fs.constants' O_*), as fs.openSync opens. */
+export function openFile(path: string, flags: number, mode = 0o666): number {
+  return call(`open ${path}`, () => native().openFile(path, flags, mode));
+}
+
+export function closeFd(fd: number): void {
+  call(`close fd ${fd}`, () => native().closeFd(fd));
+}
+
+/**
+ * write(2) all of data (a string as UTF-8) unless the fd would block: the bytes left unwritten
+ * then (0 when all were written).
+ */
+export function writeFd(fd: number, data: string | Uint8Array, what: string): number {
+  return call(`write ${what}`, () => native().writeFd(fd, data));
+}
+
+/** fs.existsSync's answer: whether stat(2) of path succeeds. */
+export function pathExists(path: string): boolean {
+  try {
+    return native().statFile(path, true) !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** Remove a directory of files (no subdirectories: ENOTEMPTY) and the directory. */

@@ -1,7 +1,8 @@
 // Collects the HostFacts the plan compiler needs (the compiler itself touches nothing).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Hierarchy, HostCgroups } from '../cgroups/types.js';
+import { pathExists } from '../native/index.js';
 import type { HostFacts, LsmFacts } from '../plan/types.js';
 import { runningInUserNs } from './userns.js';
 
@@ -33,8 +34,8 @@ function readTrimmed(path: string): string {
 export function lsmFacts(): LsmFacts {
   return {
     apparmor: readTrimmed('/sys/module/apparmor/parameters/enabled') === 'Y',
-    selinux: existsSync('/sys/fs/selinux/enforce'),
-    apparmorExecAttr: existsSync('/proc/self/attr/apparmor/exec') ? '/proc/self/attr/apparmor/exec' : '/proc/self/attr/exec',
+    selinux: pathExists('/sys/fs/selinux/enforce'),
+    apparmorExecAttr: pathExists('/proc/self/attr/apparmor/exec') ? '/proc/self/attr/apparmor/exec' : '/proc/self/attr/exec',
   };
 }
 

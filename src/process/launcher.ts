@@ -1,9 +1,8 @@
 // Drives tsrun-init through the sync protocol (addon/init/protocol.h) until the container
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
-import { closeSync } from 'node:fs';
 import { crashPoint } from '../crash-point.js';
 import { RuntimeError, SyscallError } from '../errors.js';
-import { startInit, type StartingInit, type StdioFds, waitPid } from '../native/index.js';
+import { closeFd, startInit, type StartingInit, type StdioFds, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import { withTimestamps } from '../plan/timestamps.js';
 import type { Plan } from '../plan/types.js';
@@ -57,7 +56,7 @@ function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) 
     sync.send(Msg.SECCOMP_DONE, int32Bytes(e instanceof SyscallError ? e.errno : eproto()));
     throw e;
   } finally {
-    for (const fd of fds) closeSync(fd);
+    for (const fd of fds) closeFd(fd);
   }
   sync.send(Msg.SECCOMP_DONE, int32Bytes(0));
 }
@@ -95,7 +94,7 @@ export class PendingInit {
     } catch {
       return; // it never started
     }
-    closeSync(init.syncFd);
+    closeFd(init.syncFd);
     killQuietly(init.pid);
     waitPid(init.pid);
   }
@@ -151,7 +150,7 @@ export function launch(opts: LaunchOptions): number {
     for (;;) {
       const msg = sync.recv();
       // Only MSG_SECCOMP_FD may carry a descriptor; never keep one that came otherwise.
-      if (msg && msg.type !== Msg.SECCOMP_FD) msg.fds.forEach((fd) => closeSync(fd));
+      if (msg && msg.type !== Msg.SECCOMP_FD) msg.fds.forEach((fd) => closeFd(fd));
       if (!msg && opts.untilExec && containerPid) {
         debug(`exec process ${containerPid}: started`);
         return containerPid;

@@ -1,8 +1,7 @@
 // The runtime's end of the sync socket (SOCK_SEQPACKET: one read is one message).
 // Messages and their order are documented in addon/init/protocol.h.
-import { closeSync, writeSync } from 'node:fs';
 import { SyscallError } from '../errors.js';
-import { recvMsg } from '../native/index.js';
+import { closeFd, recvMsg, writeFd } from '../native/index.js';
 import { MAX_MESSAGE, Msg } from './protocol.js';
 
 export interface Message {
@@ -29,7 +28,7 @@ export class SyncSocket {
     const message = new Uint8Array(4 + payload.length);
     new DataView(message.buffer).setUint32(0, type, true);
     message.set(payload, 4);
-    writeSync(this.fd, message);
+    writeFd(this.fd, message, 'to tsrun-init');
   }
 
   /** The next message, or undefined when the init closed its end (it exited). */
@@ -41,7 +40,7 @@ export class SyncSocket {
   }
 
   close(): void {
-    closeSync(this.fd);
+    closeFd(this.fd);
   }
 }
 

@@ -1,11 +1,11 @@
 // A container's status now: stored 'creating'/'created', the rest from its process (runtime.md#state).
-import { existsSync } from 'node:fs';
 import type { State } from '../spec/types.js';
 import type { ContainerRecord } from '../state/record.js';
 import { isAlive } from '../state/liveness.js';
 import type { Status } from '../state/status.js';
 import type { ContainerDir } from '../state/store.js';
 import { savedCgroupManager } from '../cgroups/manager.js';
+import { pathExists } from '../native/index.js';
 import { OCI_VERSION } from '../version.js';
 
 /** runc reports "paused" while the container's cgroup is frozen (runtime.md leaves pause to runtimes). */
@@ -24,7 +24,7 @@ export function statusOf(record: ContainerRecord, dir: ContainerDir): Status {
   if (!isAlive(record.pid, record.pidStartTime)) return 'stopped';
   // As runc (refreshState): a frozen cgroup reads paused, also for a container not started yet.
   if (isFrozen(record)) return 'paused';
-  return existsSync(dir.fifoPath) ? 'created' : 'running';
+  return pathExists(dir.fifoPath) ? 'created' : 'running';
 }
 
 /** The state document of runtime.md#state. */

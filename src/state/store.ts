@@ -1,10 +1,10 @@
 // One directory per container under --root (mode 0700) holding state.json, written atomically
 // (temp file + rename), and exec.fifo. The directory itself is the lock: flock(2) on its fd,
 // exclusive for commands that change the container, shared for readers.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { constants, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerExistsError, ContainerNotFoundError, RuntimeError, SyscallError, UsageError } from '../errors.js';
-import { type FileStat, flock, LOCK_EX, LOCK_SH, makeDir, removeFlatDir, replaceFile, statFd, statFile, writeFile } from '../native/index.js';
+import { closeFd, type FileStat, flock, LOCK_EX, LOCK_SH, makeDir, openFile, removeFlatDir, replaceFile, statFd, statFile, writeFile } from '../native/index.js';
 import { runningInUserNs } from '../process/userns.js';
 import type { Spec } from '../spec/types.js';
 import type { ContainerRecord } from './record.js';
@@ -72,7 +72,7 @@ export class ContainerDir {
     // covers a swap in between.
     const before = statFile(this.path, false);
     if (before) checkOwnedDir(this.path, what, before);
-    this.fd = openSync(this.path, 'r');
+    this.fd = openFile(this.path, constants.O_RDONLY);
     try {
       checkOwnedDir(this.path, what, statFd(this.fd, this.path));
     } catch (e) {
@@ -97,7 +97,7 @@ export class ContainerDir {
   }
 
   unlock(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) closeFd(this.fd);
     this.fd = undefined;
   }
 
