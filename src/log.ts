@@ -3,9 +3,12 @@
 // (containerd's shim reads them). Without --log: debug lines (--debug) and warnings on stderr in
 // that format, errors as `tsrun: <msg>`. create, run and exec share their stderr with the
 // container, so their warnings (about a config that works) go only to --log, or with --debug.
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { RuntimeError } from './errors.js';
+// The log file's open and writes are the addon's: engines pass --log to every command, and
+// fs.openSync and writeSync would be compiled anew at each.
+import { constants } from 'node:fs';
+import { errnoText, RuntimeError, SyscallError } from './errors.js';
 import { isoTime } from './iso-time.js';
+import { closeFd, openFile, writeFd } from './native/index.js';
 import { printError } from './output.js';
 
 export type Level = 'debug' | 'info' | 'warning' | 'error';
@@ -23,16 +26,15 @@ let fd: number | undefined;
 
 /** Opens --log now, as runc does at start-up: a path that cannot be opened fails the command. */
 export function configureLog(o: LogOptions): void {
-  if (fd !== undefined) closeSync(fd);
+  if (fd !== undefined) closeFd(fd);
   fd = undefined;
   options = o;
   if (!o.file) return;
   try {
-    fd = openSync(o.file, 'a', 0o644);
+    fd = openFile(o.file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o644);
   } catch (e) {
     options = { ...o, file: undefined };
-    const err = e as NodeJS.ErrnoException;
-    throw new RuntimeError(`open ${o.file}: ${err.message.replace(/^[A-Z]+: /, '').replace(/, open .*$/, '')}`);
+    throw new RuntimeError(`open ${o.file}: ${e instanceof SyscallError ? errnoText(e.errno) : String(e)}`);
   }
 }
 
@@ -59,7 +61,7 @@ export function log(level: Level, msg: string): void {
   if (level === 'debug' && !options.debug) return;
   if (fd !== undefined) {
     try {
-      writeSync(fd, formatLine(level, msg));
+      writeFd(fd, formatLine(level, msg), options.file!);
       // runc prints a fatal error on stderr as well, as the bare message.
       if (level === 'error') toStderr(`tsrun: ${msg}\n`);
       return;

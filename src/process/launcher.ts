@@ -2,6 +2,7 @@
 // waits on exec.fifo. On any failure every process it started is killed and reaped.
 import { crashPoint } from '../crash-point.js';
 import { RuntimeError, SyscallError } from '../errors.js';
+import { debugEnabled } from '../log.js';
 import { closeFd, startInit, type StartingInit, type StdioFds, waitPid } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import { withTimestamps } from '../plan/timestamps.js';
@@ -18,6 +19,11 @@ export interface LaunchOptions {
   egid: number;
   /** Called with the init's pid before it runs any step (cgroup placement). */
   beforePlan?: (initPid: number) => void;
+  /**
+   * The runtime's own work that no step of the plan waits for, done once the plan is sent,
+   * while tsrun-init runs its first steps (namespaces, mounts) on the other side.
+   */
+  whilePlanRuns?: () => void;
   /** exec: there is no start handshake; success is the sync socket closing at execve (CLOEXEC). */
   untilExec?: boolean;
   /** Runs the runtime's hooks when the init reaches OP_HOOKS_SYNC; returns the state JSON the init keeps. */
@@ -71,13 +77,14 @@ export class PendingInit {
   private taken = false;
   private constructor(
     private readonly starting: StartingInit,
-    /** CLOCK_MONOTONIC (Node's hrtime, the clock of MSG_TIMESTAMP) just before the start. */
+    /** CLOCK_MONOTONIC (Node's hrtime, the clock of MSG_TIMESTAMP) just before the start; 0 without --debug. */
     readonly startedAt: bigint,
   ) {}
 
   /** fds 0..2 (or `stdio`, the library's pipes; -1 keeps the runtime's own), 3..3+preserveFds-1 and the sync socket. */
   static start(preserveFds: number, stdio?: StdioFds): PendingInit {
-    const startedAt = process.hrtime.bigint();
+    // process.hrtime.bigint is a Node function compiled anew at every start: --debug's timings only.
+    const startedAt = debugEnabled() ? process.hrtime.bigint() : 0n;
     return new PendingInit(startInit(preserveFds, stdio), startedAt);
   }
 
@@ -124,8 +131,8 @@ export function launch(opts: LaunchOptions): number {
   const sync = new SyncSocket(syncFd);
   const debug = opts.debug ?? (() => {});
   // --debug timings: milliseconds since just before the spawn began, on both sides of the socket.
-  const at = (label: string, ns = process.hrtime.bigint()) => {
-    if (opts.timings) debug(`init ${initPid}: ${label} at +${(Number(ns - t0) / 1e6).toFixed(3)} ms`);
+  const at = (label: string, ns?: bigint) => {
+    if (opts.timings) debug(`init ${initPid}: ${label} at +${(Number((ns ?? process.hrtime.bigint()) - t0) / 1e6).toFixed(3)} ms`);
   };
   // From the start of the spawn (PendingInit.start) to launch taking the init: spawned by then.
   at('spawned');
@@ -147,6 +154,7 @@ export function launch(opts: LaunchOptions): number {
     sendPlan(sync, encodePlan(steps));
     crashPoint('plan-sent');
     debug(`init ${initPid}: plan sent (${steps.length} steps)`);
+    opts.whilePlanRuns?.();
     for (;;) {
       const msg = sync.recv();
       // Only MSG_SECCOMP_FD may carry a descriptor; never keep one that came otherwise.
