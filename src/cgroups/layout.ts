@@ -4,14 +4,13 @@
 // (cgroups(7): "hierarchy-ID:controller-list:cgroup-path").
 import { readFileSync } from 'node:fs';
 import { RuntimeError } from '../errors.js';
+import { unescapeMountField } from '../mountinfo-field.js';
 import { pathExists } from '../native/index.js';
 import type { Hierarchy, HostCgroups } from './types.js';
 
 /** Super options of a v1 cgroup mount that are not controller names. */
 const NOT_CONTROLLERS = new Set(['rw', 'ro', 'noprefix', 'clone_children', 'xattr', 'cpuset_v2_mode', 'favordynmods', 'nsdelegate', 'memory_recursiveprot', 'memory_localevents', 'memory_hugetlb_accounting', 'pids_localevents']);
 
-/** mountinfo escapes space, tab, newline and backslash as \ooo octal. */
-const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 export interface CgroupMount extends Hierarchy {
   fstype: 'cgroup' | 'cgroup2';
@@ -29,18 +28,24 @@ export function parseMountinfo(text: string): CgroupMount[] {
     if (fstype !== 'cgroup' && fstype !== 'cgroup2') continue;
     const superOpts = (fields[sep + 3] ?? '').split(',');
     const controllers = fstype === 'cgroup' ? superOpts.filter((o) => o && !NOT_CONTROLLERS.has(o) && !o.startsWith('release_agent=')) : [];
-    out.push({ fstype, root: unescape(fields[3]), mountpoint: unescape(fields[4]), controllers });
+    out.push({ fstype, root: unescapeMountField(fields[3]), mountpoint: unescapeMountField(fields[4]), controllers });
   }
   return out;
 }
+
+const isDigits = (s: string): boolean => [...s].every((c) => c >= '0' && c <= '9');
 
 /** key → cgroup path; the v2 line (`0::/x`) has key 'unified'. */
 export function parseProcCgroup(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
-    if (!m) continue;
-    out[m[2] === '' ? 'unified' : m[2]] = m[3];
+    // hierarchy-ID:controller-list:cgroup-path (the path may hold colons)
+    const l = line.trim();
+    const first = l.indexOf(':');
+    const second = first < 0 ? -1 : l.indexOf(':', first + 1);
+    if (first < 1 || second < 0 || !isDigits(l.slice(0, first))) continue;
+    const controllers = l.slice(first + 1, second);
+    out[controllers === '' ? 'unified' : controllers] = l.slice(second + 1);
   }
   return out;
 }

@@ -56,7 +56,7 @@ function containerDir(host: HostCgroups, key: string, hierarchy: Hierarchy, cgro
   const rel = posix.relative(hierarchy.root, ownCgroup(host, key));
   if (rel.startsWith('..')) return dir;
   const own = join(hierarchy.mountpoint, rel);
-  if (own === dir || own.startsWith(`${dir.replace(/\/$/, '')}/`)) {
+  if (own === dir || own.startsWith(dir.endsWith('/') ? dir : `${dir}/`)) {
     throw pathError(`${JSON.stringify(cgroupsPath)} is ${own === dir ? '' : 'above '}the cgroup tsrun runs in (${ownCgroup(host, key)}): a container needs a cgroup of its own`);
   }
   return dir;

@@ -31,7 +31,9 @@ interface Shape {
 
 const OPTION_KEYS = new Set(['type', 'alias', 'default', 'choices', 'describe', 'hidden', 'coerce', 'array']);
 const POSITIONAL_KEYS = new Set(['type', 'default', 'describe', 'demandOption']);
-const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+/** yargs' camel-case key of a flag: each '-' before a lower-case letter goes, the letter goes up. */
+const camel = (s: string): string =>
+  s.split('-').reduce((out, word, i) => (i === 0 ? word : word[0] >= 'a' && word[0] <= 'z' ? out + word[0].toUpperCase() + word.slice(1) : `${out}-${word}`), '');
 const keysOf = (names: string[]): string[] => [...new Set(names.flatMap((n) => [n, camel(n)]))];
 
 function flagOf(name: string, o: Options): Flag | undefined {

@@ -131,7 +131,7 @@ function mountSteps(m: Mount, index: number, facts: HostFacts, warnings: string[
     }
     // runc's mountToRootfs: a tmpfs on an existing directory takes that directory's mode (runc 1.1
     // does it even over mode=; tsrun, as runc 1.2, keeps an explicit mode=).
-    if (type === 'tmpfs' && !(o.flags & MS.REMOUNT) && !/(^|,)mode=/.test(o.data)) mode |= MOUNT_MODE.INHERIT;
+    if (type === 'tmpfs' && !(o.flags & MS.REMOUNT) && !`,${o.data}`.includes(',mode=')) mode |= MOUNT_MODE.INHERIT;
     steps.push({ op: Op.MOUNT, args: [m.source ?? type, dest, type, o.flags, o.propagation, o.data, mode, o.cleared] });
   }
   if (o.recursiveSet || o.recursiveClear) steps.push({ op: Op.MOUNT_SETATTR, args: [dest, o.recursiveSet, o.recursiveClear, 1] });

@@ -15,8 +15,12 @@ function capLastCap(): number {
 }
 
 function capBounding(): bigint | undefined {
-  const m = /^CapBnd:\s+([0-9a-f]+)$/m.exec(readTrimmed('/proc/self/status'));
-  return m ? BigInt(`0x${m[1]}`) : undefined;
+  // proc(5): a "CapBnd:\t<hex>" line
+  const status = `\n${readTrimmed('/proc/self/status')}\n`;
+  const at = status.indexOf('\nCapBnd:');
+  if (at < 0) return undefined;
+  const hex = status.slice(at + '\nCapBnd:'.length, status.indexOf('\n', at + 1)).trim();
+  return hex !== '' && [...hex].every((c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) ? BigInt(`0x${hex}`) : undefined;
 }
 
 function readTrimmed(path: string): string {

@@ -13,7 +13,7 @@ export function runningInUserNs(): boolean {
     } catch {
       /* no user namespaces in this kernel: the initial one */
     }
-    cached = map !== '' && map.trim().split(/\s+/).join(' ') !== '0 0 4294967295';
+    cached = map !== '' && map.trim().split(' ').filter((w) => w !== '').join(' ') !== '0 0 4294967295';
   }
   return cached;
 }

@@ -4,6 +4,7 @@
 // and detaches it (and so everything below it) when the container is deleted or its create fails.
 import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { unmountDetach } from '../native/index.js';
+import { unescapeMountField } from '../mountinfo-field.js';
 
 /**
  * Where the container's rootfs bind is in the runtime's mount namespace (state.json, from before
@@ -26,15 +27,13 @@ interface MountEntry {
   point: string;
 }
 
-/** proc(5): the mount point field escapes space, tab, newline and backslash as \ooo. */
-const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 function mountinfo(): MountEntry[] {
   return readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .map((line) => line.split(' '))
     .filter((f) => f.length > 5)
-    .map((f) => ({ id: Number(f[0]), parent: Number(f[1]), point: unescape(f[4]) }));
+    .map((f) => ({ id: Number(f[0]), parent: Number(f[1]), point: unescapeMountField(f[4]) }));
 }
 
 /** The topmost mount at `point`: of stacked mounts there, the one that is no other's parent. */

@@ -16,9 +16,8 @@ export interface MemoryV1Context {
 
 /** Whether a kernel `release` (uname -r) still sets v1 kmem limits: 5.16 stopped (kernel commit 58056f77502f). */
 export function kmemLimitsWork(release: string): boolean {
-  const m = /^(\d+)\.(\d+)/.exec(release);
-  if (!m) return false;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const [major, minor] = release.split('.').map((p) => parseInt(p, 10));
+  if (!Number.isInteger(major) || !Number.isInteger(minor)) return false;
   return major < 5 || (major === 5 && minor < 16);
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostCgroupsFrom, keyOf, parseMountinfo, parseProcCgroup } from '../../../src/cgroups/layout.js';
+import { unescapeMountField } from '../../../src/mountinfo-field.js';
 
 // This host: v1 controllers one per hierarchy, plus an empty cgroup2 at /sys/fs/cgroup/unified.
 const HYBRID = `31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
@@ -33,6 +34,12 @@ describe('layout detection', () => {
   });
   it('parses /proc/self/cgroup', () => {
     expect(parseProcCgroup(HYBRID_PROC)).toEqual({ 'name=systemd': '/', memory: '/process_api/ee0d', cpuacct: '/', cpu: '/', unified: '/' });
+  });
+  it('/proc/self/cgroup: a path may hold colons; a line that is not hierarchy-ID:controllers:path is skipped', () => {
+    expect(parseProcCgroup('3:memory:/a:b:c\nx:pids:/p\n:cpu:/q\n4:blkio\n0::/u\n')).toEqual({ memory: '/a:b:c', unified: '/u' });
+  });
+  it('mountinfo path fields: \\ooo escapes, and fields without any', () => {
+    expect(['/a\\040b\\011c\\134d', '/plain', ''].map(unescapeMountField)).toEqual(['/a b\tc\\d', '/plain', '']);
   });
   it('hybrid (this host)', () => {
     const h = hostCgroupsFrom(HYBRID, HYBRID_PROC);
