@@ -19,11 +19,6 @@ export interface LaunchOptions {
   egid: number;
   /** Called with the init's pid before it runs any step (cgroup placement). */
   beforePlan?: (initPid: number) => void;
-  /**
-   * The runtime's own work that no step of the plan waits for, done once the plan is sent,
-   * while tsrun-init runs its first steps (namespaces, mounts) on the other side.
-   */
-  whilePlanRuns?: () => void;
   /** exec: there is no start handshake; success is the sync socket closing at execve (CLOEXEC). */
   untilExec?: boolean;
   /** Runs the runtime's hooks when the init reaches OP_HOOKS_SYNC; returns the state JSON the init keeps. */
@@ -154,7 +149,6 @@ export function launch(opts: LaunchOptions): number {
     sendPlan(sync, encodePlan(steps));
     crashPoint('plan-sent');
     debug(`init ${initPid}: plan sent (${steps.length} steps)`);
-    opts.whilePlanRuns?.();
     for (;;) {
       const msg = sync.recv();
       // Only MSG_SECCOMP_FD may carry a descriptor; never keep one that came otherwise.

@@ -150,20 +150,14 @@ function createWith(opts: CreateOptions, listenFds: number, preserveFds: number,
     dir.writeSpec(configText);
     crashPoint('state-creating');
     cgroup?.create();
-    // runc sets the cgroup's limits once its init runs (initProcess.start, at procReady). An init
-    // that joins by itself (v1) gets them while it makes its namespaces and mounts; one placed from
-    // outside (v2, a systemd scope, which takes them with its start) and a realtime budget, which
-    // must be there before the init may run SCHED_FIFO/RR, get them first.
-    const limits = () => void cgroup?.apply(resources);
-    const limitsWhilePlanRuns = placement.selfJoin.length > 0 && !resources.cpu?.realtimeRuntime;
-    if (!limitsWhilePlanRuns) limits();
+    cgroup?.apply(resources);
     crashPoint('cgroup');
     if (resctrlRoot) {
       record.intelRdt = setupResctrl(spec.linux!.intelRdt!, opts.id, resctrlRoot);
       dir.write(record);
     }
     const onSeccompListener = (pid: number, fd: number) => deliverListener(seccomp!.notify!, stateOf({ ...record, pid }, 'creating'), pid, fd);
-    launch({ plan, init, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, whilePlanRuns: limitsWhilePlanRuns ? limits : undefined, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
+    launch({ plan, init, euid: facts.euid, egid: facts.egid, beforePlan: placement.beforePlan, onHooks, onCreated, onSeccompListener, debug, timings: debugEnabled() });
     record.status = 'created';
     dir.write(record);
     crashPoint('state-created');
