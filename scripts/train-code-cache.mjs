@@ -138,8 +138,6 @@ const take = (file, suffix) => caches.set(file + suffix, scripts.get(file)?.crea
 process.exit = (code) => {
   process.exitCode = code;
 };
-// A command of the fast path ends the process as soon as it has its code (src/cli/run-main.ts).
-process.reallyExit = process.exit;
 try {
   if (set === 'lean') {
     if (!check) createReal('x', 'y');

@@ -5,19 +5,9 @@
 // Buffer.from would be compiled anew at every start).
 import { writeFd } from './native/index.js';
 
-let streamed = false;
-/** Whether some output went to process.stdout or stderr, which may still be writing it. */
-export const outputInStreams = (): boolean => streamed;
-/** process.stdout for output that streams (a terminal's relay): outputInStreams() from then on. */
-export function stdoutStream(): NodeJS.WriteStream {
-  streamed = true;
-  return process.stdout;
-}
-
 function writeAll(fd: 1 | 2, text: string): void {
   const left = writeFd(fd, text, fd === 1 ? 'stdout' : 'stderr');
   if (left === 0) return;
-  streamed = true;
   const buf = Buffer.from(text);
   (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(buf.length - left));
 }

@@ -19,5 +19,5 @@ export function runSubsetCli(commands: CommandTable): void {
     if (typeof whole !== 'function') throw new Error('tsrun: this CLI bundle runs only from dist/tsrun.js');
     whole();
     return undefined;
-  }, true);
+  });
 }

@@ -6,7 +6,6 @@
 import { closeSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { consoleListen, consoleReceive, setWinsize } from '../native/index.js';
-import { stdoutStream } from '../output.js';
 
 export interface ConsoleServer {
   /** The socket path to compile into the plan (what --console-socket would be). */
@@ -40,13 +39,12 @@ export function openConsoleServer(): ConsoleServer {
 
 function startRelay(master: number): Relay {
   const stdin = process.stdin;
-  const stdout = stdoutStream();
   const raw = stdin.isTTY === true;
   const resize = () => {
-    if (stdout.isTTY && stdout.rows && stdout.columns) setWinsize(master, stdout.rows, stdout.columns);
+    if (process.stdout.isTTY && process.stdout.rows && process.stdout.columns) setWinsize(master, process.stdout.rows, process.stdout.columns);
   };
   resize();
-  stdout.on('resize', resize);
+  process.stdout.on('resize', resize);
   if (raw) stdin.setRawMode(true);
   const toPty = (data: Buffer) => {
     try {
@@ -61,14 +59,14 @@ function startRelay(master: number): Relay {
   // without a terminal never needs.
   const out = new (process.getBuiltinModule('node:tty').ReadStream)(master);
   const drained = new Promise<void>((resolve) => {
-    out.on('data', (d) => stdout.write(d));
+    out.on('data', (d) => process.stdout.write(d));
     // The master reads EIO once the last slave fd is closed (pty(7)): the output is complete.
     out.on('error', () => resolve());
     out.on('end', () => resolve());
     out.on('close', () => resolve());
   });
   const stop = () => {
-    stdout.off('resize', resize);
+    process.stdout.off('resize', resize);
     stdin.off('data', toPty);
     stdin.pause();
     if (raw) stdin.setRawMode(false);
