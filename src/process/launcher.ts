@@ -48,6 +48,19 @@ function killQuietly(pid: number): void {
   }
 }
 
+/**
+ * Once the init has exited, the container process is the child of this process when it is a
+ * child subreaper (run, exec and the library's run: prctl(2) PR_SET_CHILD_SUBREAPER): a killed
+ * one is reaped here, not left a zombie. Otherwise (ECHILD) its adopter reaps it.
+ */
+function reapIfChild(pid: number): void {
+  try {
+    waitPid(pid);
+  } catch {
+    /* not our child */
+  }
+}
+
 /** MSG_SECCOMP_FD: deliver its fd, answer MSG_SECCOMP_DONE with 0 or the errno, close the fd. */
 function forwardListener(sync: SyncSocket, fds: number[], deliver: (fd: number) => void): void {
   try {
@@ -217,7 +230,10 @@ export function launch(opts: LaunchOptions): number {
       }
     }
   } catch (e) {
-    if (containerPid) killQuietly(containerPid);
+    if (containerPid) {
+      killQuietly(containerPid);
+      reapIfChild(containerPid);
+    }
     if (!initReaped) {
       killQuietly(initPid);
       reapInit();
