@@ -6,15 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, symlinkSync } from 'node:fs';
 
-const linkMissing = (path) => {
-  try {
-    lstatSync(path);
-    return false;
-  } catch {
-    return true;
-  }
-};
-if (existsSync('dist/tsrun.cjs') && linkMissing('dist/tsrun.js')) symlinkSync('tsrun.cjs', 'dist/tsrun.js');
+if (existsSync('dist/tsrun.cjs') && !lstatSync('dist/tsrun.js', { throwIfNoEntry: false })) symlinkSync('tsrun.cjs', 'dist/tsrun.js');
 const built = ['build/Release/tsrun_native.node', 'build/Release/tsrun-init'].every((f) => existsSync(f));
 if (!built) {
   const r = spawnSync('node-gyp', ['rebuild'], { stdio: 'inherit' });
