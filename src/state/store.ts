@@ -4,7 +4,7 @@
 import { constants, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerExistsError, ContainerNotFoundError, RuntimeError, SyscallError, UsageError } from '../errors.js';
-import { closeFd, type FileStat, flock, LOCK_EX, LOCK_SH, makeDir, openFile, removeFlatDir, replaceFile, statFd, statFile, writeFile } from '../native/index.js';
+import { closeFd, type FileStat, flock, LOCK_EX, LOCK_SH, makeDir, openFile, pathExists, removeFlatDir, replaceFile, statFd, statFile, writeFile } from '../native/index.js';
 import { runningInUserNs } from '../process/userns.js';
 import type { Spec } from '../spec/types.js';
 import type { ContainerRecord } from './record.js';
@@ -88,12 +88,9 @@ export class ContainerDir {
     }
   }
 
+  /** As fs.existsSync: a state.json that cannot even be looked at is none. */
   hasState(): boolean {
-    try {
-      return statFile(this.statePath) !== undefined;
-    } catch {
-      return false; // as fs.existsSync: a state.json that cannot even be looked at is none
-    }
+    return pathExists(this.statePath);
   }
 
   unlock(): void {
