@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "bpf.h"
 #include "console.h"
@@ -323,6 +324,26 @@ Napi::Value WriteFd(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(left));
 }
 
+Napi::Value DupFd(const Napi::CallbackInfo& info) {
+  int fd;
+  if (!intArg(info, 0, &fd)) return throwType(info.Env(), "dupFd(fd: number)");
+  int copy = tsrun::dupFd(fd);
+  if (copy < 0) return throwErrno(info.Env(), -copy, "fcntl(F_DUPFD_CLOEXEC)");
+  return Napi::Number::New(info.Env(), copy);
+}
+
+// readReady(fd, max) -> the bytes that were ready, or null when none were (or at end of file).
+Napi::Value ReadReady(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd, max;
+  if (!intArg(info, 0, &fd) || !intArg(info, 1, &max) || max <= 0) return throwType(env, "readReady(fd: number, max: number)");
+  std::vector<char> buf(static_cast<size_t>(max));
+  long n = tsrun::readReady(fd, buf.data(), buf.size());
+  if (n == -EAGAIN || n == 0) return env.Null();
+  if (n < 0) return throwErrno(env, static_cast<int>(-n), "read");
+  return Napi::Buffer<char>::Copy(env, buf.data(), static_cast<size_t>(n));
+}
+
 Napi::Value RemoveFlatDir(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString()) return throwType(info.Env(), "removeFlatDir(path: string)");
   std::string path = info[0].As<Napi::String>();
@@ -549,6 +570,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openFile", Napi::Function::New(env, OpenFile));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
   exports.Set("writeFd", Napi::Function::New(env, WriteFd));
+  exports.Set("dupFd", Napi::Function::New(env, DupFd));
+  exports.Set("readReady", Napi::Function::New(env, ReadReady));
   exports.Set("removeFlatDir", Napi::Function::New(env, RemoveFlatDir));
   exports.Set("unmountDetach", Napi::Function::New(env, UnmountDetach));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,16 +46,10 @@ int statFd(int fd, struct stat* st) { return fstat(fd, st) < 0 ? -errno : 0; }
 int writeWholeFile(const char* path, const char* data, size_t len, mode_t mode, const char** syscall) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return *syscall = "open", -errno;
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : EIO;
-      close(fd);
-      return *syscall = "write", -err;
-    }
-    data += n;
-    len -= static_cast<size_t>(n);
+  long left = writeFd(fd, data, len);
+  if (left != 0) {
+    close(fd);
+    return *syscall = "write", left < 0 ? static_cast<int>(left) : -EAGAIN;
   }
   if (close(fd) < 0) return *syscall = "close", -errno;
   return 0;
@@ -83,11 +78,30 @@ long writeFd(int fd, const char* data, size_t len) {
     ssize_t n = write(fd, data, len);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) break;
-    if (n < 0) return -errno;
+    // write(2) of a non-empty buffer that writes nothing: no progress can follow.
+    if (n <= 0) return n < 0 ? -errno : -EIO;
     data += n;
     len -= static_cast<size_t>(n);
   }
   return static_cast<long>(len);
+}
+
+int dupFd(int fd) {
+  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  return copy < 0 ? -errno : copy;
+}
+
+long readReady(int fd, char* buf, size_t len) {
+  pollfd p = {fd, POLLIN, 0};
+  int r;
+  do r = poll(&p, 1, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) return -errno;
+  if (!(p.revents & POLLIN)) return -EAGAIN;
+  ssize_t n;
+  do n = read(fd, buf, len);
+  while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : n;
 }
 
 int removeFlatDir(const char* path, const char** syscall) {

@@ -37,6 +37,14 @@ int closeFd(int fd);
 // write(2) until all of data is written or the fd would block (EAGAIN on a non-blocking fd):
 // the bytes left unwritten (0 when all were), or a negative errno.
 long writeFd(int fd, const char* data, size_t len);
+// fcntl(F_DUPFD_CLOEXEC): a second descriptor of the same open file, or a negative errno.
+int dupFd(int fd);
+// poll(2) without waiting, then read(2) up to len bytes if the fd is readable: the bytes read
+// (0 at end of file), -EAGAIN when nothing is ready, or another negative errno. At a pty master
+// the poll also waits for the kernel to move what the slave wrote last into the master's
+// buffer (n_tty_poll flushes the port's buffer work), which a read with data already
+// buffered does not.
+long readReady(int fd, char* buf, size_t len);
 // unlink(2) every entry of the directory that is not itself a directory, then rmdir(2) it:
 // a container's state directory holds only files and sockets. A directory inside makes rmdir
 // fail with ENOTEMPTY. 0, or a negative errno with *syscall naming the call that failed.

@@ -36,6 +36,8 @@ interface NativeModule {
   openFile(path: string, flags: number, mode: number): number;
   closeFd(fd: number): void;
   writeFd(fd: number, data: string | Uint8Array): number;
+  dupFd(fd: number): number;
+  readReady(fd: number, max: number): Buffer | null;
   removeFlatDir(path: string): void;
   unmountDetach(path: string): void;
   setChildSubreaper(): void;
@@ -220,6 +222,19 @@ export function closeFd(fd: number): void {
  */
 export function writeFd(fd: number, data: string | Uint8Array, what: string): number {
   return call(`write ${what}`, () => native().writeFd(fd, data));
+}
+
+/** fcntl(F_DUPFD_CLOEXEC): another descriptor of the same open file. */
+export function dupFd(fd: number, what: string): number {
+  return call(`duplicate ${what}`, () => native().dupFd(fd));
+}
+
+/**
+ * The bytes fd has ready (up to max) without waiting, or undefined when none are. A pty master
+ * whose slave is closed and empty fails with EIO (pty(7)).
+ */
+export function readReady(fd: number, max: number, what: string): Buffer | undefined {
+  return call(`read ${what}`, () => native().readReady(fd, max)) ?? undefined;
 }
 
 /** fs.existsSync's answer: whether stat(2) of path succeeds. */

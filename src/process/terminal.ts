@@ -5,7 +5,7 @@
 // signals the container's foreground process group itself).
 import { closeSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { consoleListen, consoleReceive, setWinsize } from '../native/index.js';
+import { closeFd, consoleListen, consoleReceive, dupFd, readReady, setWinsize } from '../native/index.js';
 
 export interface ConsoleServer {
   /** The socket path to compile into the plan (what --console-socket would be). */
@@ -56,11 +56,13 @@ function startRelay(master: number): Relay {
   stdin.on('data', toPty);
   stdin.resume();
   // node:tty on first use: it brings node:net and the stream stack, which a run or exec
-  // without a terminal never needs.
-  const out = new (process.getBuiltinModule('node:tty').ReadStream)(master);
+  // without a terminal never needs. The stream owns (and closes) a duplicate: `master` stays
+  // open until stop for the input, the window size and what the stream leaves unread.
+  const out = new (process.getBuiltinModule('node:tty').ReadStream)(dupFd(master, 'the pty master'));
   const drained = new Promise<void>((resolve) => {
     out.on('data', (d) => process.stdout.write(d));
-    // The master reads EIO once the last slave fd is closed (pty(7)): the output is complete.
+    // The master reads EIO once the last slave fd is closed (pty(7)); libuv ends the stream
+    // sooner, at POLLHUP after a short read, which copyRest makes up for.
     out.on('error', () => resolve());
     out.on('end', () => resolve());
     out.on('close', () => resolve());
@@ -71,8 +73,33 @@ function startRelay(master: number): Relay {
     stdin.pause();
     if (raw) stdin.setRawMode(false);
     out.destroy();
+    copyRest(master);
+    closeFd(master);
   };
   return { drained, stop };
+}
+
+/** The most copyRest copies: a process left behind may hold the slave and keep writing. */
+const REST_MAX = 1 << 20;
+
+/**
+ * Copies what the pty still holds to stdout. The kernel moves a slave's writes to the master's
+ * buffer in a worker (tty_buffer.c, flush_to_ldisc), so the last output of a process that has
+ * exited can still be on its way when libuv's short read ends the stream; readReady's poll
+ * waits for that work. runc copies until EIO too (its epoll console, containerd/console).
+ */
+function copyRest(master: number): void {
+  for (let copied = 0; copied < REST_MAX; ) {
+    let chunk: Buffer | undefined;
+    try {
+      chunk = readReady(master, 65536, 'the pty master');
+    } catch {
+      return; // EIO: the slave is closed and everything was read
+    }
+    if (!chunk) return;
+    process.stdout.write(chunk);
+    copied += chunk.length;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // A foreground `run` or `exec -t` with a terminal and no --console-socket relays between
 // tsrun's own terminal and the container's pty (as runc does): input, output, exit status and
 // the window size, initially and on SIGWINCH. tsrun's terminal here is the pty of script(1).
-import { existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
@@ -21,18 +21,81 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * shell snippet run in the background of the same session.
  * Returns the session's output (CRs dropped) with the exit status tsrun printed last.
  */
-async function inTerminal(t: Tier, args: string[], opts: { input?: string; rows?: number; cols?: number; background?: string } = {}) {
+async function inTerminal(t: Tier, args: string[], opts: { input?: string; rows?: number; cols?: number; background?: string; stdout?: string } = {}) {
   let argv = [...runtimeArgv(), '--root', stateRoot(t.mode), ...args];
   if (t.mode === 'rootless' && isRoot) {
     const { uid, gid } = runnerOf(t.mode);
     argv = ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', ...argv];
   }
-  const session = [`stty rows ${opts.rows ?? 30} cols ${opts.cols ?? 90}`, ...(opts.background ? [`( ${opts.background} ) &`] : []), `${argv.map(quote).join(' ')} 2>/dev/null`, 'echo "[exit $?]"'].join('\n');
+  const session = [`stty rows ${opts.rows ?? 30} cols ${opts.cols ?? 90}`, ...(opts.background ? [`( ${opts.background} ) &`] : []), `${argv.map(quote).join(' ')}${opts.stdout ? ` >${quote(opts.stdout)}` : ''} 2>/dev/null`, 'echo "[exit $?]"'].join('\n');
   const r = await execa('script', ['-qec', session, '/dev/null'], { reject: false, input: opts.input ?? '', timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm' } });
   // script(1) passes its stdin's end on to the pty, which echoes it as "^@" (under runc too).
   const out = String(r.stdout).replace(/\r|\^@/g, '');
   const m = /\[exit (\d+)\]/.exec(out);
   return { out, exitCode: m ? Number(m[1]) : undefined };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` every 20 ms until it returns a value (or 20 s pass). */
+async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 1000; i++) {
+    const v = probe();
+    if (v !== undefined) return v;
+    await sleep(20);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The process's last output: 2000 numbered lines (10.9 KB with the pty's CRs) and END. */
+const LAST_OUTPUT = ['sh', '-c', 'seq 1 2000; echo END'];
+const LAST_OUTPUT_TEXT = `${Array.from({ length: 2000 }, (_, i) => i + 1).join('\n')}\nEND\n`;
+
+/**
+ * Runs `tsrun args` (which end the process in LAST_OUTPUT and write its pid to `pidFile`) in
+ * a terminal with tsrun's stdout a FIFO that is full until the process has exited: tsrun
+ * cannot copy meanwhile, so the process's last writes wait in the pty's buffers, more than the
+ * master's 4 KiB read buffer holds (n_tty.c). Returns what reached the FIFO after the filler.
+ */
+async function relayedAfterExit(t: Tier, args: string[], pidFile: string) {
+  const fifo = join(t.scratch(), `out-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  await execa('mkfifo', ['-m', '666', fifo]);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const filler = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  let filled = 0;
+  try {
+    for (;;) filled += writeSync(filler, Buffer.alloc(4096, 'f'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+  } finally {
+    closeSync(filler);
+  }
+  try {
+    const session = inTerminal(t, args, { stdout: fifo });
+    const pid = await until('the pid file', () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) || undefined : undefined));
+    await until(`process ${pid} to end`, () => (existsSync(`/proc/${pid}`) ? undefined : true));
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(65536);
+    await until('the end of tsrun\'s output', () => {
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(reader, buf);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return undefined;
+          throw e;
+        }
+        if (n === 0) return true;
+        chunks.push(Buffer.from(buf.subarray(0, n)));
+      }
+    });
+    const r = await session;
+    const all = Buffer.concat(chunks).toString('latin1');
+    expect(all.slice(0, filled), 'the filler comes first').toBe('f'.repeat(filled));
+    return { ...r, relayed: all.slice(filled).replace(/\r|\^@/g, '') };
+  } finally {
+    closeSync(reader);
+  }
 }
 
 forEachMode((t) => {
@@ -86,6 +149,25 @@ forEachMode((t) => {
       expect(r.out).toMatch(/^\s*0\s+200000\s+65536$/m);
     });
   }
+
+  // Three rounds each: how much of the output is still in the kernel's flip buffers when tsrun
+  // reads again varies (without copyRest, one round in three or so passes).
+  it('the last output of a process that has exited is all relayed, however late tsrun reads it (run -t and exec -t, three rounds each)', async () => {
+    const id = t.id('lastout');
+    expectOk(await t.tsrun(['create', id, '-b', t.bundle(t.args(['sleep', '1000']))]));
+    expectOk(await t.tsrun(['start', id]));
+    for (let round = 0; round < 3; round++) {
+      const runId = t.id('lastout');
+      const runPid = join(t.scratch(), `${runId}.pid`);
+      const run = await relayedAfterExit(t, ['run', '--pid-file', runPid, runId, '-b', t.bundle(t.args(LAST_OUTPUT, { process: { terminal: true } }))], runPid);
+      expect(run.exitCode, run.out).toBe(0);
+      expect(run.relayed, `run, round ${round}`).toBe(LAST_OUTPUT_TEXT);
+      const execPid = join(t.scratch(), `${id}.exec-${round}.pid`);
+      const exec = await relayedAfterExit(t, ['exec', '-t', '--pid-file', execPid, id, ...LAST_OUTPUT], execPid);
+      expect(exec.exitCode, exec.out).toBe(0);
+      expect(exec.relayed, `exec, round ${round}`).toBe(LAST_OUTPUT_TEXT);
+    }
+  });
 
   it('a terminal with nothing to hold it fails clearly: create without --console-socket, exec -t -d', async () => {
     const id = t.id('noterm');
