@@ -85,7 +85,10 @@ void op_fork() {
       kill(pid, SIGKILL);
       fail_errno("sendmsg", "pid");
     }
-    _exit(0);  // closes gate[1]
+    // Released now, not by _exit: the child would otherwise wait for this process's whole exit
+    // (its address space torn down, its namespaces put) before exit_files closes the pipe.
+    close(gate[1]);
+    _exit(0);
   }
   close(gate[1]);
   char c;
