@@ -67,7 +67,9 @@ forEachMode((t) => {
     expectOk(await t.tsrun(['create', id, '-b', t.bundle(config)]));
     // The attacker: an exec'd process with CAP_SYS_PTRACE (as `kubectl exec` into a pod with
     // shareProcessNamespace) makes pid 1 execve a shell that reports its own privileges.
-    const report = 'grep -E "^(CapBnd|CapPrm|CapEff|NoNewPrivs):" /proc/self/status > /mnt/hijacked.tmp && mv /mnt/hijacked.tmp /mnt/hijacked';
+    // The shell then stays: when pid 1 exits, the kernel kills its pid namespace, and with it
+    // the probe if it has not exited yet (exit 137, its report lost: a race of the test's own).
+    const report = 'grep -E "^(CapBnd|CapPrm|CapEff|NoNewPrivs):" /proc/self/status > /mnt/hijacked.tmp && mv /mnt/hijacked.tmp /mnt/hijacked; exec sleep 60';
     const r = expectOk(await t.tsrun(['exec', '--cap', 'CAP_SYS_PTRACE', id, PROBE, 'hijack', '1', '/bin/sh', '-c', report]));
     expect(r.stdout, show(r)).toContain('{"ret":0}');
     const status = await poll(() => read('hijacked'), 10000);
