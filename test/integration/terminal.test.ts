@@ -5,7 +5,7 @@ import { closeSync, constants, existsSync, openSync, readFileSync, readSync, wri
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
-import { isRoot, otherRuntime, runnerOf, runtimeArgv, tsrunWording } from '../helpers/host.js';
+import { isRoot, otherRuntime, poll, runnerOf, runtimeArgv, tsrunWording } from '../helpers/host.js';
 import { forEachMode } from '../helpers/modes.js';
 import { stateRoot } from '../helpers/sandbox.js';
 import { expectFail, expectOk } from '../helpers/tsrun.js';
@@ -35,18 +35,6 @@ async function inTerminal(t: Tier, args: string[], opts: { input?: string; rows?
   return { out, exitCode: m ? Number(m[1]) : undefined };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` every 20 ms until it returns a value (or 20 s pass). */
-async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 1000; i++) {
-    const v = probe();
-    if (v !== undefined) return v;
-    await sleep(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** The process's last output: 2000 numbered lines (10.9 KB with the pty's CRs) and END. */
 const LAST_OUTPUT = ['sh', '-c', 'seq 1 2000; echo END'];
 const LAST_OUTPUT_TEXT = `${Array.from({ length: 2000 }, (_, i) => i + 1).join('\n')}\nEND\n`;
@@ -72,23 +60,25 @@ async function relayedAfterExit(t: Tier, args: string[], pidFile: string) {
   }
   try {
     const session = inTerminal(t, args, { stdout: fifo });
-    const pid = await until('the pid file', () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) || undefined : undefined));
-    await until(`process ${pid} to end`, () => (existsSync(`/proc/${pid}`) ? undefined : true));
+    const pid = await poll(() => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0), 20_000, 20);
+    expect(pid, 'the pid file').toBeGreaterThan(0);
+    expect(await poll(() => !existsSync(`/proc/${pid}`), 20_000, 20), `process ${pid} ended`).toBe(true);
     const chunks: Buffer[] = [];
     const buf = Buffer.alloc(65536);
-    await until('the end of tsrun\'s output', () => {
+    const ended = await poll(() => {
       for (;;) {
         let n: number;
         try {
           n = readSync(reader, buf);
         } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return undefined;
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return false;
           throw e;
         }
         if (n === 0) return true;
         chunks.push(Buffer.from(buf.subarray(0, n)));
       }
-    });
+    }, 20_000, 20);
+    expect(ended, "the end of tsrun's output").toBe(true);
     const r = await session;
     const all = Buffer.concat(chunks).toString('latin1');
     expect(all.slice(0, filled), 'the filler comes first').toBe('f'.repeat(filled));
