@@ -5,6 +5,8 @@
 #include <napi.h>
 
 #include <csignal>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -390,6 +392,11 @@ Napi::Value SetChildSubreaper(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// _exit(2): the CLI's end once its command is done and nothing is pending (src/cli/run-main.ts).
+Napi::Value ExitNow(const Napi::CallbackInfo& info) {
+  _exit(info[0].As<Napi::Number>().Int32Value());
+}
+
 uint64_t bigintArg(Napi::Value v) {
   if (v.IsBigInt()) {
     bool lossless;
@@ -575,6 +582,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("removeFlatDir", Napi::Function::New(env, RemoveFlatDir));
   exports.Set("unmountDetach", Napi::Function::New(env, UnmountDetach));
   exports.Set("setChildSubreaper", Napi::Function::New(env, SetChildSubreaper));
+  exports.Set("exitNow", Napi::Function::New(env, ExitNow));
   exports.Set("cloexecFrom", Napi::Function::New(env, CloexecFrom));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));

@@ -41,6 +41,7 @@ interface NativeModule {
   removeFlatDir(path: string): void;
   unmountDetach(path: string): void;
   setChildSubreaper(): void;
+  exitNow(code: number): never;
   cloexecFrom(minFd: number): void;
   compileSeccomp(profile: NativeSeccompProfile): NativeSeccompResult;
   seccompVersion(): string;
@@ -263,6 +264,11 @@ export function cloexecFrom(minFd: number): void {
 
 export function setChildSubreaper(): void {
   call('become child subreaper', () => native().setChildSubreaper());
+}
+
+/** _exit(2): no teardown of Node's environment, isolate and platform threads (src/cli/run-main.ts). */
+export function exitNow(code: number): never {
+  return native().exitNow(code);
 }
 
 /** libseccomp's BPF, the names it does not know, and the largest named syscall per stub architecture. */
