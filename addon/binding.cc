@@ -4,9 +4,9 @@
 // src/native/index.ts is the typed facade; nothing else loads this module.
 #include <napi.h>
 
-#include <csignal>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 #include <string>

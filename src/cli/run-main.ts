@@ -22,7 +22,7 @@ export function runMain(main: (argv: string[]) => Promise<number | undefined>): 
 
 // Once the command is done and nothing is pending (no handle or request: every write of ours is a
 // synchronous write(2), see output.ts and log.ts), _exit(2) now: Node's own way out tears down
-// its environment, isolate and platform threads first (~2-3 ms of a create here). With anything
+// its environment, isolate and platform threads first (~2 ms of a command's lifetime here). With anything
 // still pending (a stream's write that met EAGAIN, a child not waited for), Node ends as usual.
 function endIfIdle(): void {
   if (process.getActiveResourcesInfo().length === 0) exitNow(Number(process.exitCode ?? 0));

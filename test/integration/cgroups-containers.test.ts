@@ -164,7 +164,6 @@ forEachMode((t) => {
       expect(readCg(dir('cpu'), 'cpu.cfs_period_us')).toBe('100000');
       expect(readCg(dir('cpuset'), 'cpuset.cpus')).toBe('0');
       expect(readCg(dir('cpuset'), 'cpuset.mems')).toBe('0');
-      // CFQ's blkio.weight is gone since 5.0; with BFQ the weight is blkio.bfq.weight.
       if (BLKIO_WEIGHT) expect(readCg(dir('blkio'), BLKIO_WEIGHT)).toMatch(/^(default )?300$/);
     } else {
       expect(readCg(dir('unified'), 'memory.max')).toBe(String(48 * MiB));
